@@ -1,0 +1,45 @@
+"""The application factory: config -> extensions -> blueprints -> socket handlers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+
+from quizengine.config import Config
+from quizengine.database import configure_engine
+from quizengine.extensions import db, migrate, socketio
+from quizengine.paths import PACKAGE_DIR, data_dir
+
+
+def create_app(config: Config | None = None) -> Flask:
+    """Create a configured app; `config` defaults to `Config()` read from the environment."""
+    config = config or Config()
+    app = Flask(
+        "quizengine",
+        static_folder=str(data_dir("static")),
+        template_folder=str(data_dir("templates")),
+        instance_path=str(Path(config.INSTANCE_PATH).resolve()),
+        instance_relative_config=False,
+    )
+    app.config.from_object(config)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PACKAGE_DIR / "migrations"), render_as_batch=True)
+    socketio.init_app(
+        app,
+        async_mode=app.config["ASYNC_MODE"],
+        message_queue=app.config["MESSAGE_QUEUE"],
+        cors_allowed_origins=app.config["CORS_ALLOWED_ORIGINS"],
+        # Payloads are small JSON; a cap stops a phone from sending megabytes.
+        max_http_buffer_size=64 * 1024,
+    )
+    with app.app_context():
+        configure_engine(db.engine, busy_timeout_ms=app.config["SQLITE_BUSY_TIMEOUT_MS"])
+
+    from quizengine import models  # noqa: F401  (register tables with the metadata)
+    from quizengine.views import pages
+
+    app.register_blueprint(pages.bp)
+    return app

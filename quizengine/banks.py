@@ -1,0 +1,459 @@
+"""YAML question banks -> core `Question`s, with exact `file:line:col` problems.
+
+The file format is documented in docs/banks.md. `load_bank` reads one file;
+`check_paths` reads files and directories together, so that question ids are
+checked for uniqueness across every bank given. A file with any error yields
+no bank at all: nothing is ever half-loaded.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import yaml
+
+from quizengine.core.questions import (
+    FALSE_WORDS,
+    TRUE_WORDS,
+    Question,
+    QuestionKind,
+    Source,
+    normalize_fill,
+    parse_judge_word,
+)
+from quizengine.yamlread import NodeReader, Problem, decode_source
+
+DEFAULT_MAX_BYTES = 2 * 1024 * 1024
+BANK_SUFFIXES = (".yaml", ".yml")
+
+_BANK_ID = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
+_QUESTION_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
+_KEY = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
+_OPTION_KEYS = "ABCDEFGH"
+
+_HEADER_REQUIRED = ("id", "title", "version", "tags")
+_HEADER_OPTIONAL = ("sample", "active", "groups", "description", "defaults")
+_QUESTION_REQUIRED = ("id", "type", "stem", "answer")
+_QUESTION_OPTIONAL = (
+    "options", "explanation", "source", "tags", "difficulty",
+    "points", "time_limit", "effective", "expires",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Bank:
+    """A validated bank file."""
+
+    path: str
+    id: str
+    title: str
+    version: str
+    tags: dict[str, str]
+    questions: tuple[Question, ...]
+    content_hash: str
+    sample: bool = False
+    active: bool = True
+    groups: tuple[str, ...] = ()
+    description: str = ""
+    lines: dict[str, tuple[int, int]] = field(default_factory=dict, compare=False)
+
+
+@dataclass(frozen=True)
+class _Defaults:
+    points: int = 10
+    time_limit: int = 20
+    difficulty: int = 3
+
+
+def load_bank(
+    path: str | Path, *, today: date, max_bytes: int = DEFAULT_MAX_BYTES
+) -> tuple[Bank | None, list[Problem]]:
+    """Validate one bank file; the bank is None whenever any error was found."""
+    path = Path(path)
+    reader = NodeReader(str(path))
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        reader.report((1, 1), "io", f"无法读取文件：{exc.strerror}")
+        return None, reader.problems
+    text = decode_source(reader, data, max_bytes)
+    root = reader.parse(text) if text is not None else None
+    bank = None
+    if root is None and not reader.problems:
+        reader.report((1, 1), "missing-key", "文件是空的；题库需要 bank 和 questions 两部分")
+    elif root is not None:
+        bank = _BankParser(reader, today).parse(root, hashlib.sha256(data).hexdigest())
+    return (None if reader.failed else bank), reader.problems
+
+
+def find_bank_files(paths) -> list[Path]:
+    """Expand files and directories into a sorted list of bank files."""
+    found: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found.extend(sorted(p for p in path.rglob("*") if p.suffix in BANK_SUFFIXES))
+        else:
+            found.append(path)
+    return found
+
+
+def check_paths(
+    paths, *, today: date, max_bytes: int = DEFAULT_MAX_BYTES
+) -> tuple[list[Bank], list[Problem]]:
+    """Validate several banks together, including question ids across files."""
+    banks: list[Bank] = []
+    problems: list[Problem] = []
+    for path in find_bank_files(paths):
+        bank, found = load_bank(path, today=today, max_bytes=max_bytes)
+        problems.extend(found)
+        if bank is not None:
+            banks.append(bank)
+    problems.extend(_cross_file_problems(banks))
+    if any(p.is_error for p in problems):
+        return [], problems
+    return banks, problems
+
+
+def _cross_file_problems(banks: list[Bank]) -> list[Problem]:
+    problems = []
+    seen_banks: dict[str, str] = {}
+    seen_questions: dict[str, tuple[str, int]] = {}
+    for bank in banks:
+        if bank.id in seen_banks:
+            problems.append(
+                Problem(bank.path, 1, 1, "duplicate-id", f"题库编号 {bank.id} 与 {seen_banks[bank.id]} 重复")
+            )
+        seen_banks.setdefault(bank.id, bank.path)
+        for question in bank.questions:
+            line, column = bank.lines[question.id]
+            if question.id in seen_questions:
+                other_path, other_line = seen_questions[question.id]
+                message = f"题目编号 {question.id} 已在 {other_path}:{other_line} 使用"
+                problems.append(Problem(bank.path, line, column, "duplicate-id", message))
+            else:
+                seen_questions[question.id] = (bank.path, line)
+    return problems
+
+
+class _BankParser:
+    """Walks one bank's node tree; every check reports through the reader."""
+
+    def __init__(self, reader: NodeReader, today: date):
+        self.r = reader
+        self.today = today
+        self.tags: dict[str, str] = {}
+        self.defaults = _Defaults()
+        self.lines: dict[str, tuple[int, int]] = {}
+
+    def parse(self, root, content_hash: str) -> Bank | None:
+        top = self.r.mapping(root, required=("bank", "questions"), optional=(), what="题库文件")
+        if top is None or "bank" not in top:
+            return None
+        header = self._header(top["bank"][1])
+        if header is None:
+            return None
+        questions = self._questions(top["questions"][1], header["active"]) if "questions" in top else []
+        return Bank(
+            path=self.r.path,
+            questions=tuple(questions),
+            content_hash=content_hash,
+            tags=self.tags,
+            lines=self.lines,
+            **header,
+        )
+
+    def _header(self, node) -> dict | None:
+        r = self.r
+        entries = r.mapping(node, required=_HEADER_REQUIRED, optional=_HEADER_OPTIONAL, what="题库头 bank")
+        if entries is None:
+            return None
+        value = {key: value_node for key, (_, value_node) in entries.items()}
+        header = {
+            "id": self._pattern(value.get("id"), _BANK_ID, "题库编号 id", "小写字母、数字、- 和 _"),
+            "title": r.text(value["title"], "题库名称 title") if "title" in value else None,
+            "version": r.text(value["version"], "版本 version") if "version" in value else None,
+            "sample": r.boolean(value["sample"], "sample") if "sample" in value else False,
+            "active": r.boolean(value["active"], "active") if "active" in value else True,
+            "description": r.text(value["description"], "说明", allow_empty=True)
+            if "description" in value
+            else "",
+            "groups": self._keys(value.get("groups"), "适用组 groups"),
+        }
+        if "tags" in value:
+            self._tag_vocabulary(value["tags"])
+        if "defaults" in value:
+            self._defaults(value["defaults"])
+        return header
+
+    def _pattern(self, node, pattern: re.Pattern, what: str, hint: str) -> str | None:
+        if node is None:
+            return None
+        raw = self.r.text(node, what)
+        if raw is not None and not pattern.fullmatch(raw):
+            self.r.report(node, "value", f"{what} {raw!r} 不合格式：只能用{hint}")
+            return None
+        return raw
+
+    def _keys(self, node, what: str) -> tuple[str, ...]:
+        if node is None:
+            return ()
+        items = self.r.text_list(node, what) or []
+        return tuple(
+            key for item, _ in items if (key := self._pattern(item, _KEY, what, "字母、数字、- 和 _"))
+        )
+
+    def _tag_vocabulary(self, node) -> None:
+        if not isinstance(node, yaml.MappingNode):
+            self.r.report(node, "type", "标签表 tags 应为“编号: 名称”的映射")
+            return
+        for key_node, label_node in node.value:
+            key = self._pattern(key_node, _KEY, "标签编号", "字母、数字、- 和 _")
+            label = self.r.text(label_node, f"标签 {key} 的名称")
+            if key is None or label is None:
+                continue
+            if key in self.tags:
+                self.r.report(key_node, "duplicate-key", f"标签 {key} 重复")
+            self.tags[key] = label
+
+    def _defaults(self, node) -> None:
+        entries = self.r.mapping(
+            node, required=(), optional=("points", "time_limit", "difficulty"), what="默认值 defaults"
+        )
+        if entries is None:
+            return
+        values = {}
+        for key, (_, value_node) in entries.items():
+            values[key] = self._number(key, value_node)
+        self.defaults = _Defaults(**{k: v for k, v in values.items() if v is not None})
+
+    def _number(self, key: str, node) -> int | None:
+        low, high, what = _NUMBER_RANGES[key]
+        return self.r.integer(node, what, low, high)
+
+    def _questions(self, node, active: bool | None) -> list[Question]:
+        items = self.r.sequence(node, "questions")
+        if items is None:
+            return []
+        if not items:
+            self.r.report(node, "value", "questions 中没有题目")
+        questions = []
+        for item in items:
+            question = self._question(item)
+            if question is None:
+                continue
+            if active and question.is_expired(self.today):
+                self.r.report(
+                    item, "expired",
+                    f"题目 {question.id} 已于 {question.expires} 失效，但所在题库仍是启用状态",
+                    severity="warning",
+                )  # fmt: skip
+            questions.append(question)
+        return questions
+
+    def _question(self, node) -> Question | None:
+        r = self.r
+        entries = r.mapping(node, required=_QUESTION_REQUIRED, optional=_QUESTION_OPTIONAL, what="题目")
+        if entries is None:
+            return None
+        value = {key: value_node for key, (_, value_node) in entries.items()}
+        qid = self._pattern(value.get("id"), _QUESTION_ID, "题目编号 id", "字母、数字、-、_ 和 .")
+        if qid is not None:
+            if qid in self.lines:
+                message = f"题目编号 {qid} 重复（第 {self.lines[qid][0]} 行已使用）"
+                r.report(value["id"], "duplicate-id", message)
+            else:
+                mark = value["id"].start_mark
+                self.lines[qid] = (mark.line + 1, mark.column + 1)
+        kind = self._kind(value.get("type"))
+        stem = self._stem(value.get("stem"))
+        options = self._options(value.get("options"), kind, node)
+        answer = self._answer(value.get("answer"), kind, options)
+        numbers = {
+            key: self._number(key, value[key]) if key in value else getattr(self.defaults, key)
+            for key in ("points", "time_limit", "difficulty")
+        }
+        effective = r.date(value["effective"], "生效日期 effective") if "effective" in value else None
+        expires = r.date(value["expires"], "失效日期 expires") if "expires" in value else None
+        if effective and expires and expires < effective:
+            r.report(value["expires"], "dates", f"失效日期 {expires} 早于生效日期 {effective}")
+        explanation = (
+            r.text(value["explanation"], "解析 explanation", allow_empty=True)
+            if "explanation" in value
+            else ""
+        )
+        source = self._source(value["source"]) if "source" in value else None
+        tags = self._question_tags(value.get("tags"))
+        if None in (qid, kind, stem, answer, options) or None in numbers.values():
+            return None
+        return Question(
+            id=qid, kind=kind, stem=stem, answer=answer, options=options,
+            explanation=explanation or "", source=source, tags=tags,
+            effective=effective, expires=expires, **numbers,
+        )  # fmt: skip
+
+    def _kind(self, node) -> QuestionKind | None:
+        if node is None:
+            return None
+        raw = self.r.text(node, "题型 type")
+        try:
+            return QuestionKind(raw)
+        except ValueError:
+            choices = "、".join(f"{k.value}（{k.label}）" for k in QuestionKind)
+            self.r.report(node, "value", f"未知题型 {raw!r}；可用：{choices}")
+            return None
+
+    def _stem(self, node) -> str | None:
+        if node is None:
+            return None
+        if self.r.is_empty(node) or (isinstance(node, yaml.ScalarNode) and not node.value.strip()):
+            self.r.report(node, "empty-stem", "题干 stem 不能为空")
+            return None
+        return self.r.text(node, "题干 stem")
+
+    def _options(self, node, kind, question_node) -> tuple[tuple[str, str], ...] | None:
+        needs = kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE)
+        if node is None:
+            if needs:
+                self.r.report(question_node, "missing-key", f"{kind.label}题缺少选项 options")
+                return None
+            return ()
+        if not needs:
+            if kind is not None:
+                self.r.report(node, "options", f"{kind.label}题不需要选项 options")
+            return None
+        if not isinstance(node, yaml.MappingNode):
+            self.r.report(node, "type", "选项 options 应为“A: 选项文字”的映射")
+            return None
+        options: list[tuple[str, str]] = []
+        seen_text: dict[str, str] = {}
+        for position, (key_node, text_node) in enumerate(node.value):
+            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else ""
+            expected = _OPTION_KEYS[position] if position < len(_OPTION_KEYS) else None
+            if expected is None:
+                self.r.report(key_node, "options", "选项最多 8 个（A–H）")
+                return None
+            if key != expected:
+                self.r.report(
+                    key_node, "options", f"选项键应从 A 起连续，这里应为 {expected}，写的是 {key!r}"
+                )
+                return None
+            text = self.r.text(text_node, f"选项 {key}")
+            if text is None:
+                return None
+            folded = unicodedata.normalize("NFKC", text).strip()
+            if folded in seen_text:
+                self.r.report(
+                    text_node, "duplicate-option", f"选项 {key} 与选项 {seen_text[folded]} 文字相同"
+                )
+                return None
+            seen_text[folded] = key
+            options.append((key, text))
+        if len(options) < 2:
+            self.r.report(node, "options", "至少需要 2 个选项")
+            return None
+        return tuple(options)
+
+    def _answer(self, node, kind, options) -> tuple[str, ...] | None:
+        if node is None or kind is None:
+            return None
+        if kind is QuestionKind.JUDGE:
+            return self._judge_answer(node)
+        if kind is QuestionKind.FILL:
+            accepted = self.r.text_list(node, "填空答案 answer")
+            if accepted is None:
+                return None
+            for item, text in accepted:
+                if not normalize_fill(text):
+                    self.r.report(item, "fill-answer", f"填空答案 {text!r} 去掉空白和标点后为空")
+                    return None
+            if not accepted:
+                self.r.report(node, "fill-answer", "填空题至少需要一个可接受的答案")
+                return None
+            return tuple(text for _, text in accepted)
+        return self._choice_answer(node, kind, options)
+
+    def _judge_answer(self, node) -> tuple[str, ...] | None:
+        raw = self.r.text(node, "判断题答案 answer")
+        if raw is None:
+            return None
+        value = parse_judge_word(raw)
+        if value is None:
+            words = "、".join(sorted(TRUE_WORDS)) + " / " + "、".join(sorted(FALSE_WORDS))
+            self.r.report(
+                node, "judge-answer", f"判断题答案 {raw!r} 无法识别；请写 对 或 错（可用：{words}）"
+            )
+            return None
+        return ("true",) if value else ("false",)
+
+    def _choice_answer(self, node, kind, options) -> tuple[str, ...] | None:
+        if isinstance(node, yaml.ScalarNode):
+            raw = self.r.text(node, "答案 answer")
+            if raw is None:
+                return None
+            keys = [ch for ch in raw.upper() if ch not in " ,，、"]
+            items = [(node, key) for key in keys]
+        else:
+            listed = self.r.text_list(node, "答案 answer")
+            if listed is None:
+                return None
+            items = [(item, text.upper()) for item, text in listed]
+        if kind is QuestionKind.SINGLE and len(items) > 1:
+            self.r.report(node, "single-multiple-answers", "单选题只能有一个答案；多个正确答案请用 multiple")
+            return None
+        if kind is QuestionKind.MULTIPLE and len({key for _, key in items}) < 2:
+            self.r.report(node, "multiple-answers", "多选题至少要有两个正确选项；只有一个请用 single")
+            return None
+        if options is None:
+            return None
+        known = {key for key, _ in options}
+        for item, key in items:
+            if key not in known:
+                self.r.report(
+                    item, "answer-not-in-options", f"答案 {key} 不在选项 {'、'.join(sorted(known))} 中"
+                )
+                return None
+        keys = sorted({key for _, key in items})
+        if len(keys) != len(items):
+            self.r.report(node, "value", "答案中有重复的选项")
+            return None
+        return tuple(keys)
+
+    def _source(self, node) -> Source | None:
+        if isinstance(node, yaml.ScalarNode):
+            document = self.r.text(node, "出处 source")
+            return Source(document) if document else None
+        entries = self.r.mapping(node, required=("document",), optional=("section",), what="出处 source")
+        if not entries or "document" not in entries:
+            return None
+        document = self.r.text(entries["document"][1], "出处文件 document")
+        section = (
+            self.r.text(entries["section"][1], "条款 section", allow_empty=True)
+            if "section" in entries
+            else ""
+        )
+        return Source(document, section or "") if document else None
+
+    def _question_tags(self, node) -> tuple[str, ...]:
+        if node is None:
+            return ()
+        tags = []
+        for item, tag in self.r.text_list(node, "标签 tags") or []:
+            if tag not in self.tags:
+                known = "、".join(self.tags) or "（题库头未定义标签）"
+                self.r.report(item, "unknown-tag", f"标签 {tag} 不在题库头 tags 中；可用：{known}")
+                continue
+            tags.append(tag)
+        return tuple(tags)
+
+
+_NUMBER_RANGES = {
+    "points": (1, 1000, "分值 points"),
+    "time_limit": (5, 600, "限时 time_limit（秒）"),
+    "difficulty": (1, 5, "难度 difficulty"),
+}

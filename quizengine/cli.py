@@ -1,0 +1,202 @@
+"""The `quizengine` command: demo, serve, db, bank and roster management."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import FlaskGroup, with_appcontext
+
+from quizengine import __version__
+from quizengine.banks import check_paths
+from quizengine.core.bankstats import summarize
+from quizengine.paths import data_dir
+
+
+def _create_app():
+    from quizengine.app import create_app
+
+    return create_app()
+
+
+@click.group(cls=FlaskGroup, create_app=_create_app, add_version_option=False)
+@click.version_option(__version__, prog_name="quizengine")
+def cli():
+    """quizengine：“一网通办”知识竞赛引擎 / contest engine for service-center staff."""
+
+
+# --- question banks ----------------------------------------------------------
+
+
+@cli.group()
+def bank():
+    """题库：检查、统计、导入 / Question banks: check, stats, import."""
+
+
+def _check(paths, max_bytes: int | None = None):
+    banks, problems = check_paths(paths, today=date.today(), max_bytes=max_bytes or 2 * 1024 * 1024)
+    for problem in problems:
+        click.echo(str(problem), err=True)
+    errors = sum(p.is_error for p in problems)
+    warnings = len(problems) - errors
+    return banks, errors, warnings
+
+
+@bank.command("check")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+def bank_check(paths):
+    """检查题库文件或目录，错误以 file:line:col 给出 / Validate bank files."""
+    banks, errors, warnings = _check(paths)
+    if errors:
+        click.echo(
+            f"发现 {errors} 个错误、{warnings} 个警告 / {errors} errors, {warnings} warnings", err=True
+        )
+        raise SystemExit(1)
+    questions = sum(len(b.questions) for b in banks)
+    click.echo(f"通过：{len(banks)} 个题库，{questions} 道题，{warnings} 个警告 / OK")
+
+
+@bank.command("stats")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+def bank_stats(paths):
+    """按题型、标签、难度统计，列出缺少解析或出处的题 / Bank statistics."""
+    banks, errors, _ = _check(paths)
+    if errors:
+        raise SystemExit(1)
+    for bank_file in banks:
+        _print_stats(f"{bank_file.title}（{bank_file.id}，{Path(bank_file.path).name}）", bank_file)
+    if len(banks) > 1:
+        _print_stats("合计 / total", None, [q for b in banks for q in b.questions])
+
+
+def _print_stats(title: str, bank_file, questions=None) -> None:
+    stats = summarize(questions if questions is not None else bank_file.questions)
+    labels = bank_file.tags if bank_file else {}
+    click.echo(f"\n{title}")
+    click.echo(f"  题数 questions: {stats.total}")
+    click.echo("  题型 by type: " + "  ".join(f"{k} {v}" for k, v in stats.by_kind.items()))
+    click.echo("  难度 by difficulty: " + "  ".join(f"{k}级 {v}" for k, v in stats.by_difficulty.items()))
+    click.echo("  标签 by tag:")
+    for tag, count in stats.by_tag.items():
+        click.echo(f"    {labels.get(tag, tag)} ({tag}): {count}")
+    for label, ids in (
+        ("缺少解析 without explanation", stats.without_explanation),
+        ("缺少出处 without source", stats.without_source),
+        ("没有标签 untagged", stats.untagged),
+    ):
+        if ids:
+            click.echo(f"  ! {label}: {len(ids)} — {', '.join(ids)}")
+
+
+@bank.command("import")
+@click.argument("paths", nargs=-1, type=click.Path(exists=True))
+@with_appcontext
+def bank_import(paths):
+    """检查并导入题库（默认导入 QUIZ_BANK_DIR）/ Validate and store banks."""
+    from quizengine.services.banks import import_banks
+
+    paths = paths or (current_app.config["BANK_DIR"],)
+    banks, errors, _ = _check(paths, current_app.config["BANK_MAX_BYTES"])
+    if errors:
+        click.echo("没有导入任何题库 / nothing imported", err=True)
+        raise SystemExit(1)
+    with click.progressbar(
+        length=1, label="导入题库 importing banks", file=click.get_text_stream("stderr")
+    ) as bar:
+        results, problems = import_banks(banks)
+        bar.update(1)
+    for problem in problems:
+        click.echo(str(problem), err=True)
+    if problems:
+        click.echo("没有导入任何题库 / nothing imported", err=True)
+        raise SystemExit(1)
+    for result in results:
+        click.echo(f"{result.status:9} {result.bank_id}: {result.questions} 道题 — {result.title}")
+
+
+# --- roster ------------------------------------------------------------------
+
+
+@cli.group()
+def roster():
+    """人员名单 / Roster of groups, centers and staff."""
+
+
+@roster.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@with_appcontext
+def roster_import(file):
+    """从 xlsx、csv 或 yaml 导入名单，按工号更新 / Import a roster (upsert by staff id)."""
+    from quizengine.roster import read_roster
+    from quizengine.services.roster import import_roster
+
+    data, problems = read_roster(file, max_bytes=current_app.config["ROSTER_MAX_BYTES"])
+    for problem in problems:
+        click.echo(str(problem), err=True)
+    if data is None:
+        click.echo("名单有错误，没有导入任何人员 / nothing imported", err=True)
+        raise SystemExit(1)
+    with click.progressbar(
+        length=max(len(data.staff), 1), label="导入名单 importing", file=click.get_text_stream("stderr")
+    ) as bar:
+        report = import_roster(data, progress=lambda done, total: bar.update(1))
+    for problem in report.problems:
+        click.echo(str(problem), err=True)
+    if report.problems:
+        click.echo("名单有错误，没有导入任何人员 / nothing imported", err=True)
+        raise SystemExit(1)
+    click.echo(
+        f"新增 {report.created} 人，更新 {report.updated} 人，未变 {report.unchanged} 人；"
+        f"新建中心 {report.centers_created} 个，新建组 {report.groups_created} 个"
+    )
+
+
+# --- serving -----------------------------------------------------------------
+
+
+@cli.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, help="监听地址 / address to listen on")
+@click.option("--port", default=5000, show_default=True, type=int)
+@with_appcontext
+def serve_command(host, port):
+    """启动服务 / Serve the app with the configured async mode."""
+    from quizengine.server import serve
+
+    serve(current_app._get_current_object(), host, port)
+
+
+@cli.command("demo")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--seed-only", is_flag=True, help="只建库和导入示例数据，不启动服务")
+@with_appcontext
+def demo_command(host, port, seed_only):
+    """建库、导入示例题库和名单、启动服务 / Migrate, seed the samples and serve."""
+    from flask_migrate import upgrade
+
+    from quizengine.roster import read_roster
+    from quizengine.server import serve, urls
+    from quizengine.services.banks import import_banks
+    from quizengine.services.roster import import_roster
+
+    upgrade()
+    data, problems = read_roster(data_dir("examples") / "roster.yaml", max_bytes=10 * 1024 * 1024)
+    if data is None:
+        raise click.ClickException("\n".join(map(str, problems)))
+    report = import_roster(data)
+    click.echo(f"示例名单：新增 {report.created} 人，更新 {report.updated} 人，未变 {report.unchanged} 人")
+    banks, errors, _ = _check([current_app.config["BANK_DIR"]])
+    if errors:
+        raise click.ClickException("示例题库有错误")
+    results, problems = import_banks(banks)
+    if problems:
+        raise click.ClickException("\n".join(map(str, problems)))
+    for result in results:
+        click.echo(f"示例题库 {result.bank_id}：{result.questions} 道题（{result.status}）")
+    app = current_app._get_current_object()
+    for label, url in urls(host, port).items():
+        click.echo(f"{label}: {url}")
+    if not seed_only:
+        serve(app, host, port)

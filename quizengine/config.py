@@ -1,0 +1,78 @@
+"""Settings, all read from `QUIZ_*` environment variables when a config is built."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+from quizengine.paths import data_dir
+
+ASYNC_MODES = ("eventlet", "gevent", "threading")
+
+
+def _env(name: str, default: str | None = None) -> str | None:
+    value = os.environ.get(f"QUIZ_{name}")
+    return value if value not in (None, "") else default
+
+
+def _env_int(name: str, default: int) -> int:
+    raw = _env(name)
+    if raw is None:
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise ValueError(f"QUIZ_{name} must be a whole number, got {raw!r}") from exc
+
+
+class Config:
+    """Production settings; see the configuration table in README.md."""
+
+    TESTING = False
+
+    def __init__(self, instance_path: str | os.PathLike | None = None):
+        instance = Path(_env("INSTANCE_PATH", str(instance_path or Path.cwd() / "instance")))
+        self.INSTANCE_PATH = str(instance)
+        self.SQLALCHEMY_DATABASE_URI = _env("DATABASE_URL", f"sqlite:///{instance / 'quizengine.db'}")
+        self.SECRET_KEY = _env("SECRET_KEY") or self._instance_secret(instance)
+        self.ASYNC_MODE = _env("ASYNC_MODE", "eventlet")
+        if self.ASYNC_MODE not in ASYNC_MODES:
+            raise ValueError(f"QUIZ_ASYNC_MODE must be one of {', '.join(ASYNC_MODES)}")
+        self.MESSAGE_QUEUE = _env("MESSAGE_QUEUE")
+        self.BANK_DIR = _env("BANK_DIR", str(data_dir("question_banks")))
+        self.BANK_MAX_BYTES = _env_int("BANK_MAX_BYTES", 2 * 1024 * 1024)
+        self.ROSTER_MAX_BYTES = _env_int("ROSTER_MAX_BYTES", 10 * 1024 * 1024)
+        origins = _env("CORS_ORIGINS")
+        self.CORS_ALLOWED_ORIGINS = [o.strip() for o in origins.split(",")] if origins else None
+        # eventlet's defaults (1,024 connections, backlog 50) refuse a hall's join storm.
+        self.MAX_CONNECTIONS = _env_int("MAX_CONNECTIONS", 5000)
+        self.LISTEN_BACKLOG = _env_int("LISTEN_BACKLOG", 2048)
+        self.SQLITE_BUSY_TIMEOUT_MS = _env_int("SQLITE_BUSY_TIMEOUT_MS", 5000)
+        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+
+    @staticmethod
+    def _instance_secret(instance: Path) -> str:
+        """Keep one random secret per instance folder, so sessions survive restarts."""
+        path = instance / "secret_key"
+        if path.exists():
+            return path.read_text().strip()
+        instance.mkdir(parents=True, exist_ok=True)
+        key = secrets.token_hex(32)
+        path.write_text(key)
+        path.chmod(0o600)
+        return key
+
+
+class TestConfig(Config):
+    """Settings for the test suite: a private SQLite file, threading mode."""
+
+    TESTING = True
+
+    def __init__(self, instance_path: str | os.PathLike, database_url: str | None = None):
+        super().__init__(instance_path)
+        self.INSTANCE_PATH = str(instance_path)
+        self.SQLALCHEMY_DATABASE_URI = database_url or f"sqlite:///{Path(instance_path) / 'test.db'}"
+        self.SECRET_KEY = "test-secret-key"
+        self.ASYNC_MODE = "threading"
+        self.MESSAGE_QUEUE = None

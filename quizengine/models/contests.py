@@ -1,0 +1,139 @@
+"""Contests (竞赛), rounds (轮次), players and their answers (作答).
+
+Deadlines are data: a question's `opened_at` and `closes_at` are stored when
+it opens, so a restarted server can re-arm or close it. The unique constraint
+on (player, round question) is what makes "one answer per player per
+question" true under concurrency and retries.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from quizengine.extensions import db
+from quizengine.models.types import UTCDateTime, utcnow
+
+
+class ContestGroup(db.Model):
+    """Which groups' rosters may join a contest."""
+
+    __tablename__ = "contest_groups"
+
+    contest_id: Mapped[int] = mapped_column(ForeignKey("contests.id"), primary_key=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("groups.id"), primary_key=True)
+
+
+class Contest(db.Model):
+    """One event for one group (or several): `live` or `self_paced`."""
+
+    __tablename__ = "contests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(16), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    mode: Mapped[str] = mapped_column(String(16), default="live")
+    status: Mapped[str] = mapped_column(String(16), default="draft")
+    settings: Mapped[dict] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    groups = relationship("Group", secondary="contest_groups")
+    rounds: Mapped[list[Round]] = relationship(back_populates="contest", order_by="Round.position")
+
+
+class Round(db.Model):
+    """A block of questions with one kind and one scoring rule."""
+
+    __tablename__ = "rounds"
+    __table_args__ = (UniqueConstraint("contest_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contest_id: Mapped[int] = mapped_column(ForeignKey("contests.id"), index=True)
+    position: Mapped[int]
+    kind: Mapped[str] = mapped_column(String(16), default="mandatory")
+    title: Mapped[str] = mapped_column(String(200), default="")
+    scoring: Mapped[dict] = mapped_column(JSON, default=dict)
+    time_limit: Mapped[int | None]
+
+    contest: Mapped[Contest] = relationship(back_populates="rounds")
+    questions: Mapped[list[RoundQuestion]] = relationship(
+        back_populates="round", order_by="RoundQuestion.position"
+    )
+
+
+class RoundQuestion(db.Model):
+    """A question's place in a round, with its server-decided open and close times."""
+
+    __tablename__ = "round_questions"
+    __table_args__ = (UniqueConstraint("round_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id"), index=True)
+    position: Mapped[int]
+    question_id: Mapped[int] = mapped_column(ForeignKey("questions.id"))
+    opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    round: Mapped[Round] = relationship(back_populates="questions")
+    question = relationship("Question")
+
+
+class Player(db.Model):
+    """A roster member taking part in a contest; resumed by a random token."""
+
+    __tablename__ = "players"
+    __table_args__ = (UniqueConstraint("contest_id", "staff_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contest_id: Mapped[int] = mapped_column(ForeignKey("contests.id"), index=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"), index=True)
+    token: Mapped[str] = mapped_column(String(64), unique=True)
+    joined_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    kicked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    staff = relationship("Staff")
+
+
+class Answer(db.Model):
+    """One player's answer to one question, with the server's receive time."""
+
+    __tablename__ = "answers"
+    __table_args__ = (
+        UniqueConstraint("player_id", "round_question_id"),
+        UniqueConstraint("player_id", "idempotency_key"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    player_id: Mapped[int] = mapped_column(ForeignKey("players.id"), index=True)
+    round_question_id: Mapped[int] = mapped_column(ForeignKey("round_questions.id"), index=True)
+    idempotency_key: Mapped[str] = mapped_column(String(64))
+    response: Mapped[dict] = mapped_column(JSON)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    elapsed_ms: Mapped[int]
+    correct: Mapped[bool]
+    points: Mapped[int]
+    stake: Mapped[int | None]
+
+
+class Score(db.Model):
+    """A player's final standing in a contest, frozen when the contest finishes.
+
+    Live standings are computed from answers; this row keeps the figures the
+    awards were decided on, so a later bank edit or re-scoring is visible.
+    """
+
+    __tablename__ = "scores"
+    __table_args__ = (UniqueConstraint("contest_id", "player_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contest_id: Mapped[int] = mapped_column(ForeignKey("contests.id"), index=True)
+    player_id: Mapped[int] = mapped_column(ForeignKey("players.id"))
+    points: Mapped[int]
+    correct: Mapped[int]
+    answered: Mapped[int]
+    total_time_ms: Mapped[int]
+    rank: Mapped[int]
+    frozen_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

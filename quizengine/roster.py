@@ -1,0 +1,322 @@
+"""Roster files (xlsx, csv, yaml) -> plain rows, with row-numbered problems.
+
+A spreadsheet or CSV holds one staff member per row under a header row; a
+YAML roster can also define groups and centers. The file format is
+documented in docs/roster.md. Problems use the same `file:line:col` form as
+bank problems: for a spreadsheet, the line is the row and the column is the
+cell's column number.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+from quizengine.yamlread import NodeReader, Problem, decode_source
+
+ROSTER_SUFFIXES = (".xlsx", ".csv", ".yaml", ".yml")
+_STAFF_NO = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
+_GROUP_KEY = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
+
+# Header spellings accepted for each column, Chinese first.
+COLUMNS = {
+    "staff_no": ("工号", "staff_id", "staff_no"),
+    "name": ("姓名", "name"),
+    "center": ("中心", "窗口单位", "center"),
+    "group": ("组", "组别", "group"),
+    "window_since": ("窗口工作起始日期", "上岗日期", "window_since"),
+    "at_window": ("是否在窗口", "在窗口", "at_window"),
+}
+REQUIRED_COLUMNS = ("staff_no", "name", "center")
+_YES = {"是", "在", "true", "yes", "y", "1", "√"}
+_NO = {"否", "不在", "false", "no", "n", "0", "×"}
+
+
+@dataclass(frozen=True)
+class GroupRow:
+    """A group defined in a YAML roster."""
+
+    key: str
+    name: str
+    lead_unit: str
+    line: int
+
+
+@dataclass(frozen=True)
+class CenterRow:
+    """A center and the group (key or name) it belongs to."""
+
+    name: str
+    group: str
+    line: int
+
+
+@dataclass(frozen=True)
+class StaffRow:
+    """One staff member as the file states them."""
+
+    staff_no: str
+    name: str
+    center: str
+    group: str
+    window_since: date | None
+    at_window: bool
+    line: int
+
+
+@dataclass
+class RosterData:
+    """Everything a roster file says, plus where it said it."""
+
+    path: str
+    groups: list[GroupRow] = field(default_factory=list)
+    centers: list[CenterRow] = field(default_factory=list)
+    staff: list[StaffRow] = field(default_factory=list)
+
+
+def read_roster(path: str | Path, *, max_bytes: int) -> tuple[RosterData | None, list[Problem]]:
+    """Parse a roster file; the data is None whenever any error was found."""
+    path = Path(path)
+    reader = NodeReader(str(path))
+    suffix = path.suffix.lower()
+    if suffix not in ROSTER_SUFFIXES:
+        reader.report(
+            (1, 1), "format", f"不支持的名单格式 {suffix or '（无扩展名）'}；请用 xlsx、csv 或 yaml"
+        )
+        return None, reader.problems
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        reader.report((1, 1), "io", f"无法读取文件：{exc.strerror}")
+        return None, reader.problems
+    if len(data) > max_bytes:
+        reader.report((1, 1), "too-large", f"文件有 {len(data)} 字节，超过上限 {max_bytes} 字节")
+        return None, reader.problems
+    roster = RosterData(str(path))
+    if suffix == ".xlsx":
+        rows = _xlsx_rows(reader, data)
+    elif suffix == ".csv":
+        rows = _csv_rows(data)
+    else:
+        rows = None
+        _read_yaml(reader, data, max_bytes, roster)
+    if rows is not None:
+        _read_table(reader, rows, roster)
+    _check_duplicates(reader, roster)
+    return (None if reader.failed else roster), reader.problems
+
+
+def _xlsx_rows(reader: NodeReader, data: bytes) -> list[tuple[int, list]] | None:
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many types for a broken file
+        reader.report((1, 1), "format", f"无法作为 xlsx 打开：{exc}")
+        return None
+    sheet = book["人员"] if "人员" in book.sheetnames else book.worksheets[0]
+    rows = [(number, list(values)) for number, values in enumerate(sheet.iter_rows(values_only=True), 1)]
+    book.close()
+    return rows
+
+
+def _csv_rows(data: bytes) -> list[tuple[int, list]]:
+    # Spreadsheets saved as CSV on Chinese Windows are usually GB18030 (GBK).
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = data.decode("gb18030", errors="replace")
+    return [(number, row) for number, row in enumerate(csv.reader(io.StringIO(text)), 1)]
+
+
+def _read_table(reader: NodeReader, rows: list[tuple[int, list]], roster: RosterData) -> None:
+    rows = [(n, row) for n, row in rows if any(_cell(v) for v in row)]
+    if not rows:
+        reader.report((1, 1), "missing-key", "名单是空的：第一行应为表头（工号、姓名、中心……）")
+        return
+    header_line, header = rows[0]
+    columns: dict[str, int] = {}
+    for index, title in enumerate(header):
+        name = _column_name(_cell(title))
+        if name is None:
+            if _cell(title):
+                reader.report(
+                    (header_line, index + 1), "unknown-key", f"未知的列 {_cell(title)}，已忽略", "warning"
+                )
+            continue
+        if name in columns:
+            reader.report((header_line, index + 1), "duplicate-key", f"列 {_cell(title)} 重复")
+        columns[name] = index
+    missing = [COLUMNS[name][0] for name in REQUIRED_COLUMNS if name not in columns]
+    if missing:
+        reader.report((header_line, 1), "missing-key", f"表头缺少必需的列：{'、'.join(missing)}")
+        return
+    for line, row in rows[1:]:
+        cells = {name: (row[i] if i < len(row) else None) for name, i in columns.items()}
+        _read_staff(reader, line, cells, columns, roster)
+
+
+def _read_staff(reader, line: int, cells: dict, columns: dict[str, int], roster: RosterData) -> None:
+    def where(name: str) -> tuple[int, int]:
+        return (line, columns.get(name, 0) + 1)
+
+    values = {name: _cell(cells.get(name)) for name in COLUMNS}
+    ok = True
+    for name in REQUIRED_COLUMNS:
+        if not values[name]:
+            reader.report(where(name), "value", f"{COLUMNS[name][0]}为空")
+            ok = False
+    if values["staff_no"] and not _STAFF_NO.fullmatch(values["staff_no"]):
+        reader.report(where("staff_no"), "value", f"工号 {values['staff_no']!r} 只能含字母、数字、- 和 _")
+        ok = False
+    if len(values["name"]) > 100:
+        reader.report(where("name"), "value", "姓名过长（最多 100 字）")
+        ok = False
+    since = _date_value(cells.get("window_since"))
+    if since is False:
+        reader.report(
+            where("window_since"), "value", f"日期 {values['window_since']!r} 无法识别；请写 2019-03-01"
+        )
+        ok = False
+    at_window = _yes_no(values["at_window"])
+    if at_window is None:
+        reader.report(where("at_window"), "value", f"是否在窗口应为 是 或 否，写的是 {values['at_window']!r}")
+        ok = False
+    if ok:
+        roster.staff.append(
+            StaffRow(
+                staff_no=values["staff_no"],
+                name=values["name"],
+                center=values["center"],
+                group=values["group"],
+                window_since=since or None,
+                at_window=at_window,
+                line=line,
+            )
+        )
+
+
+def _read_yaml(reader: NodeReader, data: bytes, max_bytes: int, roster: RosterData) -> None:
+    text = decode_source(reader, data, max_bytes)
+    root = reader.parse(text) if text is not None else None
+    if root is None:
+        if not reader.problems:
+            reader.report((1, 1), "missing-key", "文件是空的")
+        return
+    top = reader.mapping(root, required=(), optional=("groups", "centers", "staff"), what="名单文件")
+    if not top:
+        return
+    for item in reader.sequence(top["groups"][1], "groups") or [] if "groups" in top else []:
+        entries = reader.mapping(item, required=("key", "name"), optional=("lead_unit",), what="组")
+        if entries and {"key", "name"} <= entries.keys():
+            key = reader.text(entries["key"][1], "组编号 key")
+            if key and not _GROUP_KEY.fullmatch(key):
+                reader.report(entries["key"][1], "value", f"组编号 {key!r} 只能含字母、数字、- 和 _")
+                key = None
+            name = reader.text(entries["name"][1], "组名称 name")
+            lead = (
+                reader.text(entries["lead_unit"][1], "牵头单位", allow_empty=True)
+                if "lead_unit" in entries
+                else ""
+            )
+            if key and name:
+                roster.groups.append(GroupRow(key, name, lead or "", item.start_mark.line + 1))
+    for item in reader.sequence(top["centers"][1], "centers") or [] if "centers" in top else []:
+        entries = reader.mapping(item, required=("name", "group"), optional=(), what="中心")
+        if entries and {"name", "group"} <= entries.keys():
+            name = reader.text(entries["name"][1], "中心名称 name")
+            group = reader.text(entries["group"][1], "所属组 group")
+            if name and group:
+                roster.centers.append(CenterRow(name, group, item.start_mark.line + 1))
+    for item in reader.sequence(top["staff"][1], "staff") or [] if "staff" in top else []:
+        entries = reader.mapping(
+            item, required=("staff_id", "name", "center"),
+            optional=("group", "window_since", "at_window"), what="人员",
+        )  # fmt: skip
+        if not entries or not {"staff_id", "name", "center"} <= entries.keys():
+            continue
+        line = item.start_mark.line + 1
+        cells = {"staff_no": entries["staff_id"][1].value}
+        cells.update({k: v[1].value for k, v in entries.items() if k != "staff_id"})
+        columns = {
+            name: entries[key][1].start_mark.column for name, key in _YAML_KEYS.items() if key in entries
+        }
+        _read_staff(reader, line, cells, columns, roster)
+
+
+_YAML_KEYS = {
+    "staff_no": "staff_id", "name": "name", "center": "center", "group": "group",
+    "window_since": "window_since", "at_window": "at_window",
+}  # fmt: skip
+
+
+def _check_duplicates(reader: NodeReader, roster: RosterData) -> None:
+    seen: dict[str, int] = {}
+    for row in roster.staff:
+        if row.staff_no in seen:
+            reader.report(
+                (row.line, 1), "duplicate-id", f"工号 {row.staff_no} 重复（第 {seen[row.staff_no]} 行已出现）"
+            )
+        seen.setdefault(row.staff_no, row.line)
+    center_groups: dict[str, tuple[str, int]] = {}
+    for row in [*roster.centers, *roster.staff]:
+        if not row.group:
+            continue
+        earlier = center_groups.setdefault(
+            row.center if isinstance(row, StaffRow) else row.name, (row.group, row.line)
+        )
+        if earlier[0] != row.group:
+            reader.report(
+                (row.line, 1),
+                "value",
+                f"同一中心写了不同的组：{earlier[0]}（第 {earlier[1]} 行）和 {row.group}",
+            )
+
+
+def _column_name(title: str) -> str | None:
+    folded = title.strip().lower()
+    for name, spellings in COLUMNS.items():
+        if folded in spellings:
+            return name
+    return None
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)  # a staff id typed as a number arrives as 1001.0
+    return str(value).strip()
+
+
+def _date_value(value) -> date | bool | None:
+    """A date, None when blank, or False when unreadable."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = _cell(value)
+    if not text:
+        return None
+    match = re.fullmatch(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?", text)
+    if not match:
+        return False
+    try:
+        return date(*(int(part) for part in match.groups()))
+    except ValueError:
+        return False
+
+
+def _yes_no(text: str) -> bool | None:
+    if not text:
+        return True
+    word = text.strip().lower()
+    if word in _YES:
+        return True
+    if word in _NO:
+        return False
+    return None

@@ -1,0 +1,41 @@
+"""Run the app under the configured async mode, sized for a contest hall."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask
+
+from quizengine.extensions import socketio
+
+log = logging.getLogger(__name__)
+
+
+def urls(host: str, port: int) -> dict[str, str]:
+    """The addresses to hand to the host desk, the projector and the phones."""
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+    base = f"http://{shown}:{port}"
+    return {
+        "主持台 host console": f"{base}/host/",
+        "投影大屏 projector": f"{base}/board/",
+        "手机答题 phones": f"{base}/play/",
+        "概览 overview": f"{base}/",
+    }
+
+
+def serve(app: Flask, host: str, port: int) -> None:
+    """Serve until interrupted.
+
+    Under eventlet the listen backlog and the connection cap are raised from
+    eventlet's defaults (50 and 1,024), which a join storm of a thousand
+    phones would otherwise hit.
+    """
+    mode = app.config["ASYNC_MODE"]
+    if mode == "eventlet":
+        import eventlet
+        import eventlet.wsgi
+
+        sock = eventlet.listen((host, port), backlog=app.config["LISTEN_BACKLOG"])
+        eventlet.wsgi.server(sock, app, max_size=app.config["MAX_CONNECTIONS"], log_output=False, debug=False)
+        return
+    socketio.run(app, host=host, port=port, allow_unsafe_werkzeug=(mode == "threading"))

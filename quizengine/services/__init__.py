@@ -1,0 +1,1 @@
+"""Use cases: each owns its transaction, calls core, and returns plain data."""

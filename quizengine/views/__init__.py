@@ -1,0 +1,1 @@
+"""Thin blueprints: validate input, call one service, render."""

@@ -1,0 +1,224 @@
+"""Read untrusted YAML into plain values with `file:line:col` problems.
+
+Banks, rosters and contest files are written by people, in text editors, and
+are untrusted. This module never lets PyYAML construct objects: it composes
+the node tree with the safe loader (after rejecting anchors, aliases and
+custom tags from the event stream) and reads every value from its node, as
+text the author wrote. A field's schema, not YAML 1.1's implicit typing,
+decides what a scalar means, so `answer: no` or `A: on` never turn into
+booleans behind the author's back (the "Norway problem").
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+from datetime import date
+
+import yaml
+
+# Explicit tags that only restate a plain type; `!!python/...` and local
+# tags are refused before anything is constructed.
+_PLAIN_TAGS = frozenset(
+    ["!"] + [f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "seq", "map")]
+)
+_NULL_WORDS = frozenset({"", "~", "null", "Null", "NULL"})
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One finding in a file: where it is, its code, and what to do about it."""
+
+    path: str
+    line: int
+    column: int
+    code: str
+    message: str
+    severity: str = "error"
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.column}: {self.severity}[{self.code}]: {self.message}"
+
+    @property
+    def is_error(self) -> bool:
+        """True for errors, False for warnings."""
+        return self.severity == "error"
+
+
+class NodeReader:
+    """Collects problems while reading values out of one file's node tree."""
+
+    def __init__(self, path: str):
+        self.path = path
+        self.problems: list[Problem] = []
+
+    def report(self, where, code: str, message: str, severity: str = "error") -> None:
+        """Record a problem at a node, a mark, or (line, column) 1-based."""
+        if isinstance(where, tuple):
+            line, column = where
+        else:
+            mark = getattr(where, "start_mark", where)
+            line, column = mark.line + 1, mark.column + 1
+        self.problems.append(Problem(self.path, line, column, code, message, severity))
+
+    @property
+    def failed(self) -> bool:
+        """True once any error (not warning) was recorded."""
+        return any(p.is_error for p in self.problems)
+
+    def parse(self, text: str) -> yaml.Node | None:
+        """Compose `text` into nodes, refusing anchors, aliases and custom tags."""
+        try:
+            for event in yaml.parse(text, Loader=yaml.SafeLoader):
+                self._check_event(event)
+            if self.failed:
+                return None
+            return yaml.compose(text, Loader=yaml.SafeLoader)
+        except yaml.MarkedYAMLError as exc:
+            mark = exc.problem_mark or exc.context_mark
+            where = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+            detail = " ".join(filter(None, [exc.context, exc.problem]))
+            self.report(where, "yaml-syntax", f"YAML 语法错误：{detail}")
+        except yaml.YAMLError as exc:
+            self.report((1, 1), "yaml-syntax", f"YAML 语法错误：{exc}")
+        return None
+
+    def _check_event(self, event) -> None:
+        if isinstance(event, yaml.AliasEvent):
+            self.report(event, "alias", f"不允许使用 YAML 别名（*{event.anchor}）；请直接写出内容")
+            return
+        anchor = getattr(event, "anchor", None)
+        if anchor:
+            self.report(event, "alias", f"不允许使用 YAML 锚点（&{anchor}）；请直接写出内容")
+        tag = getattr(event, "tag", None)
+        if tag is not None and tag not in _PLAIN_TAGS:
+            self.report(event, "tag", f"不允许使用自定义 YAML 标签 {tag}")
+
+    # --- structure -------------------------------------------------------
+
+    def mapping(
+        self, node, *, required: tuple[str, ...], optional: tuple[str, ...], what: str
+    ) -> dict[str, tuple[yaml.Node, yaml.Node]] | None:
+        """Read a mapping's entries by key, reporting duplicate, unknown and missing keys."""
+        if not isinstance(node, yaml.MappingNode):
+            self.report(node, "type", f"{what}应为“键: 值”的映射")
+            return None
+        allowed = required + optional
+        entries: dict[str, tuple[yaml.Node, yaml.Node]] = {}
+        for key_node, value_node in node.value:
+            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
+            if key is None:
+                self.report(key_node, "type", f"{what}的键应为文字")
+                continue
+            if key in entries:
+                first = entries[key][0].start_mark.line + 1
+                self.report(key_node, "duplicate-key", f"键 {key} 重复（第 {first} 行已出现）")
+                continue
+            if key not in allowed:
+                self.report(key_node, "unknown-key", f"{what}中有未知的键 {key}{_suggest(key, allowed)}")
+                continue
+            entries[key] = (key_node, value_node)
+        for key in required:
+            if key not in entries:
+                self.report(node, "missing-key", f"{what}缺少必填的键 {key}")
+        return entries
+
+    def sequence(self, node, what: str) -> list[yaml.Node] | None:
+        """Read a list's item nodes."""
+        if not isinstance(node, yaml.SequenceNode):
+            self.report(node, "type", f"{what}应为列表")
+            return None
+        return list(node.value)
+
+    # --- scalars ---------------------------------------------------------
+
+    @staticmethod
+    def is_empty(node) -> bool:
+        """True for a missing value: `key:`, `~` or `null` written plain."""
+        return isinstance(node, yaml.ScalarNode) and node.style is None and node.value in _NULL_WORDS
+
+    def text(self, node, what: str, *, allow_empty: bool = False) -> str | None:
+        """Read a scalar as the text the author wrote (never YAML-typed)."""
+        if not isinstance(node, yaml.ScalarNode):
+            self.report(node, "type", f"{what}应为文字")
+            return None
+        value = "" if self.is_empty(node) else node.value.strip()
+        if not value and not allow_empty:
+            self.report(node, "value", f"{what}不能为空")
+            return None
+        return value
+
+    def text_list(self, node, what: str) -> list[tuple[yaml.Node, str]] | None:
+        """Read one text or a list of texts, keeping each item's node."""
+        items = [node] if isinstance(node, yaml.ScalarNode) else self.sequence(node, what)
+        if items is None:
+            return None
+        result = []
+        for item in items:
+            value = self.text(item, what)
+            if value is not None:
+                result.append((item, value))
+        return result
+
+    def integer(self, node, what: str, low: int, high: int) -> int | None:
+        """Read a whole number within [low, high]."""
+        raw = self.text(node, what)
+        if raw is None:
+            return None
+        if not re.fullmatch(r"[+-]?\d+", raw):
+            self.report(node, "value", f"{what}应为整数，写的是 {raw!r}")
+            return None
+        value = int(raw)
+        if not low <= value <= high:
+            self.report(node, "value", f"{what}应在 {low}–{high} 之间，写的是 {value}")
+            return None
+        return value
+
+    def boolean(self, node, what: str) -> bool | None:
+        """Read true/false (also yes/no, 是/否) for a setting."""
+        raw = self.text(node, what)
+        if raw is None:
+            return None
+        word = raw.lower()
+        if word in {"true", "yes", "是"}:
+            return True
+        if word in {"false", "no", "否"}:
+            return False
+        self.report(node, "value", f"{what}应为 true 或 false，写的是 {raw!r}")
+        return None
+
+    def date(self, node, what: str) -> date | None:
+        """Read a calendar date written as YYYY-MM-DD."""
+        raw = self.text(node, what)
+        if raw is None:
+            return None
+        try:
+            if not _DATE.fullmatch(raw):
+                raise ValueError(raw)
+            return date.fromisoformat(raw)
+        except ValueError:
+            self.report(node, "value", f"{what}应为 YYYY-MM-DD 格式的日期，写的是 {raw!r}")
+            return None
+
+
+def decode_source(reader: NodeReader, data: bytes, max_bytes: int) -> str | None:
+    """Check size and UTF-8 encoding of raw file bytes, returning the text."""
+    if len(data) > max_bytes:
+        reader.report((1, 1), "too-large", f"文件有 {len(data)} 字节，超过上限 {max_bytes} 字节")
+        return None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        reader.report((line, column), "encoding", "文件不是 UTF-8 编码；请另存为 UTF-8")
+        return None
+
+
+def _suggest(key: str, allowed: tuple[str, ...]) -> str:
+    close = difflib.get_close_matches(key, allowed, n=1)
+    if close:
+        return f"；是不是 {close[0]}？"
+    return f"；可用的键：{', '.join(allowed)}"
