@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import logging
+import os
 
 from flask import Flask
 
 from quizengine.extensions import socketio
-
-log = logging.getLogger(__name__)
 
 
 def urls(host: str, port: int) -> dict[str, str]:
@@ -38,4 +36,6 @@ def serve(app: Flask, host: str, port: int) -> None:
         sock = eventlet.listen((host, port), backlog=app.config["LISTEN_BACKLOG"])
         eventlet.wsgi.server(sock, app, max_size=app.config["MAX_CONNECTIONS"], log_output=False, debug=False)
         return
+    # Flask ignores app.run() inside its own CLI unless told this is deliberate.
+    os.environ.pop("FLASK_RUN_FROM_CLI", None)
     socketio.run(app, host=host, port=port, allow_unsafe_werkzeug=(mode == "threading"))

@@ -77,13 +77,22 @@ class NodeReader:
                 return None
             return yaml.compose(text, Loader=yaml.SafeLoader)
         except yaml.MarkedYAMLError as exc:
-            mark = exc.problem_mark or exc.context_mark
-            where = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-            detail = " ".join(filter(None, [exc.context, exc.problem]))
-            self.report(where, "yaml-syntax", f"YAML 语法错误：{detail}")
+            self._syntax_error(exc, text)
         except yaml.YAMLError as exc:
             self.report((1, 1), "yaml-syntax", f"YAML 语法错误：{exc}")
         return None
+
+    def _syntax_error(self, exc: yaml.MarkedYAMLError, text: str) -> None:
+        mark = exc.problem_mark or exc.context_mark
+        # "Unexpected end of stream" points past the last line; the place to
+        # fix is where the unclosed construct began.
+        if exc.context_mark and mark and mark.line >= len(text.splitlines()):
+            mark = exc.context_mark
+        where = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        detail = " ".join(filter(None, [exc.context, exc.problem]))
+        if exc.context_mark and exc.context_mark is not mark:
+            detail += f"（相关位置：第 {exc.context_mark.line + 1} 行）"
+        self.report(where, "yaml-syntax", f"YAML 语法错误：{detail}")
 
     def _check_event(self, event) -> None:
         if isinstance(event, yaml.AliasEvent):

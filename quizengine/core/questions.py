@@ -58,15 +58,17 @@ def normalize_fill(text: str) -> str:
     "ＡＢＣ １２３。" and "abc123" compare equal.
     """
     folded = unicodedata.normalize("NFKC", text).casefold()
-    return "".join(
-        ch
-        for ch in folded
-        if (not ch.isspace() and not unicodedata.category(ch).startswith(("P", "S"))) or ch in _KEPT_SYMBOLS
-    )
+    return "".join(ch for ch in folded if _is_significant(ch))
 
 
-# Symbols that carry meaning in policy answers (percentages, "+", "〔〕" are
-# punctuation and dropped; "%" and "+" change the answer so they stay).
+def _is_significant(ch: str) -> bool:
+    if ch in _KEPT_SYMBOLS:
+        return True
+    return not ch.isspace() and not unicodedata.category(ch).startswith(("P", "S"))
+
+
+# "%" and "+" change what a policy answer means ("80%"), so they are kept;
+# other punctuation and symbols (quotes, "〔〕", "。") are dropped.
 _KEPT_SYMBOLS = frozenset("%+")
 
 

@@ -1,0 +1,80 @@
+"""Shared fixtures: an app on a private SQLite file, and on PostgreSQL when CI provides it."""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from quizengine import create_app
+from quizengine.config import TestConfig
+from quizengine.extensions import db as _db
+
+FIXTURES = Path(__file__).parent / "fixtures"
+REPO = Path(__file__).resolve().parent.parent
+POSTGRES_URL = os.environ.get("QUIZ_TEST_POSTGRES_URL")
+TODAY = date(2021, 8, 15)
+
+
+def _reset_postgres(url: str) -> None:
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+def _make_app(tmp_path: Path, database_url: str | None):
+    from flask_migrate import upgrade
+
+    app = create_app(TestConfig(tmp_path / "instance", database_url))
+    with app.app_context():
+        upgrade()
+    return app
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def app(request, tmp_path):
+    """A migrated app, once on SQLite and once on PostgreSQL (skipped without QUIZ_TEST_POSTGRES_URL)."""
+    url = None
+    if request.param == "postgres":
+        if not POSTGRES_URL:
+            pytest.skip("QUIZ_TEST_POSTGRES_URL is not set")
+        _reset_postgres(POSTGRES_URL)
+        url = POSTGRES_URL
+    app = _make_app(tmp_path, url)
+    yield app
+    with app.app_context():
+        _db.session.remove()
+        _db.engine.dispose()
+
+
+@pytest.fixture
+def sqlite_app(tmp_path):
+    """A migrated app on SQLite only, for tests that do not concern the database."""
+    app = _make_app(tmp_path, None)
+    yield app
+    with app.app_context():
+        _db.engine.dispose()
+
+
+@pytest.fixture
+def db(app):
+    """The SQLAlchemy handle inside an app context."""
+    with app.app_context():
+        yield _db
+
+
+@pytest.fixture
+def client(app):
+    """A Flask test client."""
+    return app.test_client()
+
+
+@pytest.fixture
+def bank_fixture():
+    """Path of a YAML bank fixture by file name."""
+    return lambda name: FIXTURES / "banks" / name

@@ -1,0 +1,117 @@
+"""The `quizengine` command as trainers and organizers run it."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from quizengine.cli import cli
+from tests.conftest import FIXTURES, REPO
+
+QUIZENGINE = shutil.which("quizengine", path=str(Path(sys.executable).parent)) or "quizengine"
+
+
+def run_cli(*args):
+    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+
+
+def command_env(tmp_path, **extra):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("QUIZ_")}
+    env.update(QUIZ_INSTANCE_PATH=str(tmp_path / "instance"), PYTHONWARNINGS="ignore", **extra)
+    return env
+
+
+def test_bank_check_passes_on_the_shipped_banks():
+    result = run_cli("bank", "check", str(REPO / "question_banks"))
+    assert result.exit_code == 0, result.output
+    assert "通过" in result.output
+
+
+def test_bank_check_reports_every_error_of_every_file_and_exits_1():
+    invalid = FIXTURES / "banks" / "invalid"
+    result = run_cli("bank", "check", str(invalid / "answers.yaml"), str(invalid / "aliases.yaml"))
+    assert result.exit_code == 1
+    lines = [line for line in result.output.splitlines() if ": error[" in line]
+    assert len(lines) == 9
+    assert f"{invalid / 'aliases.yaml'}:5:9: error[alias]" in result.output
+
+
+def test_bank_stats_counts_and_flags_missing_parts(tmp_path):
+    bank = tmp_path / "b.yaml"
+    bank.write_text(
+        "bank: {id: b, title: 统计, version: 1, tags: {t: 主题}}\n"
+        "questions:\n"
+        "  - {id: q1, type: judge, stem: 有出处, answer: 对, source: 某文件, explanation: 解析, tags: [t]}\n"
+        "  - {id: q2, type: judge, stem: 无解析无出处, answer: 错, difficulty: 4}\n",
+        encoding="utf-8",
+    )
+    result = run_cli("bank", "stats", str(bank))
+    assert result.exit_code == 0
+    assert "judge 2" in result.output
+    assert "3级 1  4级 1" in result.output
+    assert "主题 (t): 1" in result.output
+    assert "缺少解析 without explanation: 1 — q2" in result.output
+    assert "缺少出处 without source: 1 — q2" in result.output
+
+
+def test_demo_seed_and_import_commands_from_a_fresh_instance(tmp_path):
+    env = command_env(tmp_path)
+    seed = subprocess.run(
+        [QUIZENGINE, "demo", "--seed-only"], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert seed.returncode == 0, seed.stderr
+    assert "示例名单：新增 130 人" in seed.stdout
+    assert "http://127.0.0.1:5000/play/" in seed.stdout
+    again = subprocess.run([QUIZENGINE, "roster", "import", str(REPO / "examples" / "roster.yaml")],
+                           env=env, capture_output=True, text=True, timeout=60)  # fmt: skip
+    assert "未变 130 人" in again.stdout
+    bad = subprocess.run([QUIZENGINE, "bank", "import", str(FIXTURES / "banks" / "invalid" / "answers.yaml")],
+                         env=env, capture_output=True, text=True, timeout=60)  # fmt: skip
+    assert bad.returncode == 1
+    assert "nothing imported" in bad.stderr
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.mark.parametrize("mode", ["eventlet", "threading"])
+def test_serve_answers_http_in_each_async_mode(tmp_path, mode):
+    env = command_env(tmp_path, QUIZ_ASYNC_MODE=mode)
+    subprocess.run([QUIZENGINE, "demo", "--seed-only"], env=env, capture_output=True, check=True, timeout=120)
+    port = free_port()
+    log = (tmp_path / "server.log").open("wb")
+    server = subprocess.Popen([QUIZENGINE, "serve", "--port", str(port)], env=env, stdout=log, stderr=log)
+    try:
+        body = _get_when_up(f"http://127.0.0.1:{port}/", deadline=time.monotonic() + 30)
+        assert "长寿路街道社区事务受理服务中心" in body
+        handshake = _get_when_up(
+            f"http://127.0.0.1:{port}/socket.io/?EIO=4&transport=polling", time.monotonic() + 5
+        )
+        assert '"sid"' in handshake
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+        log.close()
+
+
+def _get_when_up(url: str, deadline: float) -> str:
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                return response.read().decode("utf-8")
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)

@@ -1,0 +1,36 @@
+"""The overview and entry pages render what is loaded, escaped."""
+
+from __future__ import annotations
+
+from quizengine.roster import RosterData, StaffRow
+from quizengine.services.banks import import_banks
+from quizengine.services.roster import import_roster
+from tests.services.test_bank_import import EXAMPLE, validated
+
+
+def test_overview_lists_groups_centers_and_banks(client, db):
+    import_banks(validated(EXAMPLE))
+    roster = RosterData(
+        "r.yaml",
+        staff=[StaffRow("PT001", "张三", "甘泉路街道社区事务受理服务中心", "community", None, True, 2)],
+    )
+    import_roster(roster)
+    page = client.get("/").get_data(as_text=True)
+    assert "第一组：各街镇社区事务受理中心" in page and "区民政局" in page
+    assert "甘泉路街道社区事务受理服务中心（1 人）" in page
+    assert "政务服务“好差评”（示例题库）" in page and "示例" in page
+
+
+def test_names_from_files_are_rendered_escaped(client, db):
+    center = "<script>alert(1)</script>中心"
+    import_roster(RosterData("r.yaml", staff=[StaffRow("PT001", "张三", center, "community", None, True, 2)]))
+    page = client.get("/").get_data(as_text=True)
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;中心" in page
+
+
+def test_entry_pages_answer(client):
+    for path, title in (("/host/", "主持台"), ("/board/", "投影大屏"), ("/play/", "手机答题")):
+        response = client.get(path)
+        assert response.status_code == 200
+        assert f"<h1>{title}</h1>" in response.get_data(as_text=True)
