@@ -8,8 +8,9 @@ from flask import Flask
 
 from quizengine.config import Config
 from quizengine.database import configure_engine
-from quizengine.extensions import db, migrate, socketio
+from quizengine.extensions import csrf, db, limiter, login_manager, migrate, socketio
 from quizengine.paths import PACKAGE_DIR, data_dir
+from quizengine.security import init_security
 
 
 def create_app(config: Config | None = None) -> Flask:
@@ -37,9 +38,24 @@ def create_app(config: Config | None = None) -> Flask:
     )
     with app.app_context():
         configure_engine(db.engine, busy_timeout_ms=app.config["SQLITE_BUSY_TIMEOUT_MS"])
+    csrf.init_app(app)
+    limiter.init_app(app)
+    _init_login(app)
+    init_security(app)
 
     from quizengine import models  # noqa: F401  (register tables with the metadata)
-    from quizengine.views import pages
+    from quizengine.views import admin, admin_banks, admin_roster, auth, pages
 
-    app.register_blueprint(pages.bp)
+    for blueprint in (pages.bp, auth.bp, admin.bp, admin_banks.bp, admin_roster.bp):
+        app.register_blueprint(blueprint)
     return app
+
+
+def _init_login(app: Flask) -> None:
+    from quizengine.services.accounts import load_session_user
+
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "请先登录"
+    login_manager.session_protection = "strong"
+    login_manager.user_loader(load_session_user)

@@ -40,9 +40,16 @@ _HEADER_REQUIRED = ("id", "title", "version", "tags")
 _HEADER_OPTIONAL = ("sample", "active", "groups", "description", "defaults")
 _QUESTION_REQUIRED = ("id", "type", "stem", "answer")
 _QUESTION_OPTIONAL = (
-    "options", "explanation", "source", "tags", "difficulty",
-    "points", "time_limit", "effective", "expires",
-)  # fmt: skip
+    "options",
+    "explanation",
+    "source",
+    "tags",
+    "difficulty",
+    "points",
+    "time_limit",
+    "effective",
+    "expires",
+)
 
 
 @dataclass(frozen=True)
@@ -103,9 +110,7 @@ def find_bank_files(paths) -> list[Path]:
     return found
 
 
-def check_paths(
-    paths, *, today: date, max_bytes: int = DEFAULT_MAX_BYTES
-) -> tuple[list[Bank], list[Problem]]:
+def check_paths(paths, *, today: date, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[list[Bank], list[Problem]]:
     """Validate several banks together, including question ids across files."""
     banks: list[Bank] = []
     problems: list[Problem] = []
@@ -180,9 +185,7 @@ class _BankParser:
             "version": r.text(value["version"], "版本 version") if "version" in value else None,
             "sample": r.boolean(value["sample"], "sample") if "sample" in value else False,
             "active": r.boolean(value["active"], "active") if "active" in value else True,
-            "description": r.text(value["description"], "说明", allow_empty=True)
-            if "description" in value
-            else "",
+            "description": r.text(value["description"], "说明", allow_empty=True) if "description" in value else "",
             "groups": self._keys(value.get("groups"), "适用组 groups"),
         }
         if "tags" in value:
@@ -204,9 +207,7 @@ class _BankParser:
         if node is None:
             return ()
         items = self.r.text_list(node, what) or []
-        return tuple(
-            key for item, _ in items if (key := self._pattern(item, _KEY, what, "字母、数字、- 和 _"))
-        )
+        return tuple(key for item, _ in items if (key := self._pattern(item, _KEY, what, "字母、数字、- 和 _")))
 
     def _tag_vocabulary(self, node) -> None:
         if not isinstance(node, yaml.MappingNode):
@@ -249,10 +250,11 @@ class _BankParser:
                 continue
             if active and question.is_expired(self.today):
                 self.r.report(
-                    item, "expired",
+                    item,
+                    "expired",
                     f"题目 {question.id} 已于 {question.expires} 失效，但所在题库仍是启用状态",
                     severity="warning",
-                )  # fmt: skip
+                )
             questions.append(question)
         return questions
 
@@ -283,19 +285,25 @@ class _BankParser:
         if effective and expires and expires < effective:
             r.report(value["expires"], "dates", f"失效日期 {expires} 早于生效日期 {effective}")
         explanation = (
-            r.text(value["explanation"], "解析 explanation", allow_empty=True)
-            if "explanation" in value
-            else ""
+            r.text(value["explanation"], "解析 explanation", allow_empty=True) if "explanation" in value else ""
         )
         source = self._source(value["source"]) if "source" in value else None
         tags = self._question_tags(value.get("tags"))
         if None in (qid, kind, stem, answer, options) or None in numbers.values():
             return None
         return Question(
-            id=qid, kind=kind, stem=stem, answer=answer, options=options,
-            explanation=explanation or "", source=source, tags=tags,
-            effective=effective, expires=expires, **numbers,
-        )  # fmt: skip
+            id=qid,
+            kind=kind,
+            stem=stem,
+            answer=answer,
+            options=options,
+            explanation=explanation or "",
+            source=source,
+            tags=tags,
+            effective=effective,
+            expires=expires,
+            **numbers,
+        )
 
     def _kind(self, node) -> QuestionKind | None:
         if node is None:
@@ -339,18 +347,14 @@ class _BankParser:
                 self.r.report(key_node, "options", "选项最多 8 个（A–H）")
                 return None
             if key != expected:
-                self.r.report(
-                    key_node, "options", f"选项键应从 A 起连续，这里应为 {expected}，写的是 {key!r}"
-                )
+                self.r.report(key_node, "options", f"选项键应从 A 起连续，这里应为 {expected}，写的是 {key!r}")
                 return None
             text = self.r.text(text_node, f"选项 {key}")
             if text is None:
                 return None
             folded = unicodedata.normalize("NFKC", text).strip()
             if folded in seen_text:
-                self.r.report(
-                    text_node, "duplicate-option", f"选项 {key} 与选项 {seen_text[folded]} 文字相同"
-                )
+                self.r.report(text_node, "duplicate-option", f"选项 {key} 与选项 {seen_text[folded]} 文字相同")
                 return None
             seen_text[folded] = key
             options.append((key, text))
@@ -385,9 +389,7 @@ class _BankParser:
         value = parse_judge_word(raw)
         if value is None:
             words = "、".join(sorted(TRUE_WORDS)) + " / " + "、".join(sorted(FALSE_WORDS))
-            self.r.report(
-                node, "judge-answer", f"判断题答案 {raw!r} 无法识别；请写 对 或 错（可用：{words}）"
-            )
+            self.r.report(node, "judge-answer", f"判断题答案 {raw!r} 无法识别；请写 对 或 错（可用：{words}）")
             return None
         return ("true",) if value else ("false",)
 
@@ -414,9 +416,7 @@ class _BankParser:
         known = {key for key, _ in options}
         for item, key in items:
             if key not in known:
-                self.r.report(
-                    item, "answer-not-in-options", f"答案 {key} 不在选项 {'、'.join(sorted(known))} 中"
-                )
+                self.r.report(item, "answer-not-in-options", f"答案 {key} 不在选项 {'、'.join(sorted(known))} 中")
                 return None
         keys = sorted({key for _, key in items})
         if len(keys) != len(items):
@@ -432,11 +432,7 @@ class _BankParser:
         if not entries or "document" not in entries:
             return None
         document = self.r.text(entries["document"][1], "出处文件 document")
-        section = (
-            self.r.text(entries["section"][1], "条款 section", allow_empty=True)
-            if "section" in entries
-            else ""
-        )
+        section = self.r.text(entries["section"][1], "条款 section", allow_empty=True) if "section" in entries else ""
         return Source(document, section or "") if document else None
 
     def _question_tags(self, node) -> tuple[str, ...]:

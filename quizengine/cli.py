@@ -11,6 +11,7 @@ from flask.cli import FlaskGroup, with_appcontext
 
 from quizengine import __version__
 from quizengine.banks import check_paths
+from quizengine.core.access import ROLE_LABELS, ROLES
 from quizengine.core.bankstats import summarize
 from quizengine.paths import data_dir
 
@@ -50,9 +51,7 @@ def bank_check(paths):
     """检查题库文件或目录，错误以 file:line:col 给出 / Validate bank files."""
     banks, errors, warnings = _check(paths)
     if errors:
-        click.echo(
-            f"发现 {errors} 个错误、{warnings} 个警告 / {errors} errors, {warnings} warnings", err=True
-        )
+        click.echo(f"发现 {errors} 个错误、{warnings} 个警告 / {errors} errors, {warnings} warnings", err=True)
         raise SystemExit(1)
     questions = sum(len(b.questions) for b in banks)
     click.echo(f"通过：{len(banks)} 个题库，{questions} 道题，{warnings} 个警告 / OK")
@@ -102,9 +101,7 @@ def bank_import(paths):
     if errors:
         click.echo("没有导入任何题库 / nothing imported", err=True)
         raise SystemExit(1)
-    with click.progressbar(
-        length=1, label="导入题库 importing banks", file=click.get_text_stream("stderr")
-    ) as bar:
+    with click.progressbar(length=1, label="导入题库 importing banks", file=click.get_text_stream("stderr")) as bar:
         results, problems = import_banks(banks)
         bar.update(1)
     for problem in problems:
@@ -153,7 +150,64 @@ def roster_import(file):
     )
 
 
+# --- accounts ----------------------------------------------------------------
+
+
+@cli.group()
+def user():
+    """账号 / Organizer, trainer and admin accounts."""
+
+
+@user.command("create")
+@click.argument("username")
+@click.option("--role", type=click.Choice(ROLES), default="admin", show_default=True)
+@click.option("--group", "groups", multiple=True, help="组织者负责的组编号，可重复 / organizer's group key")
+@click.option("--display-name", default="", help="姓名或单位")
+@click.option("--password", help="不给则生成随机密码 / generated when omitted")
+@with_appcontext
+def user_create(username, role, groups, display_name, password):
+    """创建账号并打印初始密码 / Create an account and print its password."""
+    from quizengine.services.accounts import AccountError, create_user
+    from quizengine.services.roster import ensure_default_groups
+
+    ensure_default_groups()
+    try:
+        account, password = create_user(username, password, role, display_name=display_name, group_keys=groups)
+    except AccountError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"已创建 {account.username}（{ROLE_LABELS[role]}），密码：{password}")
+
+
+@user.command("list")
+@with_appcontext
+def user_list():
+    """列出账号 / List accounts."""
+    from quizengine.services.accounts import list_users
+
+    for account in list_users():
+        groups = ",".join(g.key for g in account.groups)
+        state = "" if account.active else "（停用）"
+        click.echo(f"{account.username:20} {ROLE_LABELS[account.role]:4} {groups} {state}".rstrip())
+
+
 # --- serving -----------------------------------------------------------------
+
+
+def _demo_admin() -> tuple[str, str]:
+    """Create the demo admin once; its password is kept in the instance folder."""
+    from quizengine.services.accounts import AccountError, create_user
+
+    path = Path(current_app.instance_path) / "demo-admin-password"
+    if path.exists():
+        return "admin", path.read_text().strip()
+
+    try:
+        _, password = create_user("admin", None, "admin", display_name="演示管理员")
+    except AccountError:
+        return "admin", "（已存在，密码未改变）"
+    path.write_text(password)
+    path.chmod(0o600)
+    return "admin", password
 
 
 @cli.command("serve")
@@ -195,8 +249,10 @@ def demo_command(host, port, seed_only):
         raise click.ClickException("\n".join(map(str, problems)))
     for result in results:
         click.echo(f"示例题库 {result.bank_id}：{result.questions} 道题（{result.status}）")
+    username, password = _demo_admin()
     app = current_app._get_current_object()
     for label, url in urls(host, port).items():
         click.echo(f"{label}: {url}")
+    click.echo(f"管理后台 admin: {urls(host, port)['概览 overview']}login  用户名 {username}  密码 {password}")
     if not seed_only:
         serve(app, host, port)

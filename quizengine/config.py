@@ -50,6 +50,16 @@ class Config:
         self.LISTEN_BACKLOG = _env_int("LISTEN_BACKLOG", 2048)
         self.SQLITE_BUSY_TIMEOUT_MS = _env_int("SQLITE_BUSY_TIMEOUT_MS", 5000)
         self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+        # Uploads (banks, rosters) are small; refuse anything larger outright.
+        self.MAX_CONTENT_LENGTH = _env_int("MAX_UPLOAD_BYTES", 16 * 1024 * 1024)
+        # Halls often run over plain http on a LAN; behind TLS set QUIZ_SECURE_COOKIES=1.
+        secure = _env("SECURE_COOKIES", "0") in ("1", "true", "yes")
+        self.SESSION_COOKIE_SECURE = self.REMEMBER_COOKIE_SECURE = secure
+        self.SESSION_COOKIE_HTTPONLY = self.REMEMBER_COOKIE_HTTPONLY = True
+        self.SESSION_COOKIE_SAMESITE = self.REMEMBER_COOKIE_SAMESITE = "Lax"
+        self.RATELIMIT_STORAGE_URI = _env("RATELIMIT_STORAGE", "memory://")
+        self.RATELIMIT_HEADERS_ENABLED = True
+        self.WTF_CSRF_TIME_LIMIT = None  # a host console stays open for a whole contest
 
     @staticmethod
     def _instance_secret(instance: Path) -> str:

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_socketio import SocketIO
 from flask_sqlalchemy import SQLAlchemy
+from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
 
@@ -27,3 +31,7 @@ class Base(DeclarativeBase):
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 socketio = SocketIO()
+login_manager = LoginManager()
+csrf = CSRFProtect()
+# Limits are declared on the routes that need them; nothing is limited by default.
+limiter = Limiter(key_func=get_remote_address)

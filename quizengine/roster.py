@@ -84,9 +84,7 @@ def read_roster(path: str | Path, *, max_bytes: int) -> tuple[RosterData | None,
     reader = NodeReader(str(path))
     suffix = path.suffix.lower()
     if suffix not in ROSTER_SUFFIXES:
-        reader.report(
-            (1, 1), "format", f"不支持的名单格式 {suffix or '（无扩展名）'}；请用 xlsx、csv 或 yaml"
-        )
+        reader.report((1, 1), "format", f"不支持的名单格式 {suffix or '（无扩展名）'}；请用 xlsx、csv 或 yaml")
         return None, reader.problems
     try:
         data = path.read_bytes()
@@ -144,9 +142,7 @@ def _read_table(reader: NodeReader, rows: list[tuple[int, list]], roster: Roster
         name = _column_name(_cell(title))
         if name is None:
             if _cell(title):
-                reader.report(
-                    (header_line, index + 1), "unknown-key", f"未知的列 {_cell(title)}，已忽略", "warning"
-                )
+                reader.report((header_line, index + 1), "unknown-key", f"未知的列 {_cell(title)}，已忽略", "warning")
             continue
         if name in columns:
             reader.report((header_line, index + 1), "duplicate-key", f"列 {_cell(title)} 重复")
@@ -178,9 +174,7 @@ def _read_staff(reader, line: int, cells: dict, columns: dict[str, int], roster:
         ok = False
     since = _date_value(cells.get("window_since"))
     if since is False:
-        reader.report(
-            where("window_since"), "value", f"日期 {values['window_since']!r} 无法识别；请写 2019-03-01"
-        )
+        reader.report(where("window_since"), "value", f"日期 {values['window_since']!r} 无法识别；请写 2019-03-01")
         ok = False
     at_window = _yes_no(values["at_window"])
     if at_window is None:
@@ -218,11 +212,7 @@ def _read_yaml(reader: NodeReader, data: bytes, max_bytes: int, roster: RosterDa
                 reader.report(entries["key"][1], "value", f"组编号 {key!r} 只能含字母、数字、- 和 _")
                 key = None
             name = reader.text(entries["name"][1], "组名称 name")
-            lead = (
-                reader.text(entries["lead_unit"][1], "牵头单位", allow_empty=True)
-                if "lead_unit" in entries
-                else ""
-            )
+            lead = reader.text(entries["lead_unit"][1], "牵头单位", allow_empty=True) if "lead_unit" in entries else ""
             if key and name:
                 roster.groups.append(GroupRow(key, name, lead or "", item.start_mark.line + 1))
     for item in reader.sequence(top["centers"][1], "centers") or [] if "centers" in top else []:
@@ -234,24 +224,28 @@ def _read_yaml(reader: NodeReader, data: bytes, max_bytes: int, roster: RosterDa
                 roster.centers.append(CenterRow(name, group, item.start_mark.line + 1))
     for item in reader.sequence(top["staff"][1], "staff") or [] if "staff" in top else []:
         entries = reader.mapping(
-            item, required=("staff_id", "name", "center"),
-            optional=("group", "window_since", "at_window"), what="人员",
-        )  # fmt: skip
+            item,
+            required=("staff_id", "name", "center"),
+            optional=("group", "window_since", "at_window"),
+            what="人员",
+        )
         if not entries or not {"staff_id", "name", "center"} <= entries.keys():
             continue
         line = item.start_mark.line + 1
         cells = {"staff_no": entries["staff_id"][1].value}
         cells.update({k: v[1].value for k, v in entries.items() if k != "staff_id"})
-        columns = {
-            name: entries[key][1].start_mark.column for name, key in _YAML_KEYS.items() if key in entries
-        }
+        columns = {name: entries[key][1].start_mark.column for name, key in _YAML_KEYS.items() if key in entries}
         _read_staff(reader, line, cells, columns, roster)
 
 
 _YAML_KEYS = {
-    "staff_no": "staff_id", "name": "name", "center": "center", "group": "group",
-    "window_since": "window_since", "at_window": "at_window",
-}  # fmt: skip
+    "staff_no": "staff_id",
+    "name": "name",
+    "center": "center",
+    "group": "group",
+    "window_since": "window_since",
+    "at_window": "at_window",
+}
 
 
 def _check_duplicates(reader: NodeReader, roster: RosterData) -> None:
@@ -266,9 +260,7 @@ def _check_duplicates(reader: NodeReader, roster: RosterData) -> None:
     for row in [*roster.centers, *roster.staff]:
         if not row.group:
             continue
-        earlier = center_groups.setdefault(
-            row.center if isinstance(row, StaffRow) else row.name, (row.group, row.line)
-        )
+        earlier = center_groups.setdefault(row.center if isinstance(row, StaffRow) else row.name, (row.group, row.line))
         if earlier[0] != row.group:
             reader.report(
                 (row.line, 1),
@@ -320,3 +312,39 @@ def _yes_no(text: str) -> bool | None:
     if word in _NO:
         return False
     return None
+
+
+def template_workbook() -> bytes:
+    """An xlsx template with the expected header, one example row and a notes sheet."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "人员"
+    sheet.append([spellings[0] for spellings in COLUMNS.values()])
+    sheet.append(["PTC0101", "张三", "长寿路街道社区事务受理服务中心", "community", date(2019, 3, 1), "是"])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for column, width in zip("ABCDEF", (12, 10, 36, 14, 18, 12), strict=True):
+        sheet.column_dimensions[column].width = width
+    sheet["E2"].number_format = "yyyy-mm-dd"
+    notes = book.create_sheet("说明")
+    for line in (
+        ("列", "说明"),
+        ("工号", "必填；字母、数字、- 和 _；全名单唯一，再次导入时按工号更新"),
+        ("姓名", "必填"),
+        ("中心", "必填；窗口单位全称"),
+        (
+            "组",
+            "新中心必填：community（社区事务受理中心）、market（市场监督管理所）、government（行政服务中心和各部门政务服务中心），或组名称",
+        ),
+        ("窗口工作起始日期", "可选；如 2019-03-01；用于“窗口工作满一年”的评选条件"),
+        ("是否在窗口", "可选；是/否，默认是"),
+    ):
+        notes.append(line)
+    notes.column_dimensions["A"].width = 18
+    notes.column_dimensions["B"].width = 90
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

@@ -27,9 +27,7 @@ class Bank(db.Model):
     title: Mapped[str] = mapped_column(String(200))
     current_revision_id: Mapped[int | None] = mapped_column(ForeignKey("bank_revisions.id", use_alter=True))
 
-    current_revision: Mapped[BankRevision | None] = relationship(
-        foreign_keys=[current_revision_id], post_update=True
-    )
+    current_revision: Mapped[BankRevision | None] = relationship(foreign_keys=[current_revision_id], post_update=True)
     revisions: Mapped[list[BankRevision]] = relationship(
         back_populates="bank", foreign_keys="BankRevision.bank_id", order_by="BankRevision.id"
     )

@@ -58,9 +58,7 @@ class Round(db.Model):
     time_limit: Mapped[int | None]
 
     contest: Mapped[Contest] = relationship(back_populates="rounds")
-    questions: Mapped[list[RoundQuestion]] = relationship(
-        back_populates="round", order_by="RoundQuestion.position"
-    )
+    questions: Mapped[list[RoundQuestion]] = relationship(back_populates="round", order_by="RoundQuestion.position")
 
 
 class RoundQuestion(db.Model):

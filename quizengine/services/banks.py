@@ -8,8 +8,11 @@ from pathlib import Path
 from sqlalchemy import select
 
 from quizengine.banks import Bank as BankFile
+from quizengine.core.questions import Question as CoreQuestion
+from quizengine.core.questions import QuestionKind, Source
 from quizengine.extensions import db
 from quizengine.models import Bank, BankRevision, Question
+from quizengine.services import audit
 from quizengine.yamlread import Problem
 
 
@@ -23,8 +26,8 @@ class BankImport:
     status: str  # "created", "updated" (new revision) or "unchanged"
 
 
-def import_banks(files: list[BankFile]) -> tuple[list[BankImport], list[Problem]]:
-    """Store validated bank files in one transaction.
+def import_banks(files: list[BankFile], actor=None, address: str = "") -> tuple[list[BankImport], list[Problem]]:
+    """Store validated bank files in one transaction, with an audit event each.
 
     A question id already used by the current revision of a *different* bank
     is refused, as `bank check` refuses it across files.
@@ -35,7 +38,17 @@ def import_banks(files: list[BankFile]) -> tuple[list[BankImport], list[Problem]
     results = []
     try:
         for bank_file in files:
-            results.append(_store(bank_file))
+            result = _store(bank_file)
+            results.append(result)
+            audit.record(
+                actor,
+                "bank.import",
+                bank_file.id,
+                address,
+                status=result.status,
+                questions=result.questions,
+                content_hash=bank_file.content_hash[:12],
+            )
         db.session.commit()
     except Exception:
         db.session.rollback()
@@ -72,9 +85,7 @@ def _store(bank_file: BankFile) -> BankImport:
         db.session.flush()
         status = "created"
     revision = db.session.scalar(
-        select(BankRevision).where(
-            BankRevision.bank_id == bank.id, BankRevision.content_hash == bank_file.content_hash
-        )
+        select(BankRevision).where(BankRevision.bank_id == bank.id, BankRevision.content_hash == bank_file.content_hash)
     )
     if revision is not None and bank.current_revision_id == revision.id:
         return BankImport(bank_file.id, bank_file.title, len(bank_file.questions), "unchanged")
@@ -137,3 +148,27 @@ def list_banks() -> list[dict]:
         }
         for bank in banks
     ]
+
+
+def to_core(row: Question) -> CoreQuestion:
+    """Rebuild the core question a stored row was loaded from."""
+    return CoreQuestion(
+        id=row.key,
+        kind=QuestionKind(row.kind),
+        stem=row.stem,
+        answer=tuple(row.answer),
+        options=tuple((key, text) for key, text in row.options),
+        explanation=row.explanation,
+        source=Source(row.source_document, row.source_section) if row.source_document else None,
+        tags=tuple(row.tags),
+        difficulty=row.difficulty,
+        points=row.points,
+        time_limit=row.time_limit,
+        effective=row.effective,
+        expires=row.expires,
+    )
+
+
+def get_bank(key: str) -> Bank | None:
+    """A stored bank by its id."""
+    return db.session.scalar(select(Bank).where(Bank.key == key))

@@ -10,9 +10,7 @@ from quizengine.models import Center, Group, Staff
 
 def roster_overview() -> list[dict]:
     """Each group with its centers and how many staff each has on the roster."""
-    counts = dict(
-        db.session.execute(select(Staff.center_id, func.count(Staff.id)).group_by(Staff.center_id)).all()
-    )
+    counts = dict(db.session.execute(select(Staff.center_id, func.count(Staff.id)).group_by(Staff.center_id)).all())
     groups = db.session.scalars(select(Group).order_by(Group.position, Group.id)).all()
     return [
         {

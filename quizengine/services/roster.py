@@ -10,6 +10,7 @@ from quizengine.core.groups import DEFAULT_GROUPS
 from quizengine.extensions import db
 from quizengine.models import Center, Group, Staff
 from quizengine.roster import RosterData
+from quizengine.services import audit
 from quizengine.yamlread import Problem
 
 
@@ -35,15 +36,31 @@ def ensure_default_groups() -> int:
     return len(DEFAULT_GROUPS)
 
 
-def import_roster(roster: RosterData, progress=None) -> RosterReport:
-    """Upsert groups, centers and staff (by staff id); change nothing if any row is wrong."""
+def import_roster(
+    roster: RosterData, progress=None, *, allowed_groups=None, actor=None, address: str = ""
+) -> RosterReport:
+    """Upsert groups, centers and staff (by staff id); change nothing if any row is wrong.
+
+    `allowed_groups` (group keys) limits an organizer to the centers of their
+    own groups; None allows every group.
+    """
     groups_created = ensure_default_groups()
-    importer = _Importer(roster)
+    importer = _Importer(roster, allowed_groups)
     try:
         importer.run(progress)
         if importer.problems:
             db.session.rollback()
             return RosterReport(problems=tuple(importer.problems))
+        counts = importer.counts
+        audit.record(
+            actor,
+            "roster.import",
+            roster.path.rsplit("/", 1)[-1],
+            address,
+            created=counts["created"],
+            updated=counts["updated"],
+            unchanged=counts["unchanged"],
+        )
         db.session.commit()
     except Exception:
         db.session.rollback()
@@ -59,8 +76,9 @@ def import_roster(roster: RosterData, progress=None) -> RosterReport:
 
 
 class _Importer:
-    def __init__(self, roster: RosterData):
+    def __init__(self, roster: RosterData, allowed_groups):
         self.roster = roster
+        self.allowed_groups = None if allowed_groups is None else set(allowed_groups)
         self.problems: list[Problem] = []
         self.counts = {"created": 0, "updated": 0, "unchanged": 0, "centers": 0, "groups": 0}
         self.groups: dict[str, Group] = {}
@@ -70,6 +88,9 @@ class _Importer:
         self.problems.append(Problem(self.roster.path, line, 1, "value", message))
 
     def run(self, progress) -> None:
+        if self.roster.groups and self.allowed_groups is not None:
+            self.problem(self.roster.groups[0].line, "只有管理员可以在名单中定义组")
+            return
         for row in self.roster.groups:
             group = db.session.scalar(select(Group).where(Group.key == row.key))
             if group is None:
@@ -108,6 +129,9 @@ class _Importer:
         elif group is not None and center.group is not group:
             self.problem(line, f"中心 {name} 属于 {center.group.name}，本行写的是 {group.name}")
             return None
+        if self.allowed_groups is not None and center.group.key not in self.allowed_groups:
+            self.problem(line, f"中心 {name} 属于 {center.group.name}，不在您负责的组内")
+            return None
         return center
 
     def staff(self, person: Staff | None, row, center: Center) -> None:
@@ -125,3 +149,46 @@ class _Importer:
         for key in changed:
             setattr(person, key, fields[key])
         self.counts["updated" if changed else "unchanged"] += 1
+
+
+def staff_page(query: str = "", group_keys=None, limit: int = 200) -> list[Staff]:
+    """Staff matching a search on id, name or center, within some groups (None: all)."""
+    statement = select(Staff).join(Center).join(Group).order_by(Group.position, Center.name, Staff.staff_no)
+    if group_keys is not None:
+        statement = statement.where(Group.key.in_(list(group_keys)))
+    if query:
+        like = f"%{query.strip()}%"
+        statement = statement.where(Staff.staff_no.ilike(like) | Staff.name.ilike(like) | Center.name.ilike(like))
+    return list(db.session.scalars(statement.limit(limit)))
+
+
+def centers_in(group_keys=None) -> list[Center]:
+    """Centers, by group then name, within some groups (None: all)."""
+    statement = select(Center).join(Group).order_by(Group.position, Center.name)
+    if group_keys is not None:
+        statement = statement.where(Group.key.in_(list(group_keys)))
+    return list(db.session.scalars(statement))
+
+
+def update_staff(
+    person: Staff, *, name: str, center: Center, window_since, at_window: bool, actor, address: str = ""
+) -> None:
+    """Edit one staff member and record what changed."""
+    changes = {}
+    for field, value in (
+        ("name", name),
+        ("center", center),
+        ("window_since", window_since),
+        ("at_window", at_window),
+    ):
+        old = getattr(person, field)
+        if old != value:
+            changes[field] = f"{_shown(old)} → {_shown(value)}"
+            setattr(person, field, value)
+    if changes:
+        audit.record(actor, "staff.edit", person.staff_no, address, **changes)
+    db.session.commit()
+
+
+def _shown(value) -> str:
+    return value.name if isinstance(value, Center) else str(value)

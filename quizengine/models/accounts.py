@@ -1,0 +1,64 @@
+"""Organizer, trainer and admin accounts, and the audit log of their actions."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import JSON, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from quizengine.extensions import db
+from quizengine.models.types import UTCDateTime, utcnow
+
+
+class UserGroup(db.Model):
+    """The groups an organizer is responsible for."""
+
+    __tablename__ = "user_groups"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("groups.id"), primary_key=True)
+
+
+class User(UserMixin, db.Model):
+    """A person who signs in: `admin`, `organizer` (of some groups) or `trainer`."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str] = mapped_column(String(100), default="")
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(16))
+    active: Mapped[bool] = mapped_column(default=True)
+    # Bumped on password change or disable, so old sessions stop working.
+    session_version: Mapped[int] = mapped_column(default=1)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    groups = relationship("Group", secondary="user_groups", order_by="Group.position")
+
+    @property
+    def is_active(self) -> bool:
+        """Flask-Login refuses sessions of disabled accounts."""
+        return self.active
+
+    def get_id(self) -> str:
+        """Session id: user id and session version."""
+        return f"{self.id}:{self.session_version}"
+
+
+class AuditEvent(db.Model):
+    """One organizer action: who did what to which object, and when."""
+
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    username: Mapped[str] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(64), index=True)
+    target: Mapped[str] = mapped_column(String(200), default="")
+    detail: Mapped[dict] = mapped_column(JSON, default=dict)
+    address: Mapped[str] = mapped_column(String(64), default="")

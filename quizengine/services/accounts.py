@@ -1,0 +1,123 @@
+"""Accounts: create, authenticate, change password, disable."""
+
+from __future__ import annotations
+
+import re
+import secrets
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from quizengine.core.access import ROLES
+from quizengine.extensions import db
+from quizengine.models import Group, User
+from quizengine.services import audit
+
+MIN_PASSWORD_LENGTH = 10
+_USERNAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{1,63}")
+# Compared against when the username is unknown, so timing does not reveal it.
+_DUMMY_HASH = generate_password_hash("not-a-real-password")
+
+
+class AccountError(ValueError):
+    """A refused account change, with a message for the user."""
+
+
+def hash_password(password: str) -> str:
+    """Hash with Werkzeug's default (scrypt)."""
+    return generate_password_hash(password)
+
+
+def check_new_password(password: str) -> None:
+    """Refuse passwords that are too short."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AccountError(f"密码至少 {MIN_PASSWORD_LENGTH} 个字符")
+
+
+def create_user(
+    username: str, password: str | None, role: str, *, display_name: str = "", group_keys=(), actor: User | None = None
+) -> tuple[User, str]:
+    """Create an account; returns it and its password (generated when None)."""
+    if not _USERNAME.fullmatch(username or ""):
+        raise AccountError("用户名须为 2–64 个字母、数字、. _ -，以字母或数字开头")
+    if role not in ROLES:
+        raise AccountError(f"未知角色 {role}")
+    if db.session.scalar(select(User.id).where(User.username == username)) is not None:
+        raise AccountError(f"用户名 {username} 已存在")
+    password = password or secrets.token_urlsafe(12)
+    check_new_password(password)
+    groups = _groups(group_keys)
+    if role == "organizer" and not groups:
+        raise AccountError("组织者至少要负责一个组")
+    user = User(
+        username=username,
+        display_name=display_name or username,
+        role=role,
+        password_hash=hash_password(password),
+        groups=groups if role == "organizer" else [],
+    )
+    db.session.add(user)
+    db.session.flush()
+    audit.record(actor, "user.create", username, role=role, groups=",".join(g.key for g in groups))
+    db.session.commit()
+    return user, password
+
+
+def _groups(keys) -> list[Group]:
+    keys = list(keys)
+    groups = list(db.session.scalars(select(Group).where(Group.key.in_(keys)))) if keys else []
+    missing = set(keys) - {g.key for g in groups}
+    if missing:
+        raise AccountError(f"未知的组：{'、'.join(sorted(missing))}")
+    return groups
+
+
+def authenticate(username: str, password: str) -> User | None:
+    """The active user with these credentials, or None."""
+    user = db.session.scalar(select(User).where(User.username == username))
+    if user is None:
+        check_password_hash(_DUMMY_HASH, password)
+        return None
+    if not check_password_hash(user.password_hash, password) or not user.active:
+        return None
+    user.last_login_at = datetime.now(UTC)
+    db.session.commit()
+    return user
+
+
+def change_password(user: User, current: str, new: str) -> None:
+    """Change one's own password; other sessions of the account end."""
+    if not check_password_hash(user.password_hash, current):
+        raise AccountError("当前密码不正确")
+    check_new_password(new)
+    user.password_hash = hash_password(new)
+    user.session_version += 1
+    audit.record(user, "user.password", user.username)
+    db.session.commit()
+
+
+def set_active(user: User, active: bool, actor: User) -> None:
+    """Disable or re-enable an account; disabling ends its sessions."""
+    if user.id == actor.id and not active:
+        raise AccountError("不能停用自己的账号")
+    user.active = active
+    user.session_version += 1
+    audit.record(actor, "user.enable" if active else "user.disable", user.username)
+    db.session.commit()
+
+
+def load_session_user(session_id: str) -> User | None:
+    """Resolve a Flask-Login session id ("id:version") to a live account."""
+    user_id, _, version = session_id.partition(":")
+    if not user_id.isdigit() or not version.isdigit():
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or not user.active or user.session_version != int(version):
+        return None
+    return user
+
+
+def list_users() -> list[User]:
+    """Every account, by username."""
+    return list(db.session.scalars(select(User).order_by(User.username)))

@@ -1,0 +1,73 @@
+"""Web forms (Flask-WTF: every form carries a CSRF token)."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField, FileRequired
+from wtforms import BooleanField, DateField, PasswordField, SelectField, SelectMultipleField, StringField
+from wtforms.validators import DataRequired, EqualTo, Length, Optional
+
+from quizengine.core.access import ROLE_LABELS
+
+
+class LoginForm(FlaskForm):
+    """Sign in."""
+
+    username = StringField("用户名", validators=[DataRequired(), Length(max=64)])
+    password = PasswordField("密码", validators=[DataRequired(), Length(max=256)])
+
+
+class PasswordForm(FlaskForm):
+    """Change one's own password."""
+
+    current = PasswordField("当前密码", validators=[DataRequired()])
+    new = PasswordField("新密码", validators=[DataRequired(), Length(min=10, max=256)])
+    confirm = PasswordField("再次输入新密码", validators=[EqualTo("new", message="两次输入的新密码不一致")])
+
+
+class UserForm(FlaskForm):
+    """Create an account."""
+
+    username = StringField("用户名", validators=[DataRequired(), Length(min=2, max=64)])
+    display_name = StringField("姓名/单位", validators=[Optional(), Length(max=100)])
+    role = SelectField("角色", choices=list(ROLE_LABELS.items()))
+    groups = SelectMultipleField("负责的组（组织者）", choices=[])
+
+
+class UploadForm(FlaskForm):
+    """Upload a bank or roster file."""
+
+    file = FileField("文件", validators=[FileRequired("请选择文件")])
+
+
+class BankUploadForm(UploadForm):
+    """Upload a YAML bank."""
+
+    file = FileField(
+        "题库文件", validators=[FileRequired("请选择文件"), FileAllowed(["yaml", "yml"], "只接受 .yaml 文件")]
+    )
+
+
+class RosterUploadForm(UploadForm):
+    """Upload a roster."""
+
+    file = FileField(
+        "名单文件",
+        validators=[
+            FileRequired("请选择文件"),
+            FileAllowed(["xlsx", "csv", "yaml", "yml"], "只接受 xlsx、csv、yaml"),
+        ],
+    )
+
+
+class StaffForm(FlaskForm):
+    """Edit one staff member."""
+
+    name = StringField("姓名", validators=[DataRequired(), Length(max=100)])
+    center_id = SelectField("窗口单位", coerce=int)
+    window_since = DateField("窗口工作起始日期", validators=[Optional()])
+    at_window = BooleanField("目前在窗口工作")
+
+
+class ActionForm(FlaskForm):
+    """A bare POST (enable/disable...), for its CSRF token."""
