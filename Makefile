@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install demo test lint format clean
+.PHONY: install demo test lint audit format clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -25,6 +25,10 @@ test: $(STAMP) lint
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+## make audit: known vulnerabilities in the installed dependencies (needs PyPI's JSON API or OSV)
+audit: $(STAMP)
+	$(BIN)/pip-audit --progress-spinner off --skip-editable
 
 format: $(STAMP)
 	$(BIN)/ruff format .

@@ -48,6 +48,10 @@ def create_app(config: Config | None = None) -> Flask:
 
     for blueprint in (pages.bp, auth.bp, admin.bp, admin_banks.bp, admin_roster.bp):
         app.register_blueprint(blueprint)
+
+    from quizengine.sockets import register_namespaces
+
+    register_namespaces()
     return app
 
 
@@ -57,5 +61,7 @@ def _init_login(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = "请先登录"
-    login_manager.session_protection = "strong"
+    # "basic": a changed address or agent marks the session non-fresh instead of
+    # ending it; host laptops move between Wi-Fi and wired networks mid-contest.
+    login_manager.session_protection = "basic"
     login_manager.user_loader(load_session_user)

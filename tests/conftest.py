@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from datetime import date
 from pathlib import Path
 
@@ -78,3 +79,39 @@ def client(app):
 def bank_fixture():
     """Path of a YAML bank fixture by file name."""
     return lambda name: FIXTURES / "banks" / name
+
+
+PASSWORD = "correct horse battery"
+CSRF_FIELD = re.compile(r'<input[^>]*name="csrf_token"[^>]*value="([^"]+)"')
+
+
+@pytest.fixture
+def accounts(app):
+    """An admin, organizers of group 1 and group 2, and a trainer, all with PASSWORD.
+
+    Requests in these tests run without an outer app context, as in production,
+    so nothing (like Flask-Login's per-context user) leaks between requests.
+    """
+    from quizengine.services.accounts import create_user
+    from quizengine.services.roster import ensure_default_groups
+
+    with app.app_context():
+        ensure_default_groups()
+        create_user("admin1", PASSWORD, "admin")
+        create_user("org1", PASSWORD, "organizer", group_keys=["community"])
+        create_user("org2", PASSWORD, "organizer", group_keys=["market"])
+        create_user("trainer1", PASSWORD, "trainer")
+    return {"admin": "admin1", "org1": "org1", "org2": "org2", "trainer": "trainer1"}
+
+
+def csrf_token(client, path: str) -> str:
+    """The CSRF token of the form on `path`."""
+    match = CSRF_FIELD.search(client.get(path).get_data(as_text=True))
+    assert match, f"no CSRF token on {path}"
+    return match.group(1)
+
+
+def login(client, username: str, password: str = PASSWORD):
+    """Sign in through the login form, token and all."""
+    token = csrf_token(client, "/login")
+    return client.post("/login", data={"username": username, "password": password, "csrf_token": token})

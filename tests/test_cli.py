@@ -2,32 +2,19 @@
 
 from __future__ import annotations
 
-import os
-import shutil
-import socket
 import subprocess
-import sys
-import time
 import urllib.request
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from quizengine.cli import cli
 from tests.conftest import FIXTURES, REPO
-
-QUIZENGINE = shutil.which("quizengine", path=str(Path(sys.executable).parent)) or "quizengine"
+from tests.live import QUIZENGINE, command_env, run_command, serving
 
 
 def run_cli(*args):
     return CliRunner().invoke(cli, list(args), catch_exceptions=False)
-
-
-def command_env(tmp_path, **extra):
-    env = {k: v for k, v in os.environ.items() if not k.startswith("QUIZ_")}
-    env.update(QUIZ_INSTANCE_PATH=str(tmp_path / "instance"), PYTHONWARNINGS="ignore", **extra)
-    return env
 
 
 def test_bank_check_passes_on_the_shipped_banks():
@@ -65,53 +52,35 @@ def test_bank_stats_counts_and_flags_missing_parts(tmp_path):
 
 def test_demo_seed_and_import_commands_from_a_fresh_instance(tmp_path):
     env = command_env(tmp_path)
-    seed = subprocess.run(
-        [QUIZENGINE, "demo", "--seed-only"], env=env, capture_output=True, text=True, timeout=120
-    )
+    seed = subprocess.run([QUIZENGINE, "demo", "--seed-only"], env=env, capture_output=True, text=True, timeout=120)
     assert seed.returncode == 0, seed.stderr
     assert "示例名单：新增 130 人" in seed.stdout
     assert "http://127.0.0.1:5000/play/" in seed.stdout
-    again = subprocess.run([QUIZENGINE, "roster", "import", str(REPO / "examples" / "roster.yaml")],
-                           env=env, capture_output=True, text=True, timeout=60)  # fmt: skip
+    again = subprocess.run(
+        [QUIZENGINE, "roster", "import", str(REPO / "examples" / "roster.yaml")],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert "未变 130 人" in again.stdout
-    bad = subprocess.run([QUIZENGINE, "bank", "import", str(FIXTURES / "banks" / "invalid" / "answers.yaml")],
-                         env=env, capture_output=True, text=True, timeout=60)  # fmt: skip
+    bad = subprocess.run(
+        [QUIZENGINE, "bank", "import", str(FIXTURES / "banks" / "invalid" / "answers.yaml")],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert bad.returncode == 1
     assert "nothing imported" in bad.stderr
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.mark.parametrize("mode", ["eventlet", "threading"])
 def test_serve_answers_http_in_each_async_mode(tmp_path, mode):
     env = command_env(tmp_path, QUIZ_ASYNC_MODE=mode)
-    subprocess.run([QUIZENGINE, "demo", "--seed-only"], env=env, capture_output=True, check=True, timeout=120)
-    port = free_port()
-    log = (tmp_path / "server.log").open("wb")
-    server = subprocess.Popen([QUIZENGINE, "serve", "--port", str(port)], env=env, stdout=log, stderr=log)
-    try:
-        body = _get_when_up(f"http://127.0.0.1:{port}/", deadline=time.monotonic() + 30)
-        assert "长寿路街道社区事务受理服务中心" in body
-        handshake = _get_when_up(
-            f"http://127.0.0.1:{port}/socket.io/?EIO=4&transport=polling", time.monotonic() + 5
-        )
-        assert '"sid"' in handshake
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
-        log.close()
-
-
-def _get_when_up(url: str, deadline: float) -> str:
-    while True:
-        try:
-            with urllib.request.urlopen(url, timeout=5) as response:
-                return response.read().decode("utf-8")
-        except OSError:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.2)
+    run_command(env, "demo", "--seed-only")
+    with serving(tmp_path, env) as base_url:
+        with urllib.request.urlopen(f"{base_url}/", timeout=5) as response:
+            assert "长寿路街道社区事务受理服务中心" in response.read().decode("utf-8")
+        with urllib.request.urlopen(f"{base_url}/socket.io/?EIO=4&transport=polling", timeout=5) as response:
+            assert '"sid"' in response.read().decode("utf-8")

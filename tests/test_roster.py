@@ -72,9 +72,7 @@ def test_csv_in_utf8_and_in_gbk_from_excel(tmp_path):
         path.write_bytes(text.encode(encoding))
         roster, problems = read_roster(path, max_bytes=10**6)
         assert problems == []
-        assert [(s.name, s.center, s.group) for s in roster.staff] == [
-            ("张三", "甘泉路市场监督管理所", "market")
-        ]
+        assert [(s.name, s.center, s.group) for s in roster.staff] == [("张三", "甘泉路市场监督管理所", "market")]
 
 
 def test_unknown_columns_are_a_warning_not_an_error(tmp_path):

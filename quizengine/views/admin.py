@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
 
 from quizengine.core.access import ROLE_LABELS
 from quizengine.extensions import db
@@ -29,7 +30,9 @@ def dashboard():
 def users():
     """List accounts and create one; a generated password is shown once."""
     form = UserForm()
-    form.groups.choices = [(g.key, g.name) for g in db.session.scalars(select(Group).order_by(Group.position))]
+    form.groups.choices = [
+        SelectChoice(g.key, g.name) for g in db.session.scalars(select(Group).order_by(Group.position))
+    ]
     new_password = None
     if form.validate_on_submit():
         try:

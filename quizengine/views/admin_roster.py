@@ -9,6 +9,7 @@ from pathlib import Path
 from flask import Blueprint, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 from werkzeug.utils import secure_filename
+from wtforms.fields.choices import SelectChoice
 
 from quizengine.extensions import db
 from quizengine.models import Staff
@@ -92,7 +93,7 @@ def edit_staff(staff_id: int):
     ensure_scope("roster.edit", {person.center.group.key})
     form = StaffForm(obj=person)
     centers = centers_in(_scope())
-    form.center_id.choices = [(c.id, f"{c.group.name} · {c.name}") for c in centers]
+    form.center_id.choices = [SelectChoice(c.id, f"{c.group.name} · {c.name}") for c in centers]
     if form.validate_on_submit():
         center = next((c for c in centers if c.id == form.center_id.data), None)
         if center is None or not can("roster.edit", {center.group.key}):

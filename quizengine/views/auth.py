@@ -64,7 +64,7 @@ def password():
         except AccountError as exc:
             form.current.errors.append(str(exc))
         else:
-            login_user(current_user)  # the session id changed with the password
+            login_user(current_user._get_current_object())  # the session id changed with the password
             flash("密码已修改", "ok")
             return redirect(url_for("admin.dashboard"))
     return render_template("auth/password.html", form=form)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import BooleanField, DateField, PasswordField, SelectField, SelectMultipleField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
 from quizengine.core.access import ROLE_LABELS
@@ -30,7 +31,7 @@ class UserForm(FlaskForm):
 
     username = StringField("用户名", validators=[DataRequired(), Length(min=2, max=64)])
     display_name = StringField("姓名/单位", validators=[Optional(), Length(max=100)])
-    role = SelectField("角色", choices=list(ROLE_LABELS.items()))
+    role = SelectField("角色", choices=[SelectChoice(key, label) for key, label in ROLE_LABELS.items()])
     groups = SelectMultipleField("负责的组（组织者）", choices=[])
 
 

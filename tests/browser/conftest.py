@@ -6,19 +6,13 @@ laptop without it. Never run `playwright install`: the tests use the system brow
 
 from __future__ import annotations
 
-import os
-import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import REPO
+from tests.live import command_env, run_command, serving
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -30,8 +24,6 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 ARTIFACTS = REPO / "test-artifacts"
-QUIZENGINE = shutil.which("quizengine", path=str(Path(sys.executable).parent)) or "quizengine"
-SERVER_START_TIMEOUT = 30.0
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -53,64 +45,14 @@ def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
     return {**browser_type_launch_args, "executable_path": str(CHROMIUM), "args": CHROMIUM_ARGS}
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _wait_until_up(url: str, server: subprocess.Popen, log_path: Path, timeout: float) -> None:
-    deadline = time.monotonic() + timeout
-    while True:
-        if server.poll() is not None:
-            raise RuntimeError(
-                f"quizengine serve exited with {server.returncode}:\n"
-                + log_path.read_text(encoding="utf-8", errors="replace")
-            )
-        try:
-            with urllib.request.urlopen(url, timeout=5) as response:
-                response.read()
-                return
-        except OSError:
-            if time.monotonic() > deadline:
-                raise RuntimeError(
-                    f"{url} did not answer within {timeout:.0f} s:\n"
-                    + log_path.read_text(encoding="utf-8", errors="replace")
-                ) from None
-            time.sleep(0.2)
-
-
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """Base URL of `quizengine serve` (eventlet) on an instance seeded by `quizengine demo --seed-only`."""
     tmp = tmp_path_factory.mktemp("live_server")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("QUIZ_")}
-    env.update(QUIZ_INSTANCE_PATH=str(tmp / "instance"), QUIZ_ASYNC_MODE="eventlet", PYTHONWARNINGS="ignore")
-    seed = subprocess.run(
-        [QUIZENGINE, "demo", "--seed-only"], env=env, cwd=tmp, capture_output=True, text=True, timeout=120
-    )
-    assert seed.returncode == 0, seed.stdout + seed.stderr
-    port = _free_port()
-    base_url = f"http://127.0.0.1:{port}"
-    log_path = tmp / "server.log"
-    with log_path.open("wb") as log:
-        server = subprocess.Popen(
-            [QUIZENGINE, "serve", "--host", "127.0.0.1", "--port", str(port)],
-            env=env,
-            cwd=tmp,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        try:
-            _wait_until_up(f"{base_url}/", server, log_path, SERVER_START_TIMEOUT)
-            yield base_url
-        finally:
-            server.terminate()
-            try:
-                server.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait(timeout=10)
+    env = command_env(tmp, QUIZ_ASYNC_MODE="eventlet")
+    run_command(env, "demo", "--seed-only")
+    with serving(tmp, env) as base_url:
+        yield base_url
 
 
 @pytest.fixture(scope="session")

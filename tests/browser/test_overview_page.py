@@ -22,9 +22,7 @@ def test_overview_at_1366x768_shows_groups_and_banks_without_horizontal_scroll(n
 
 
 def test_play_entry_on_a_phone(new_context, screenshot):
-    context = new_context(
-        viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, device_scale_factor=2
-    )
+    context = new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, device_scale_factor=2)
     page = context.new_page()
     page.goto("/play/")
     assert "手机答题" in page.locator("h1").inner_text()

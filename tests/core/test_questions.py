@@ -67,9 +67,7 @@ def test_fill_matches_any_accepted_answer_after_normalisation():
 
 
 def test_expiry_and_force_dates():
-    q = Question(
-        "d", QuestionKind.JUDGE, "s", ("true",), effective=date(2024, 1, 16), expires=date(2027, 12, 31)
-    )
+    q = Question("d", QuestionKind.JUDGE, "s", ("true",), effective=date(2024, 1, 16), expires=date(2027, 12, 31))
     assert not q.is_in_force(date(2023, 1, 1))
     assert q.is_in_force(date(2024, 1, 16))
     assert q.is_expired(date(2028, 1, 1)) and not q.is_in_force(date(2028, 1, 1))

@@ -41,9 +41,7 @@ def test_edited_bank_gets_a_new_revision_and_old_text_is_kept(db, tmp_path):
     old = db.session.scalar(select(Question).where(Question.key == "hcp-001"))
     edited = tmp_path / "bank.yaml"
     shutil.copy(EXAMPLE, edited)
-    edited.write_text(
-        edited.read_text(encoding="utf-8").replace("文号是？", "文号是什么？"), encoding="utf-8"
-    )
+    edited.write_text(edited.read_text(encoding="utf-8").replace("文号是？", "文号是什么？"), encoding="utf-8")
     results, _ = import_banks(validated(edited))
     assert results[0].status == "updated"
     bank = db.session.scalar(select(Bank).where(Bank.key == "haochaping"))

@@ -45,9 +45,7 @@ def test_reimport_updates_by_staff_id(db, tmp_path):
 
 
 def test_a_bad_row_changes_nothing(db, tmp_path):
-    import_roster(
-        load(write_xlsx(tmp_path / "a.xlsx", [["PT001", "张三", "甲中心", "community", None, None]]))
-    )
+    import_roster(load(write_xlsx(tmp_path / "a.xlsx", [["PT001", "张三", "甲中心", "community", None, None]])))
     rows = [
         ["PT001", "改名", "甲中心", "community", None, None],
         ["PT002", "李四", "乙中心", "no-such-group", None, None],
@@ -61,20 +59,12 @@ def test_a_bad_row_changes_nothing(db, tmp_path):
 
 
 def test_new_center_needs_a_group_and_cannot_switch_groups(db, tmp_path):
-    import_roster(
-        load(write_xlsx(tmp_path / "a.xlsx", [["PT001", "张三", "甲中心", "community", None, None]]))
-    )
-    report = import_roster(
-        load(write_xlsx(tmp_path / "b.xlsx", [["PT002", "李四", "新中心", "", None, None]]))
-    )
+    import_roster(load(write_xlsx(tmp_path / "a.xlsx", [["PT001", "张三", "甲中心", "community", None, None]])))
+    report = import_roster(load(write_xlsx(tmp_path / "b.xlsx", [["PT002", "李四", "新中心", "", None, None]])))
     assert "请在“组”列写明" in report.problems[0].message
-    report = import_roster(
-        load(write_xlsx(tmp_path / "c.xlsx", [["PT003", "王五", "甲中心", "market", None, None]]))
-    )
+    report = import_roster(load(write_xlsx(tmp_path / "c.xlsx", [["PT003", "王五", "甲中心", "market", None, None]])))
     assert "属于" in report.problems[0].message
-    report = import_roster(
-        load(write_xlsx(tmp_path / "d.xlsx", [["PT004", "赵六", "甲中心", "", None, None]]))
-    )
+    report = import_roster(load(write_xlsx(tmp_path / "d.xlsx", [["PT004", "赵六", "甲中心", "", None, None]])))
     assert report.problems == () and report.created == 1
 
 

@@ -1,0 +1,78 @@
+"""A real `quizengine serve` process on 127.0.0.1, for end-to-end tests."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+
+QUIZENGINE = shutil.which("quizengine", path=str(Path(sys.executable).parent)) or "quizengine"
+START_TIMEOUT = 30.0
+
+
+def command_env(folder: Path, **extra: str) -> dict[str, str]:
+    """The environment for a command on an instance in `folder`, without the caller's QUIZ_* settings."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("QUIZ_")}
+    env.update(QUIZ_INSTANCE_PATH=str(folder / "instance"), PYTHONWARNINGS="ignore", **extra)
+    return env
+
+
+def run_command(env: dict[str, str], *args: str, check: bool = True) -> subprocess.CompletedProcess:
+    """Run `quizengine ARGS` and return the finished process."""
+    result = subprocess.run([QUIZENGINE, *args], env=env, capture_output=True, text=True, timeout=120)
+    if check and result.returncode != 0:
+        raise AssertionError(f"quizengine {' '.join(args)} failed:\n{result.stdout}{result.stderr}")
+    return result
+
+
+def free_port() -> int:
+    """A TCP port free on 127.0.0.1 right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def serving(folder: Path, env: dict[str, str]):
+    """Run `quizengine serve` until the block ends; yields the base URL once it answers."""
+    port = free_port()
+    base_url = f"http://127.0.0.1:{port}"
+    log_path = folder / f"server-{port}.log"
+    with log_path.open("wb") as log:
+        server = subprocess.Popen(
+            [QUIZENGINE, "serve", "--host", "127.0.0.1", "--port", str(port)],
+            env=env, cwd=folder, stdout=log, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        try:
+            wait_until_up(f"{base_url}/", server, log_path)
+            yield base_url
+        finally:
+            server.terminate()
+            try:
+                server.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait(timeout=10)
+
+
+def wait_until_up(url: str, server: subprocess.Popen, log_path: Path, timeout: float = START_TIMEOUT) -> None:
+    """Poll `url` until it answers; fail with the server's log if it dies or times out."""
+    deadline = time.monotonic() + timeout
+    while True:
+        if server.poll() is not None:
+            raise RuntimeError(f"server exited with {server.returncode}:\n{log_path.read_text(errors='replace')}")
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                response.read()
+                return
+        except OSError as exc:
+            if time.monotonic() > deadline:
+                log = log_path.read_text(errors="replace")
+                raise RuntimeError(f"{url} did not answer in {timeout:.0f} s:\n{log}") from exc
+            time.sleep(0.2)
