@@ -44,13 +44,15 @@ def create_app(config: Config | None = None) -> Flask:
     init_security(app)
 
     from quizengine import models  # noqa: F401  (register tables with the metadata)
-    from quizengine.views import admin, admin_banks, admin_roster, auth, pages
+    from quizengine.views import admin, admin_banks, admin_roster, auth, live, pages
 
-    for blueprint in (pages.bp, auth.bp, admin.bp, admin_banks.bp, admin_roster.bp):
+    for blueprint in (pages.bp, auth.bp, admin.bp, admin_banks.bp, admin_roster.bp, live.bp):
         app.register_blueprint(blueprint)
 
     from quizengine.sockets import register_namespaces
+    from quizengine.sockets.ratelimit import join_attempts
 
+    join_attempts.configure(app.config["RATELIMIT_STORAGE_URI"])
     register_namespaces()
     return app
 

@@ -150,6 +150,54 @@ def roster_import(file):
     )
 
 
+# --- contests ----------------------------------------------------------------
+
+
+@cli.group()
+def contest():
+    """竞赛 / Contests."""
+
+
+@contest.command("import")
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.option("--open", "open_now", is_flag=True, help="导入后立即开放报名 / open the lobby at once")
+@with_appcontext
+def contest_import(files, open_now):
+    """从 YAML 导入竞赛（题号和抽题按已导入的题库解析）/ Import contest files."""
+    from quizengine.contests import read_contest
+    from quizengine.services import live
+    from quizengine.services.contests import import_contest
+
+    failed = False
+    for file in files:
+        spec, problems = read_contest(file)
+        if spec is not None:
+            created, problems = import_contest(spec)
+        for problem in problems:
+            click.echo(str(problem), err=True)
+        if spec is None or created is None:
+            failed = True
+            continue
+        if open_now:
+            live.open_contest(created, None)
+        count = sum(len(r.questions) for r in created.rounds)
+        click.echo(f"竞赛 {created.id}「{created.title}」参赛码 {created.code}：{len(created.rounds)} 轮 {count} 题")
+    if failed:
+        raise SystemExit(1)
+
+
+@contest.command("list")
+@with_appcontext
+def contest_list():
+    """列出竞赛 / List contests."""
+    from quizengine.services.contests import list_contests
+
+    for item in list_contests():
+        click.echo(
+            f"{item.id:4} {item.code:10} {item.status:8} {item.phase:11} {','.join(item.groups):22} {item.title}"
+        )
+
+
 # --- accounts ----------------------------------------------------------------
 
 
@@ -191,6 +239,27 @@ def user_list():
 
 
 # --- serving -----------------------------------------------------------------
+
+
+def _demo_contests():
+    """Import and open the sample contests once (by join code); return them."""
+    from quizengine.contests import read_contest
+    from quizengine.services import live
+    from quizengine.services.contests import contest_by_code, import_contest
+
+    contests = []
+    for path in sorted((data_dir("examples") / "contests").glob("*.yaml")):
+        spec, problems = read_contest(path)
+        if spec is None:
+            raise click.ClickException("\n".join(map(str, problems)))
+        existing = contest_by_code(spec.code) if spec.code else None
+        if existing is None:
+            existing, problems = import_contest(spec)
+            if existing is None:
+                raise click.ClickException("\n".join(map(str, problems)))
+            live.open_contest(existing, None)
+        contests.append(existing)
+    return contests
 
 
 def _demo_admin() -> tuple[str, str]:
@@ -249,10 +318,17 @@ def demo_command(host, port, seed_only):
         raise click.ClickException("\n".join(map(str, problems)))
     for result in results:
         click.echo(f"示例题库 {result.bank_id}：{result.questions} 道题（{result.status}）")
+    contests = _demo_contests()
     username, password = _demo_admin()
     app = current_app._get_current_object()
+    base = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}"
     for label, url in urls(host, port).items():
         click.echo(f"{label}: {url}")
-    click.echo(f"管理后台 admin: {urls(host, port)['概览 overview']}login  用户名 {username}  密码 {password}")
+    for item in contests:
+        click.echo(f"\n{item.title}（参赛码 {item.code}）")
+        click.echo(f"  主持台 host console: {base}/host/{item.id}")
+        click.echo(f"  投影大屏 projector:  {base}/board/{item.id}?key={item.board_key}")
+        click.echo(f"  手机答题 phones:     {base}/play/{item.code}")
+    click.echo(f"\n管理后台 admin: {base}/login  用户名 {username}  密码 {password}")
     if not seed_only:
         serve(app, host, port)

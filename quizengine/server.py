@@ -14,10 +14,9 @@ def urls(host: str, port: int) -> dict[str, str]:
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     base = f"http://{shown}:{port}"
     return {
-        "主持台 host console": f"{base}/host/",
-        "投影大屏 projector": f"{base}/board/",
-        "手机答题 phones": f"{base}/play/",
         "概览 overview": f"{base}/",
+        "主持台 host console": f"{base}/host/",
+        "手机答题 phones": f"{base}/play/",
     }
 
 
@@ -28,6 +27,9 @@ def serve(app: Flask, host: str, port: int) -> None:
     eventlet's defaults (50 and 1,024), which a join storm of a thousand
     phones would otherwise hit.
     """
+    from quizengine.timers import rearm_all
+
+    rearm_all(app)  # questions left open by a stopped server close at their stored deadline
     mode = app.config["ASYNC_MODE"]
     if mode == "eventlet":
         import eventlet

@@ -47,8 +47,11 @@ def serving(folder: Path, env: dict[str, str]):
     with log_path.open("wb") as log:
         server = subprocess.Popen(
             [QUIZENGINE, "serve", "--host", "127.0.0.1", "--port", str(port)],
-            env=env, cwd=folder, stdout=log, stderr=subprocess.STDOUT,
-        )  # fmt: skip
+            env=env,
+            cwd=folder,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
         try:
             wait_until_up(f"{base_url}/", server, log_path)
             yield base_url

@@ -159,6 +159,19 @@ def check_answer(question: Question, response, *, partial: bool = False) -> Verd
     return Verdict(right, 1.0 if right else 0.0)
 
 
+def valid_response(question: Question, response) -> bool:
+    """Whether `response` has the shape the question type expects (not whether it is right)."""
+    kind = question.kind
+    if kind is QuestionKind.SINGLE:
+        return isinstance(response, str) and response.strip().upper() in question.option_keys
+    if kind is QuestionKind.MULTIPLE:
+        keys = selected_keys(response)
+        return bool(keys) and keys <= set(question.option_keys)
+    if kind is QuestionKind.JUDGE:
+        return isinstance(response, bool) or (isinstance(response, str) and parse_judge_word(response) is not None)
+    return isinstance(response, str) and 0 < len(response) <= 200
+
+
 def selected_keys(response) -> frozenset[str] | None:
     """Read a multiple-choice response ("AC" or ["A", "C"]) as a set of keys."""
     if isinstance(response, str):

@@ -2,7 +2,17 @@
 
 from quizengine.models.accounts import AuditEvent, User, UserGroup
 from quizengine.models.banks import Bank, BankRevision, Question
-from quizengine.models.contests import Answer, Contest, ContestGroup, Player, Round, RoundQuestion, Score
+from quizengine.models.contests import (
+    Answer,
+    Contest,
+    ContestGroup,
+    Player,
+    Press,
+    Round,
+    RoundQuestion,
+    Score,
+    Stake,
+)
 from quizengine.models.roster import Center, Group, Staff
 
 __all__ = [
@@ -15,11 +25,13 @@ __all__ = [
     "ContestGroup",
     "Group",
     "Player",
+    "Press",
     "Question",
     "Round",
     "RoundQuestion",
     "Score",
     "Staff",
+    "Stake",
     "User",
     "UserGroup",
 ]

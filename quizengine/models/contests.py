@@ -35,7 +35,13 @@ class Contest(db.Model):
     code: Mapped[str] = mapped_column(String(16), unique=True)
     title: Mapped[str] = mapped_column(String(200))
     mode: Mapped[str] = mapped_column(String(16), default="live")
+    # draft -> open (players may join) -> finished
     status: Mapped[str] = mapped_column(String(16), default="draft")
+    # lobby, question, closed, reveal, leaderboard, finished (see docs/protocol.md)
+    phase: Mapped[str] = mapped_column(String(16), default="lobby")
+    current_id: Mapped[int | None] = mapped_column(ForeignKey("round_questions.id", use_alter=True))
+    paused_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    board_key: Mapped[str] = mapped_column(String(64))
     settings: Mapped[dict] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
@@ -74,6 +80,7 @@ class RoundQuestion(db.Model):
     opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    buzz_player_id: Mapped[int | None] = mapped_column(ForeignKey("players.id", use_alter=True))
 
     round: Mapped[Round] = relationship(back_populates="questions")
     question = relationship("Question")
@@ -114,6 +121,30 @@ class Answer(db.Model):
     correct: Mapped[bool]
     points: Mapped[int]
     stake: Mapped[int | None]
+
+
+class Press(db.Model):
+    """A buzzer press (抢答), valid or a false start, with the server's time."""
+
+    __tablename__ = "presses"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    player_id: Mapped[int] = mapped_column(ForeignKey("players.id"), index=True)
+    round_question_id: Mapped[int] = mapped_column(ForeignKey("round_questions.id"), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    false_start: Mapped[bool]
+
+
+class Stake(db.Model):
+    """The stake a player chose for a risk-round question (风险题), before it opened."""
+
+    __tablename__ = "stakes"
+    __table_args__ = (UniqueConstraint("player_id", "round_question_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    player_id: Mapped[int] = mapped_column(ForeignKey("players.id"), index=True)
+    round_question_id: Mapped[int] = mapped_column(ForeignKey("round_questions.id"), index=True)
+    stake: Mapped[int]
 
 
 class Score(db.Model):

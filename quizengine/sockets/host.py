@@ -1,17 +1,164 @@
-"""The host console's namespace: organizers and admins only, checked on connect."""
+"""`/host`: the host console. Organizers (of the contest's groups) and admins only, checked per event."""
 
 from __future__ import annotations
 
+from flask import request
 from flask_login import current_user
-from flask_socketio import Namespace
+from flask_socketio import Namespace, join_room
+from sqlalchemy import select
 
+from quizengine import timers
 from quizengine.core.access import allowed
+from quizengine.extensions import db
+from quizengine.models import Contest, Player, RoundQuestion
+from quizengine.models.types import utcnow
+from quizengine.services import live
+from quizengine.services.live import LiveError
+from quizengine.services.standings import (
+    counts,
+    leaderboard,
+    question_payload,
+    results_for_all,
+    reveal_payload,
+    snapshot,
+)
+from quizengine.sockets.broadcast import room, to_everyone, to_player
+from quizengine.sockets.payloads import field
+from quizengine.sockets.play import acknowledged
 
 
 class HostNamespace(Namespace):
-    """`/host`: refuses anyone who is not signed in with the right to run contests."""
+    """Every action re-checks the signed-in user's right to run this contest."""
 
     def on_connect(self, auth=None):
         """Authenticate from the signed-in session cookie; refuse everyone else."""
         if not current_user.is_authenticated or not allowed(current_user.role, "contest.run"):
             raise ConnectionRefusedError("unauthorized")
+
+    def _contest(self, data) -> Contest:
+        contest = db.session.get(Contest, field(data, "contest_id", int))
+        if contest is None:
+            raise LiveError("invalid_payload", "没有这场竞赛")
+        user = current_user._get_current_object()
+        db.session.refresh(user)
+        groups = {g.key for g in contest.groups}
+        if not user.is_active or not allowed(user.role, "contest.run", {g.key for g in user.groups}, groups):
+            raise LiveError("forbidden")
+        return contest
+
+    @property
+    def _actor(self):
+        return current_user._get_current_object()
+
+    @acknowledged
+    def on_watch(self, data):
+        """Follow a contest: its state, counts and players."""
+        contest = self._contest(data)
+        join_room(room(contest.id))
+        return {
+            "state": snapshot(contest, utcnow()),
+            "counts": counts(contest),
+            "players": _players(contest),
+            "board_key": contest.board_key,
+        }
+
+    @acknowledged
+    def on_open(self, data):
+        """Open the lobby: players may join."""
+        contest = self._contest(data)
+        live.open_contest(contest, self._actor, request.remote_addr or "")
+        to_everyone(contest.id, "state", snapshot(contest, utcnow()))
+        return {}
+
+    @acknowledged
+    def on_next(self, data):
+        """Open the next question and arm its deadline."""
+        contest = self._contest(data)
+        now = utcnow()
+        rq = live.next_question(contest, now, self._actor)
+        to_everyone(contest.id, "question", question_payload(rq, now))
+        timers.arm(contest.id)
+        return {"round_question_id": rq.id}
+
+    @acknowledged
+    def on_close(self, data):
+        """Close the open question now."""
+        contest = self._contest(data)
+        rq = live.close_question(contest, utcnow(), self._actor)
+        if rq is None:
+            raise LiveError("wrong_phase")
+        to_everyone(contest.id, "closed", {"round_question_id": rq.id, "server_now": live.iso(utcnow())})
+        return {}
+
+    @acknowledged
+    def on_pause(self, data):
+        """Freeze the countdown."""
+        contest = self._contest(data)
+        now = utcnow()
+        live.pause(contest, now, self._actor)
+        to_everyone(contest.id, "paused", {"round_question_id": contest.current_id, "server_now": live.iso(now)})
+        return {}
+
+    @acknowledged
+    def on_resume(self, data):
+        """Continue the countdown; the deadline moves by the pause's length."""
+        contest = self._contest(data)
+        now = utcnow()
+        rq = live.resume_countdown(contest, now, self._actor)
+        to_everyone(
+            contest.id,
+            "resumed",
+            {
+                "round_question_id": rq.id,
+                "closes_at": live.iso(rq.closes_at),
+                "opened_at": live.iso(rq.opened_at),
+                "server_now": live.iso(now),
+            },
+        )
+        return {}
+
+    @acknowledged
+    def on_reveal(self, data):
+        """Reveal the answer: the common part to all, each player's own result to their phone."""
+        contest = self._contest(data)
+        live.set_phase(contest, "reveal", self._actor)
+        rq = db.session.get(RoundQuestion, contest.current_id)
+        payload = reveal_payload(rq)
+        to_everyone(contest.id, "reveal", payload)
+        for player_id, result in results_for_all(rq).items():
+            to_player(player_id, "result", {"round_question_id": rq.id, "you": result})
+        return {}
+
+    @acknowledged
+    def on_leaderboard(self, data):
+        """Show the standings."""
+        contest = self._contest(data)
+        live.set_phase(contest, "leaderboard", self._actor)
+        to_everyone(contest.id, "leaderboard", leaderboard(contest))
+        return {}
+
+    @acknowledged
+    def on_finish(self, data):
+        """End the contest and show the podium."""
+        contest = self._contest(data)
+        live.finish(contest, self._actor, request.remote_addr or "")
+        board = leaderboard(contest, limit=3)
+        podium = {"people": board["people"], "centers": board["centers"][:3]}
+        to_everyone(contest.id, "finished", {"podium": podium})
+        return {}
+
+    @acknowledged
+    def on_kick(self, data):
+        """Remove a player."""
+        contest = self._contest(data)
+        player = live.kick(contest, field(data, "player_id", int), utcnow(), self._actor, request.remote_addr or "")
+        to_player(player.id, "kicked", {"message": live.MESSAGES["kicked"]})
+        return {}
+
+
+def _players(contest: Contest) -> list[dict]:
+    players = db.session.scalars(select(Player).where(Player.contest_id == contest.id).order_by(Player.id))
+    return [
+        {"id": p.id, "name": p.staff.name, "center": p.staff.center.name, "kicked": p.kicked_at is not None}
+        for p in players
+    ]

@@ -14,21 +14,3 @@ bp = Blueprint("pages", __name__)
 def index():
     """Overview: groups, centers, staff and the loaded banks."""
     return render_template("index.html", groups=roster_overview(), banks=list_banks())
-
-
-@bp.get("/host/")
-def host():
-    """Entry page of the host console."""
-    return render_template("entry.html", role="host", groups=roster_overview())
-
-
-@bp.get("/board/")
-def board():
-    """Entry page of the projector board."""
-    return render_template("entry.html", role="board", groups=roster_overview())
-
-
-@bp.get("/play/")
-def play():
-    """Entry page for phones."""
-    return render_template("entry.html", role="play", groups=roster_overview())

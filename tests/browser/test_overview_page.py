@@ -25,5 +25,5 @@ def test_play_entry_on_a_phone(new_context, screenshot):
     context = new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, device_scale_factor=2)
     page = context.new_page()
     page.goto("/play/")
-    assert "手机答题" in page.locator("h1").inner_text()
+    assert "加入竞赛" in page.locator("h1").inner_text()
     screenshot(page, "play-entry-phone")

@@ -29,8 +29,9 @@ def test_names_from_files_are_rendered_escaped(client, db):
     assert "&lt;script&gt;alert(1)&lt;/script&gt;中心" in page
 
 
-def test_entry_pages_answer(client):
-    for path, title in (("/host/", "主持台"), ("/board/", "投影大屏"), ("/play/", "手机答题")):
-        response = client.get(path)
-        assert response.status_code == 200
-        assert f"<h1>{title}</h1>" in response.get_data(as_text=True)
+def test_phone_entry_asks_for_the_join_code(client):
+    response = client.get("/play/")
+    assert response.status_code == 200
+    assert "加入竞赛" in response.get_data(as_text=True)
+    unknown = client.get("/play/NOSUCH")
+    assert unknown.status_code == 404 and "没有参赛码为 NOSUCH 的竞赛" in unknown.get_data(as_text=True)

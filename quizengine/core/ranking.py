@@ -1,0 +1,114 @@
+"""Person and center standings, and their one tie-break rule."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from statistics import mean
+
+CENTER_RULES = ("mean", "sum", "top_n_mean", "participation_weighted")
+
+
+@dataclass(frozen=True)
+class Standing:
+    """One player's totals in a contest."""
+
+    player_id: int
+    name: str
+    center: str
+    score: int = 0
+    correct: int = 0
+    answered: int = 0
+    total_time_ms: int = 0
+    last_answer_at: datetime | None = None
+
+    @property
+    def accuracy(self) -> float:
+        """Correct answers / answered questions (0 when none answered)."""
+        return self.correct / self.answered if self.answered else 0.0
+
+
+@dataclass(frozen=True)
+class Ranked:
+    """A standing with its rank (1 = best; equal standings share a rank)."""
+
+    rank: int
+    standing: Standing
+
+
+def rank_people(standings: list[Standing]) -> list[Ranked]:
+    """Rank players. Tie-break, in order: higher score, more correct answers,
+    less total answer time, earlier last answer. Players equal on all four
+    share a rank (the next rank is skipped, 1, 1, 3)."""
+    far_future = datetime.max
+
+    def key(s: Standing):
+        last = s.last_answer_at.replace(tzinfo=None) if s.last_answer_at else far_future
+        return (-s.score, -s.correct, s.total_time_ms, last)
+
+    ordered = sorted(standings, key=lambda s: (key(s), s.player_id))
+    ranked: list[Ranked] = []
+    for position, standing in enumerate(ordered, 1):
+        if ranked and key(ranked[-1].standing) == key(standing):
+            ranked.append(Ranked(ranked[-1].rank, standing))
+        else:
+            ranked.append(Ranked(position, standing))
+    return ranked
+
+
+@dataclass(frozen=True)
+class CenterStanding:
+    """A center's figure under the contest's rule, with its participation rate."""
+
+    rank: int
+    center: str
+    score: float
+    joined: int
+    roster: int
+
+    @property
+    def participation(self) -> float:
+        """Joined / on roster."""
+        return self.joined / self.roster if self.roster else 0.0
+
+
+def rank_centers(
+    standings: list[Standing], roster_sizes: dict[str, int], rule: str = "mean", top_n: int = 3
+) -> list[CenterStanding]:
+    """Aggregate players into centers and rank them (higher figure first, then name).
+
+    - `mean`: the average score of the center's players who joined.
+    - `sum`: the total of their scores.
+    - `top_n_mean`: the average of the center's best `top_n` scores (fewer if fewer joined).
+    - `participation_weighted`: mean x participation rate, so a center that sent
+      few of its staff cannot win on a handful of strong players.
+    Every center on the roster appears, with 0 when nobody joined.
+    """
+    if rule not in CENTER_RULES:
+        raise ValueError(f"unknown center rule {rule!r}")
+    scores: dict[str, list[int]] = {center: [] for center in roster_sizes}
+    for standing in standings:
+        scores.setdefault(standing.center, []).append(standing.score)
+    figures = []
+    for center, values in scores.items():
+        roster = roster_sizes.get(center, len(values))
+        figures.append((center, _figure(values, roster, rule, top_n), len(values), roster))
+    figures.sort(key=lambda item: (-item[1], item[0]))
+    result: list[CenterStanding] = []
+    for position, (center, figure, joined, roster) in enumerate(figures, 1):
+        rank = result[-1].rank if result and result[-1].score == figure else position
+        result.append(CenterStanding(rank, center, figure, joined, roster))
+    return result
+
+
+def _figure(values: list[int], roster: int, rule: str, top_n: int) -> float:
+    if not values:
+        return 0.0
+    if rule == "sum":
+        return float(sum(values))
+    if rule == "top_n_mean":
+        return round(mean(sorted(values, reverse=True)[:top_n]), 2)
+    average = mean(values)
+    if rule == "participation_weighted":
+        return round(average * (len(values) / roster if roster else 0.0), 2)
+    return round(average, 2)

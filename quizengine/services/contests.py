@@ -1,0 +1,150 @@
+"""Create contests from definition files: resolve question ids, make the draws, store the rounds."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from quizengine.contests import ContestSpec
+from quizengine.core.access import allowed
+from quizengine.core.draw import DrawError, DrawSpec, draw
+from quizengine.extensions import db
+from quizengine.models import Bank, BankRevision, Contest, Group, Question, Round, RoundQuestion
+from quizengine.services import audit
+from quizengine.services.banks import to_core
+from quizengine.yamlread import Problem
+
+_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: read off a projector
+
+
+@dataclass(frozen=True)
+class ContestSummary:
+    """A contest as lists show it."""
+
+    id: int
+    code: str
+    title: str
+    status: str
+    phase: str
+    groups: tuple[str, ...]
+    questions: int
+
+
+def import_contest(spec: ContestSpec, actor=None, address: str = "") -> tuple[Contest | None, list[Problem]]:
+    """Store a contest from its spec; nothing is stored when any id or draw cannot be resolved."""
+    problems: list[Problem] = []
+
+    def problem(line: int, message: str, code: str = "value") -> None:
+        problems.append(Problem(spec.path, line, 1, code, message))
+
+    groups = list(db.session.scalars(select(Group).where(Group.key.in_(spec.groups))))
+    missing = set(spec.groups) - {g.key for g in groups}
+    if missing:
+        problem(1, f"未知的组：{'、'.join(sorted(missing))}")
+    if actor is not None and not allowed(actor.role, "contest.edit", {g.key for g in actor.groups}, set(spec.groups)):
+        problem(1, "您只能为自己负责的组创建竞赛", "forbidden")
+    if spec.code and db.session.scalar(select(Contest.id).where(Contest.code == spec.code)):
+        problem(1, f"参赛码 {spec.code} 已被另一场竞赛使用")
+    pool = _current_questions()
+    chosen: set[str] = set()
+    rounds = []
+    for round_spec in spec.rounds:
+        rows = []
+        for qid, line in round_spec.question_ids:
+            row = pool.get(qid)
+            if row is None:
+                problem(line, f"题目 {qid} 不在任何已导入题库的当前版本中", "unknown-question")
+            elif qid in chosen:
+                problem(line, f"题目 {qid} 在本竞赛中重复出现", "duplicate-id")
+            else:
+                rows.append(row)
+                chosen.add(qid)
+        for request in round_spec.draws:
+            candidates = [q for key, q in pool.items() if not request.banks or q.revision.bank.key in request.banks]
+            core = {q.key: q for q in candidates}
+            spec_ = DrawSpec(request.count, request.seed, request.tags, request.kinds, request.difficulty)
+            try:
+                picked = draw([to_core(q) for q in candidates], spec_, exclude=chosen)
+            except DrawError as exc:
+                problem(request.line, str(exc), "draw")
+                continue
+            rows.extend(core[q.id] for q in picked)
+            chosen.update(q.id for q in picked)
+        rounds.append((round_spec, rows))
+    if problems:
+        return None, problems
+    contest = Contest(
+        code=spec.code or _new_code(),
+        title=spec.title,
+        mode=spec.mode,
+        board_key=secrets.token_urlsafe(16),
+        settings={"center_rule": spec.center_rule, "top_n": spec.top_n},
+        groups=groups,
+    )
+    db.session.add(contest)
+    for position, (round_spec, rows) in enumerate(rounds, 1):
+        scoring = {
+            "kind": round_spec.kind,
+            "scoring": round_spec.scoring,
+            "partial": round_spec.partial,
+            "points": round_spec.points,
+            "stakes": list(round_spec.stakes),
+        }
+        round_ = Round(
+            contest=contest,
+            position=position,
+            kind=round_spec.kind,
+            title=round_spec.title,
+            scoring=scoring,
+            time_limit=round_spec.time_limit,
+        )
+        db.session.add(round_)
+        for number, row in enumerate(rows, 1):
+            db.session.add(RoundQuestion(round=round_, position=number, question_id=row.id))
+    db.session.flush()
+    audit.record(actor, "contest.import", f"{contest.code} {contest.title}", address, questions=len(chosen))
+    db.session.commit()
+    return contest, []
+
+
+def _current_questions() -> dict[str, Question]:
+    rows = db.session.scalars(
+        select(Question)
+        .join(BankRevision, Question.revision_id == BankRevision.id)
+        .join(Bank, Bank.current_revision_id == BankRevision.id)
+        .where(BankRevision.active.is_(True))
+    )
+    return {row.key: row for row in rows}
+
+
+def _new_code() -> str:
+    while True:
+        code = "".join(secrets.choice(_CODE_ALPHABET) for _ in range(6))
+        if db.session.scalar(select(Contest.id).where(Contest.code == code)) is None:
+            return code
+
+
+def list_contests(group_keys=None) -> list[ContestSummary]:
+    """Contests, newest first; only those wholly within `group_keys` when given."""
+    result = []
+    for contest in db.session.scalars(select(Contest).order_by(Contest.id.desc())):
+        keys = tuple(g.key for g in contest.groups)
+        if group_keys is not None and not set(keys) <= set(group_keys):
+            continue
+        count = sum(len(r.questions) for r in contest.rounds)
+        result.append(
+            ContestSummary(contest.id, contest.code, contest.title, contest.status, contest.phase, keys, count)
+        )
+    return result
+
+
+def get_contest(contest_id: int) -> Contest | None:
+    """A contest by id."""
+    return db.session.get(Contest, contest_id)
+
+
+def contest_by_code(code: str) -> Contest | None:
+    """A contest by its join code (case-insensitive)."""
+    return db.session.scalar(select(Contest).where(Contest.code == (code or "").strip().upper()))

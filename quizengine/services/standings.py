@@ -1,0 +1,298 @@
+"""What phones, the board and the host see: question payloads, reveals, standings, snapshots.
+
+Question payloads never carry the answer key; it appears first in `reveal_payload`,
+which is only built once the question is closed.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import datetime
+
+from sqlalchemy import Integer, cast, func, select
+
+from quizengine.core.ranking import Standing, rank_centers, rank_people
+from quizengine.extensions import db
+from quizengine.models import Answer, Center, Contest, Player, RoundQuestion, Staff
+from quizengine.services.live import iso, upcoming_question
+
+
+def question_count(contest: Contest) -> int:
+    """How many questions the contest has in all."""
+    return sum(len(r.questions) for r in contest.rounds)
+
+
+def question_number(rq: RoundQuestion) -> int:
+    """1-based position of a question across all rounds."""
+    number = 0
+    for round_ in rq.round.contest.rounds:
+        for other in round_.questions:
+            number += 1
+            if other.id == rq.id:
+                return number
+    return number
+
+
+def _round_info(rq: RoundQuestion) -> dict:
+    round_ = rq.round
+    return {
+        "id": round_.id,
+        "position": round_.position,
+        "kind": round_.kind,
+        "title": round_.title,
+        "stakes": round_.scoring.get("stakes", []),
+    }
+
+
+def question_payload(rq: RoundQuestion, now: datetime) -> dict:
+    """The open question as phones and the board get it: no answer, explanation or source."""
+    q = rq.question
+    return {
+        "contest_id": rq.round.contest_id,
+        "round_question_id": rq.id,
+        "number": question_number(rq),
+        "total": question_count(rq.round.contest),
+        "round": _round_info(rq),
+        "kind": q.kind,
+        "stem": q.stem,
+        "options": [list(option) for option in q.options],
+        "points": rq.round.scoring.get("points") or q.points,
+        "time_limit": rq.round.time_limit or q.time_limit,
+        "opened_at": iso(rq.opened_at),
+        "closes_at": iso(rq.closes_at),
+        "server_now": iso(now),
+    }
+
+
+def reveal_payload(rq: RoundQuestion) -> dict:
+    """The answer key, explanation, source and answer distribution of a closed question."""
+    if rq.closed_at is None:
+        raise ValueError("a question's key is revealed only after it closes")
+    q = rq.question
+    values = [
+        row.response.get("value") for row in db.session.scalars(select(Answer).where(Answer.round_question_id == rq.id))
+    ]
+    distribution: Counter = Counter()
+    for value in values:
+        if q.kind in ("single", "multiple"):
+            keys = [value] if isinstance(value, str) and q.kind == "single" else list(value or [])
+            distribution.update(str(k).upper() for k in keys)
+        elif q.kind == "judge":
+            distribution["true" if value in (True, "对", "true") else "false"] += 1
+    answer: object = q.answer
+    if q.kind == "judge":
+        answer = q.answer[0] == "true"
+    buzzer = db.session.get(Player, rq.buzz_player_id) if rq.buzz_player_id else None
+    return {
+        "round_question_id": rq.id,
+        "kind": q.kind,
+        "answer": answer,
+        "explanation": q.explanation,
+        "source": " ".join(filter(None, [q.source_document, q.source_section])),
+        "distribution": dict(distribution),
+        "answered": len(values),
+        "correct": db.session.scalar(
+            select(func.count()).where(Answer.round_question_id == rq.id, Answer.correct.is_(True))
+        ),
+        "buzzer": {"name": buzzer.staff.name, "center": buzzer.staff.center.name} if buzzer else None,
+    }
+
+
+def standings(contest: Contest) -> list[Standing]:
+    """Every (not kicked) player's totals, from the stored answers."""
+    rows = db.session.execute(
+        select(
+            Player.id,
+            Staff.name,
+            Center.name,
+            func.coalesce(func.sum(Answer.points), 0),
+            func.count(Answer.id),
+            func.coalesce(func.sum(cast(Answer.correct, Integer)), 0),
+            func.coalesce(func.sum(Answer.elapsed_ms), 0),
+            func.max(Answer.received_at),
+        )
+        .join(Staff, Player.staff_id == Staff.id)
+        .join(Center, Staff.center_id == Center.id)
+        .outerjoin(Answer, Answer.player_id == Player.id)
+        .where(Player.contest_id == contest.id, Player.kicked_at.is_(None))
+        .group_by(Player.id, Staff.name, Center.name)
+    ).all()
+    return [
+        Standing(pid, name, center, int(score), int(correct), int(answered), int(elapsed), last)
+        for pid, name, center, score, answered, correct, elapsed, last in rows
+    ]
+
+
+def roster_sizes(contest: Contest) -> dict[str, int]:
+    """Staff on the roster per center of the contest's groups."""
+    group_ids = [g.id for g in contest.groups]
+    rows = db.session.execute(
+        select(Center.name, func.count(Staff.id))
+        .outerjoin(Staff, Staff.center_id == Center.id)
+        .where(Center.group_id.in_(group_ids))
+        .group_by(Center.name)
+    ).all()
+    return {name: int(count) for name, count in rows}
+
+
+def leaderboard(contest: Contest, limit: int = 10) -> dict:
+    """Top people and every center, ranked by the contest's rules."""
+    people = rank_people(standings(contest))
+    centers = rank_centers(
+        [r.standing for r in people],
+        roster_sizes(contest),
+        contest.settings.get("center_rule", "mean"),
+        contest.settings.get("top_n", 3),
+    )
+    return {
+        "people": [
+            {
+                "rank": r.rank,
+                "player_id": r.standing.player_id,
+                "name": r.standing.name,
+                "center": r.standing.center,
+                "score": r.standing.score,
+                "correct": r.standing.correct,
+                "answered": r.standing.answered,
+            }
+            for r in people[:limit]
+        ],
+        "centers": [
+            {
+                "rank": c.rank,
+                "name": c.center,
+                "score": c.score,
+                "joined": c.joined,
+                "roster": c.roster,
+                "participation": round(c.participation, 3),
+            }
+            for c in centers
+        ],
+    }
+
+
+def results_for_all(rq: RoundQuestion) -> dict[int, dict]:
+    """Every player's outcome on a closed question and totals, computed in one pass."""
+    contest = rq.round.contest
+    people = rank_people(standings(contest))
+    centers = rank_centers(
+        [r.standing for r in people],
+        roster_sizes(contest),
+        contest.settings.get("center_rule", "mean"),
+        contest.settings.get("top_n", 3),
+    )
+    center_ranks = {c.center: c.rank for c in centers}
+    answers = {a.player_id: a for a in db.session.scalars(select(Answer).where(Answer.round_question_id == rq.id))}
+    results = {}
+    for ranked in people:
+        answer = answers.get(ranked.standing.player_id)
+        results[ranked.standing.player_id] = {
+            "answered": answer is not None,
+            "correct": bool(answer and answer.correct),
+            "points": answer.points if answer else 0,
+            "score": ranked.standing.score,
+            "correct_total": ranked.standing.correct,
+            "rank": ranked.rank,
+            "center_rank": center_ranks.get(ranked.standing.center),
+        }
+    return results
+
+
+def player_figures(contest: Contest, player: Player) -> dict:
+    """A player's score, correct count, rank and the rank of their center."""
+    people = rank_people(standings(contest))
+    mine = next((r for r in people if r.standing.player_id == player.id), None)
+    centers = rank_centers(
+        [r.standing for r in people],
+        roster_sizes(contest),
+        contest.settings.get("center_rule", "mean"),
+        contest.settings.get("top_n", 3),
+    )
+    center_rank = next((c.rank for c in centers if c.center == player.staff.center.name), None)
+    if mine is None:
+        return {"score": 0, "correct": 0, "rank": None, "center_rank": center_rank}
+    return {
+        "score": mine.standing.score,
+        "correct": mine.standing.correct,
+        "rank": mine.rank,
+        "center_rank": center_rank,
+    }
+
+
+def player_result(rq: RoundQuestion, player: Player) -> dict:
+    """This player's outcome on a closed question plus their totals."""
+    empty = {
+        "answered": False,
+        "correct": False,
+        "points": 0,
+        "score": 0,
+        "correct_total": 0,
+        "rank": None,
+        "center_rank": None,
+    }
+    return results_for_all(rq).get(player.id, empty)
+
+
+def snapshot(contest: Contest, now: datetime, player: Player | None = None) -> dict:
+    """Everything a (re)connecting client needs to show the right screen."""
+    rq = db.session.get(RoundQuestion, contest.current_id) if contest.current_id else None
+    question = (
+        question_payload(rq, now) if rq is not None and contest.phase in ("question", "closed", "reveal") else None
+    )
+    state = {
+        "server_now": iso(now),
+        "contest": {
+            "id": contest.id,
+            "title": contest.title,
+            "status": contest.status,
+            "phase": contest.phase,
+            "code": contest.code,
+        },
+        "question": question,
+        "paused": contest.paused_at is not None,
+        "reveal": reveal_payload(rq) if rq is not None and contest.phase == "reveal" else None,
+        "upcoming": _upcoming(contest),
+        "answered": False,
+        "you": None,
+    }
+    if player is not None:
+        if rq is not None:
+            state["answered"] = (
+                db.session.scalar(
+                    select(func.count()).where(Answer.player_id == player.id, Answer.round_question_id == rq.id)
+                )
+                > 0
+            )
+            if contest.phase == "reveal":
+                state["reveal"]["you"] = player_result(rq, player)
+        state["you"] = player_figures(contest, player)
+    if contest.phase in ("leaderboard", "finished"):
+        state["leaderboard"] = leaderboard(contest)
+    return state
+
+
+def _upcoming(contest: Contest) -> dict | None:
+    """The next question's round, so phones can stake or arm the buzzer before it opens."""
+    rq = upcoming_question(contest)
+    if rq is None:
+        return None
+    return {"round_question_id": rq.id, "round": _round_info(rq)}
+
+
+def counts(contest: Contest) -> dict:
+    """Joined players by center and answers to the current question, for the board."""
+    joined = db.session.execute(
+        select(Center.name, func.count(Player.id))
+        .join(Staff, Staff.center_id == Center.id)
+        .join(Player, Player.staff_id == Staff.id)
+        .where(Player.contest_id == contest.id, Player.kicked_at.is_(None))
+        .group_by(Center.name)
+    ).all()
+    answered = 0
+    if contest.current_id:
+        answered = db.session.scalar(select(func.count()).where(Answer.round_question_id == contest.current_id))
+    return {
+        "joined_by_center": {name: int(n) for name, n in joined},
+        "joined": sum(int(n) for _, n in joined),
+        "answered": answered,
+    }

@@ -1,0 +1,32 @@
+"""Emitting to a contest's rooms in all three namespaces (only sockets/ and timers.py emit)."""
+
+from __future__ import annotations
+
+from quizengine.extensions import socketio
+
+
+def room(contest_id: int) -> str:
+    """The room of everyone following a contest, in each namespace."""
+    return f"contest:{contest_id}"
+
+
+def player_room(player_id: int) -> str:
+    """The room of one player's phones."""
+    return f"player:{player_id}"
+
+
+def to_everyone(contest_id: int, event: str, payload: dict) -> None:
+    """Phones, board and host: one encoded message per namespace room."""
+    for namespace in ("/play", "/board", "/host"):
+        socketio.emit(event, payload, to=room(contest_id), namespace=namespace)
+
+
+def to_screens(contest_id: int, event: str, payload: dict) -> None:
+    """Board and host only."""
+    for namespace in ("/board", "/host"):
+        socketio.emit(event, payload, to=room(contest_id), namespace=namespace)
+
+
+def to_player(player_id: int, event: str, payload: dict) -> None:
+    """One player's phones."""
+    socketio.emit(event, payload, to=player_room(player_id), namespace="/play")

@@ -1,0 +1,31 @@
+"""Payload checks shared by the namespaces: a wrong shape is refused before any service runs."""
+
+from __future__ import annotations
+
+from quizengine.services.live import LiveError
+
+
+def field(data, name: str, kind: type | tuple[type, ...], *, required: bool = True, max_length: int = 200):
+    """Return `data[name]` if it has the right type (strings capped at `max_length`)."""
+    if not isinstance(data, dict):
+        raise LiveError("invalid_payload")
+    value = data.get(name)
+    if value is None and not required:
+        return None
+    if isinstance(value, bool) and bool not in (kind if isinstance(kind, tuple) else (kind,)):
+        raise LiveError("invalid_payload", f"{name} 类型不正确")
+    if not isinstance(value, kind):
+        raise LiveError("invalid_payload", f"缺少 {name} 或类型不正确")
+    if isinstance(value, str) and len(value) > max_length:
+        raise LiveError("invalid_payload", f"{name} 过长")
+    return value
+
+
+def response_value(data):
+    """An answer's `response`: a string, a list of short strings, or a bool."""
+    value = data.get("response") if isinstance(data, dict) else None
+    if isinstance(value, bool) or (isinstance(value, str) and len(value) <= 200):
+        return value
+    if isinstance(value, list) and len(value) <= 8 and all(isinstance(v, str) and len(v) <= 4 for v in value):
+        return value
+    raise LiveError("invalid_payload", "response 类型不正确")

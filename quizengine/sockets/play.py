@@ -1,0 +1,112 @@
+"""`/play`: phones join, resume, answer, buzz and stake. Every event is acknowledged."""
+
+from __future__ import annotations
+
+from flask import request, session
+from flask_socketio import Namespace, join_room
+
+from quizengine.extensions import db
+from quizengine.models import Contest
+from quizengine.models.types import utcnow
+from quizengine.services import live
+from quizengine.services.live import LiveError
+from quizengine.services.standings import snapshot
+from quizengine.sockets.broadcast import player_room, room, to_screens
+from quizengine.sockets.payloads import field, response_value
+from quizengine.sockets.ratelimit import join_attempts
+
+
+def acknowledged(handler):
+    """Turn a handler's result or LiveError into the protocol's acknowledgement."""
+
+    def wrapped(self, data=None):
+        try:
+            return {"ok": True, **handler(self, data)}
+        except LiveError as error:
+            db.session.rollback()
+            return error.as_ack()
+        finally:
+            db.session.remove()
+
+    wrapped.__name__ = handler.__name__
+    wrapped.__doc__ = handler.__doc__
+    return wrapped
+
+
+class PlayNamespace(Namespace):
+    """The phones' namespace (docs/protocol.md)."""
+
+    def _enter(self, player) -> dict:
+        session["player_id"] = player.id
+        join_room(room(player.contest_id))
+        join_room(player_room(player.id))
+        contest = db.session.get(Contest, player.contest_id)
+        player_info = {"id": player.id, "name": player.staff.name, "center": player.staff.center.name}
+        return {"token": player.token, "player": player_info, "state": snapshot(contest, utcnow(), player)}
+
+    @acknowledged
+    def on_join(self, data):
+        """Join with staff id + name (+ token to take over one's own seat)."""
+        address = request.remote_addr or ""
+        join_attempts.check(address)
+        try:
+            player = live.join(
+                field(data, "code", str, max_length=16),
+                field(data, "staff_id", str, max_length=64),
+                field(data, "name", str, max_length=100),
+                field(data, "token", str, required=False),
+            )
+        except LiveError as error:
+            if error.code in ("unknown_staff", "wrong_name", "contest_not_found", "already_joined"):
+                join_attempts.fail(address)
+            raise
+        entered = self._enter(player)
+        to_screens(
+            player.contest_id,
+            "joined",
+            {"player_id": player.id, "name": entered["player"]["name"], "center": entered["player"]["center"]},
+        )
+        return entered
+
+    @acknowledged
+    def on_resume(self, data):
+        """Come back with the token kept in localStorage."""
+        return self._enter(live.resume(field(data, "token", str)))
+
+    def _player(self):
+        player_id = session.get("player_id")
+        if player_id is None:
+            raise LiveError("not_joined")
+        return live.live_player(player_id)
+
+    @acknowledged
+    def on_answer(self, data):
+        """One answer, acknowledged only after it is committed."""
+        player = self._player()
+        ack = live.submit_answer(
+            player,
+            field(data, "round_question_id", int),
+            response_value(data),
+            field(data, "key", str, max_length=64),
+            utcnow(),
+        )
+        ack.pop("ok")
+        return ack
+
+    @acknowledged
+    def on_buzz(self, data):
+        """Press the buzzer."""
+        player = self._player()
+        first = live.buzz(player, field(data, "round_question_id", int), utcnow())
+        if first:
+            to_screens(player.contest_id, "buzzed", {"name": player.staff.name, "center": player.staff.center.name})
+            self.emit(
+                "buzzed", {"name": player.staff.name, "center": player.staff.center.name}, to=room(player.contest_id)
+            )
+        return {"first": first}
+
+    @acknowledged
+    def on_stake(self, data):
+        """Choose a risk question's stake before it opens."""
+        player = self._player()
+        return {"stake": live.choose_stake(player, field(data, "round_question_id", int), field(data, "stake", int))}

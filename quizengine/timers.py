@@ -1,0 +1,71 @@
+"""Question deadlines: one watcher per open question, through socketio's own task API.
+
+A watcher closes its question at the stored `closes_at` (after a pause, at
+the moved one), and meanwhile sends the board and host the answered count at
+most twice a second, never one message per answer. Watchers read everything
+from the database, so a restarted server re-arms them with `rearm_all`.
+"""
+
+from __future__ import annotations
+
+from flask import current_app
+
+from quizengine.extensions import db, socketio
+from quizengine.models import Contest, RoundQuestion
+from quizengine.models.types import utcnow
+from quizengine.services import live
+from quizengine.services.standings import counts
+from quizengine.sockets.broadcast import to_everyone, to_screens
+
+TICK_SECONDS = 0.5
+_watching: set[tuple[int, int]] = set()
+
+
+def arm(contest_id: int) -> None:
+    """Start watching the contest's open question (once per question)."""
+    app = current_app._get_current_object()
+    socketio.start_background_task(_watch, app, contest_id)
+
+
+def rearm_all(app) -> int:
+    """Arm a watcher for every open question in the database (after a restart)."""
+    with app.app_context():
+        due = live.due_for_closing(utcnow())
+        db.session.remove()
+    for contest_id, _ in due:
+        socketio.start_background_task(_watch, app, contest_id)
+    return len(due)
+
+
+def _watch(app, contest_id: int) -> None:
+    with app.app_context():
+        contest = db.session.get(Contest, contest_id)
+        if contest is None or contest.current_id is None:
+            return
+        key = (contest_id, contest.current_id)
+        if key in _watching:
+            return
+        _watching.add(key)
+        try:
+            _run(contest_id, key[1])
+        finally:
+            _watching.discard(key)
+            db.session.remove()
+
+
+def _run(contest_id: int, round_question_id: int) -> None:
+    while True:
+        db.session.expire_all()
+        contest = db.session.get(Contest, contest_id)
+        rq = db.session.get(RoundQuestion, round_question_id)
+        if contest.current_id != round_question_id or contest.phase != "question" or rq.closed_at is not None:
+            return
+        now = utcnow()
+        if contest.paused_at is None and now >= rq.closes_at:
+            if live.close_question(contest, now) is not None:
+                to_everyone(contest_id, "closed", {"round_question_id": rq.id, "server_now": live.iso(now)})
+            return
+        to_screens(contest_id, "counts", counts(contest))
+        remaining = (rq.closes_at - now).total_seconds() if contest.paused_at is None else TICK_SECONDS
+        db.session.commit()
+        socketio.sleep(max(0.01, min(TICK_SECONDS, remaining)))

@@ -1,0 +1,86 @@
+"""The live contest pages: phone (/play/<code>), host console (/host/<id>) and projector (/board/<id>)."""
+
+from __future__ import annotations
+
+import secrets
+
+import segno
+from flask import Blueprint, abort, render_template, request, url_for
+from flask_login import login_required
+
+from quizengine.services.contests import contest_by_code, get_contest, list_contests
+from quizengine.views.access import can, ensure_scope, user_group_keys
+
+bp = Blueprint("live", __name__)
+
+
+def join_url(code: str) -> str:
+    """The address phones open (what the projector's QR code holds)."""
+    return url_for("live.play", code=code, _external=True)
+
+
+def qr_data_uri(text: str) -> str:
+    """A QR code as an SVG data URI (no network, no JavaScript)."""
+    return segno.make(text, error="m").svg_data_uri(scale=8, border=2)
+
+
+@bp.get("/play/")
+def play_entry():
+    """Phones: type the join code shown on the projector."""
+    code = request.args.get("code", "").strip().upper()
+    if code and contest_by_code(code):
+        return render_template("live/play.html", code=code, title=contest_by_code(code).title)
+    return render_template("live/play_entry.html", code=code, unknown=bool(code))
+
+
+@bp.get("/play/<code>")
+def play(code: str):
+    """The phone page of one contest."""
+    contest = contest_by_code(code)
+    if contest is None:
+        return render_template("live/play_entry.html", code=code.upper(), unknown=True), 404
+    return render_template("live/play.html", code=contest.code, title=contest.title)
+
+
+@bp.get("/host/")
+@login_required
+def host_entry():
+    """The contests this user may host."""
+    if not can("contest.run"):
+        abort(403)
+    scope = None if can("contest.run", {"*"}) and not user_group_keys() else user_group_keys()
+    return render_template("live/host_entry.html", contests=list_contests(scope))
+
+
+@bp.get("/host/<int:contest_id>")
+@login_required
+def host(contest_id: int):
+    """The host console of one contest."""
+    contest = get_contest(contest_id)
+    if contest is None:
+        abort(404)
+    ensure_scope("contest.run", {g.key for g in contest.groups})
+    board_url = url_for("live.board", contest_id=contest.id, key=contest.board_key, _external=True)
+    return render_template(
+        "live/host.html",
+        contest=contest,
+        join_url=join_url(contest.code),
+        board_url=board_url,
+        qr=qr_data_uri(join_url(contest.code)),
+    )
+
+
+@bp.get("/board/<int:contest_id>")
+def board(contest_id: int):
+    """The projector board; the link carries the contest's board key."""
+    contest = get_contest(contest_id)
+    key = request.args.get("key", "")
+    if contest is None or not secrets.compare_digest(key, contest.board_key):
+        abort(404)
+    return render_template(
+        "live/board.html",
+        contest=contest,
+        board_key=key,
+        join_url=join_url(contest.code),
+        qr=qr_data_uri(join_url(contest.code)),
+    )
