@@ -11,7 +11,7 @@ from quizengine.models.types import utcnow
 from quizengine.services import live
 from quizengine.services.live import LiveError
 from quizengine.services.standings import snapshot
-from quizengine.sockets.broadcast import player_room, room, to_screens
+from quizengine.sockets.broadcast import player_room, room, to_everyone, to_screens
 from quizengine.sockets.payloads import field, response_value
 from quizengine.sockets.ratelimit import join_attempts
 
@@ -48,17 +48,18 @@ class PlayNamespace(Namespace):
     def on_join(self, data):
         """Join with staff id + name (+ token to take over one's own seat)."""
         address = request.remote_addr or ""
-        join_attempts.check(address)
+        staff_id = field(data, "staff_id", str, max_length=64)
+        join_attempts.check(address, staff_id)
         try:
             player = live.join(
                 field(data, "code", str, max_length=16),
-                field(data, "staff_id", str, max_length=64),
+                staff_id,
                 field(data, "name", str, max_length=100),
                 field(data, "token", str, required=False),
             )
         except LiveError as error:
             if error.code in ("unknown_staff", "wrong_name", "contest_not_found", "already_joined"):
-                join_attempts.fail(address)
+                join_attempts.fail(address, staff_id)
             raise
         entered = self._enter(player)
         to_screens(
@@ -99,10 +100,7 @@ class PlayNamespace(Namespace):
         player = self._player()
         first = live.buzz(player, field(data, "round_question_id", int), utcnow())
         if first:
-            to_screens(player.contest_id, "buzzed", {"name": player.staff.name, "center": player.staff.center.name})
-            self.emit(
-                "buzzed", {"name": player.staff.name, "center": player.staff.center.name}, to=room(player.contest_id)
-            )
+            to_everyone(player.contest_id, "buzzed", {"name": player.staff.name, "center": player.staff.center.name})
         return {"first": first}
 
     @acknowledged

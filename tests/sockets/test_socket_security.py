@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import re
-
 import pytest
-import requests
 import socketio
 
 from tests.live import command_env, run_command, serving
+from tests.sockets.clients import signed_in_cookie as _signed_in_cookie
 
 PASSWORD = "organizer password 1"
 
@@ -26,13 +24,7 @@ def server(tmp_path_factory):
 
 
 def signed_in_cookie(base_url: str, username: str) -> str:
-    with requests.Session() as session:
-        page = session.get(f"{base_url}/login").text
-        token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
-        data = {"username": username, "password": PASSWORD, "csrf_token": token}
-        response = session.post(f"{base_url}/login", data=data, allow_redirects=False)
-        assert response.status_code == 302
-        return "; ".join(f"{c.name}={c.value}" for c in session.cookies)
+    return _signed_in_cookie(base_url, username, PASSWORD)
 
 
 def connect(base_url: str, *, cookie: str | None = None, origin: str | None = None, transport: str = "websocket"):

@@ -1,0 +1,219 @@
+"""Live contest services with an explicit clock: joining, answering, deadlines, buzzer, risk, pause."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from quizengine.contests import read_contest
+from quizengine.models import Answer, Contest, Press
+from quizengine.roster import read_roster
+from quizengine.services import live
+from quizengine.services.banks import import_banks
+from quizengine.services.contests import import_contest
+from quizengine.services.live import LiveError
+from quizengine.services.roster import import_roster
+from quizengine.services.standings import leaderboard, question_payload, reveal_payload, snapshot
+from tests.conftest import REPO
+from tests.services.test_bank_import import EXAMPLE, validated
+
+T0 = datetime(2021, 9, 1, 9, 0, tzinfo=UTC)
+CONTEST = """
+contest:
+  title: 测试竞赛
+  groups: [community]
+  code: TEST01
+rounds:
+  - title: 必答
+    kind: mandatory
+    time_limit: 10
+    questions: [hcp-001, hcp-002, hcp-003, hcp-004]
+  - title: 抢答
+    kind: buzzer
+    points: 20
+    time_limit: 10
+    questions: [hcp-005]
+  - title: 风险
+    kind: risk
+    stakes: [10, 30]
+    time_limit: 10
+    questions: [hcp-006]
+"""
+EXTRA = """
+  - {id: hcp-005, type: judge, stem: 抢答题, answer: 错, source: 测试}
+  - {id: hcp-006, type: single, stem: 风险题, options: {A: 甲, B: 乙}, answer: B, source: 测试}
+"""
+
+
+@pytest.fixture
+def contest(db, tmp_path):
+    """An open contest over the example bank (+2 questions), with the sample roster loaded."""
+    bank = tmp_path / "bank.yaml"
+    bank.write_text(EXAMPLE.read_text(encoding="utf-8") + EXTRA, encoding="utf-8")
+    import_banks(validated(bank))
+    roster, _ = read_roster(REPO / "examples" / "roster.yaml", max_bytes=10**7)
+    import_roster(roster)
+    path = tmp_path / "contest.yaml"
+    path.write_text(CONTEST, encoding="utf-8")
+    spec, problems = read_contest(path)
+    assert problems == []
+    created, problems = import_contest(spec)
+    assert problems == []
+    live.open_contest(created, None)
+    return created
+
+
+def roster_person(staff_no: str) -> tuple[str, str]:
+    roster, _ = read_roster(REPO / "examples" / "roster.yaml", max_bytes=10**7)
+    person = next(s for s in roster.staff if s.staff_no == staff_no)
+    return person.staff_no, person.name
+
+
+def join(staff_no: str, token=None):
+    staff_id, name = roster_person(staff_no)
+    return live.join("test01", staff_id, name, token)
+
+
+def test_join_checks_the_roster_of_the_contest_groups(contest):
+    staff_id, name = roster_person("PTC0101")
+    errors = {
+        "contest_not_found": ("NOPE", staff_id, name),
+        "unknown_staff": ("TEST01", "PTX9999", name),
+        "wrong_name": ("TEST01", staff_id, "别人"),
+    }
+    for code, args in errors.items():
+        with pytest.raises(LiveError) as caught:
+            live.join(*args, None)
+        assert caught.value.code == code
+    market_id, market_name = roster_person("PTM0101")
+    with pytest.raises(LiveError, match="unknown_staff"):
+        live.join("TEST01", market_id, market_name, None)
+    player = live.join("TEST01", staff_id, f" {name} ", None)
+    with pytest.raises(LiveError, match="already_joined"):
+        live.join("TEST01", staff_id, name, None)
+    assert live.join("TEST01", staff_id, name, player.token).id == player.id
+    assert live.resume(player.token).id == player.id
+
+
+def test_question_payload_carries_no_answer_key_until_reveal(contest):
+    rq = live.next_question(contest, T0)
+    payload = question_payload(rq, T0)
+    assert set(payload) >= {"stem", "options", "closes_at", "server_now"}
+    assert not {"answer", "explanation", "source"} & set(payload)
+    assert snapshot(contest, T0)["reveal"] is None
+    with pytest.raises(ValueError):
+        reveal_payload(rq)
+
+
+def test_answers_once_after_commit_with_speed_points_and_original_ack_on_retry(db, contest):
+    player = join("PTC0101")
+    rq = live.next_question(contest, T0)
+    ack = live.submit_answer(player, rq.id, "A", "k1", T0 + timedelta(seconds=5))
+    assert ack == {
+        "ok": True,
+        "duplicate": False,
+        "round_question_id": rq.id,
+        "received_at": "2021-09-01T09:00:05.000+00:00",
+    }
+    retry = live.submit_answer(player, rq.id, "B", "k2", T0 + timedelta(seconds=6))
+    assert retry["duplicate"] and retry["received_at"] == ack["received_at"]
+    assert db.session.scalar(select(func.count()).select_from(Answer)) == 1
+    assert db.session.scalar(select(Answer.points)) == 8  # round(10 x (1 - (5 s / 10 s) / 2)) = round(7.5)
+    with pytest.raises(LiveError, match="invalid_response"):
+        live.submit_answer(join("PTC0102"), rq.id, "E", "k3", T0)
+
+
+def test_late_and_not_current_answers_are_refused(contest):
+    player = join("PTC0101")
+    first = live.next_question(contest, T0)
+    with pytest.raises(LiveError, match="late"):
+        live.submit_answer(player, first.id, "A", "k", T0 + timedelta(seconds=11.6))
+    ok = live.submit_answer(player, first.id, "A", "k", T0 + timedelta(seconds=11.4))  # within the grace
+    assert ok["ok"]
+    live.close_question(contest, T0 + timedelta(seconds=12))
+    live.set_phase(contest, "reveal")
+    other = join("PTC0102")
+    with pytest.raises(LiveError, match="late"):
+        live.submit_answer(other, first.id, "A", "k", T0 + timedelta(seconds=10.5))  # key is out: nothing more
+    second = live.next_question(contest, T0 + timedelta(seconds=20))
+    with pytest.raises(LiveError, match="not_current"):
+        live.submit_answer(other, first.id, "A", "k", T0 + timedelta(seconds=21))
+    assert live.submit_answer(other, second.id, ["A", "B", "C"], "k2", T0 + timedelta(seconds=21))["ok"]
+
+
+def test_early_close_refuses_answers_after_the_grace(contest):
+    player = join("PTC0101")
+    rq = live.next_question(contest, T0)
+    live.close_question(contest, T0 + timedelta(seconds=3))
+    with pytest.raises(LiveError, match="late"):
+        live.submit_answer(player, rq.id, "A", "k", T0 + timedelta(seconds=5))
+
+
+def test_pause_moves_the_deadline_by_the_pause(contest):
+    rq = live.next_question(contest, T0)
+    live.pause(contest, T0 + timedelta(seconds=4))
+    resumed = live.resume_countdown(contest, T0 + timedelta(seconds=34))
+    assert resumed.closes_at == T0 + timedelta(seconds=40)
+    assert resumed.opened_at == T0 + timedelta(seconds=30)
+    assert live.due_for_closing(T0) == [(contest.id, rq.closes_at)]
+
+
+def play_to(contest, position: int, now: datetime):
+    """Open questions in order until the one at `position` (1-based) is open."""
+    for step in range(position):
+        if step:
+            live.close_question(contest, now)
+        rq = live.next_question(contest, now)
+    return rq
+
+
+def test_buzzer_first_press_answers_and_early_press_is_a_false_start(db, contest):
+    first, second = join("PTC0101"), join("PTC0102")
+    play_to(contest, 4, T0)
+    live.close_question(contest, T0)
+    upcoming = live.upcoming_question(contest)
+    with pytest.raises(LiveError, match="false_start"):
+        live.buzz(second, upcoming.id, T0)
+    assert db.session.scalar(select(Press.false_start)) is True
+    rq = live.next_question(contest, T0 + timedelta(seconds=1))
+    assert live.buzz(first, rq.id, T0 + timedelta(seconds=2)) is True
+    assert live.buzz(second, rq.id, T0 + timedelta(seconds=2)) is False
+    with pytest.raises(LiveError, match="not_your_buzz"):
+        live.submit_answer(second, rq.id, False, "k", T0 + timedelta(seconds=3))
+    live.submit_answer(first, rq.id, True, "k", T0 + timedelta(seconds=3))  # wrong: the answer is 错
+    assert db.session.scalar(select(Answer.points).where(Answer.round_question_id == rq.id)) == -20
+
+
+def test_risk_stake_is_won_or_lost(db, contest):
+    player = join("PTC0101")
+    play_to(contest, 5, T0)
+    live.close_question(contest, T0)
+    upcoming = live.upcoming_question(contest)
+    with pytest.raises(LiveError, match="invalid_stake"):
+        live.choose_stake(player, upcoming.id, 20)
+    live.choose_stake(player, upcoming.id, 30)
+    rq = live.next_question(contest, T0 + timedelta(seconds=1))
+    live.submit_answer(player, rq.id, "B", "k", T0 + timedelta(seconds=2))
+    assert db.session.scalar(select(Answer.points).where(Answer.round_question_id == rq.id)) == 30
+
+
+def test_kicked_player_cannot_resume_and_leaves_the_board(contest):
+    player = join("PTC0101")
+    join("PTC0102")
+    live.kick(contest, player.id, T0)
+    with pytest.raises(LiveError, match="kicked"):
+        live.resume(player.token)
+    assert [p["name"] for p in leaderboard(contest)["people"]] == [roster_person("PTC0102")[1]]
+
+
+def test_finish_needs_a_closed_question(db, contest):
+    live.next_question(contest, T0)
+    with pytest.raises(LiveError, match="wrong_phase"):
+        live.finish(contest)
+    live.close_question(contest, T0)
+    live.finish(contest)
+    assert db.session.get(Contest, contest.id).status == "finished"
+    with pytest.raises(LiveError, match="contest_not_open"):
+        join("PTC0101")

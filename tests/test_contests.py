@@ -1,0 +1,53 @@
+"""Contest files: problems on their lines; ids and draws resolved against stored banks."""
+
+from __future__ import annotations
+
+from quizengine.contests import read_contest
+from quizengine.services.banks import import_banks
+from quizengine.services.contests import import_contest
+from quizengine.services.roster import ensure_default_groups
+from tests.conftest import FIXTURES, REPO
+from tests.services.test_bank_import import validated
+from tests.test_banks import expected_problems
+
+
+def test_every_marked_problem_of_a_contest_file_is_reported_on_its_line():
+    path = FIXTURES / "contests" / "invalid.yaml"
+    spec, problems = read_contest(path)
+    assert spec is None
+    assert {(p.line, p.severity, p.code) for p in problems} == expected_problems(path)
+
+
+def test_sample_contests_import_and_draw_the_same_questions_every_time(db, tmp_path):
+    ensure_default_groups()
+    import_banks(validated(REPO / "question_banks"))
+    drawn = []
+    for attempt in range(2):
+        spec, problems = read_contest(REPO / "examples" / "contests" / "community.yaml")
+        assert problems == []
+        spec = spec.__class__(**{**spec.__dict__, "code": f"RUN{attempt}X"})
+        contest, problems = import_contest(spec)
+        assert problems == []
+        drawn.append([rq.question.key for r in contest.rounds for rq in r.questions])
+    assert drawn[0] == drawn[1]
+    assert len(drawn[0]) == 13 and len(set(drawn[0])) == 13
+    assert drawn[0][0] == "plan-001"
+
+
+def test_unknown_question_and_impossible_draw_store_nothing(db, tmp_path):
+    ensure_default_groups()
+    import_banks(validated(FIXTURES / "banks" / "valid_example.yaml"))
+    path = tmp_path / "c.yaml"
+    path.write_text(
+        "contest: {title: 测试, groups: [community]}\n"
+        "rounds:\n"
+        "  - title: 一\n"
+        "    kind: mandatory\n"
+        "    questions: [hcp-001, nope-1]\n"
+        "    draw: {count: 9, seed: 1}\n",
+        encoding="utf-8",
+    )
+    spec, problems = read_contest(path)
+    contest, problems = import_contest(spec)
+    assert contest is None
+    assert sorted((p.line, p.code) for p in problems) == [(5, "unknown-question"), (6, "draw")]
