@@ -44,9 +44,9 @@ def create_app(config: Config | None = None) -> Flask:
     init_security(app)
 
     from quizengine import models  # noqa: F401  (register tables with the metadata)
-    from quizengine.views import admin, admin_banks, admin_roster, auth, live, pages
+    from quizengine.views import admin, admin_banks, admin_contests, admin_roster, auth, live, pages
 
-    for blueprint in (pages.bp, auth.bp, admin.bp, admin_banks.bp, admin_roster.bp, live.bp):
+    for blueprint in (pages.bp, auth.bp, admin.bp, admin_banks.bp, admin_roster.bp, admin_contests.bp, live.bp):
         app.register_blueprint(blueprint)
 
     from quizengine.sockets import register_namespaces

@@ -72,3 +72,11 @@ class StaffForm(FlaskForm):
 
 class ActionForm(FlaskForm):
     """A bare POST (enable/disable...), for its CSRF token."""
+
+
+class ContestUploadForm(UploadForm):
+    """Upload a contest definition file."""
+
+    file = FileField(
+        "竞赛文件", validators=[FileRequired("请选择文件"), FileAllowed(["yaml", "yml"], "只接受 .yaml 文件")]
+    )

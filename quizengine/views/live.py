@@ -6,10 +6,10 @@ import secrets
 
 import segno
 from flask import Blueprint, abort, render_template, request, url_for
-from flask_login import login_required
+from flask_login import current_user
 
 from quizengine.services.contests import contest_by_code, get_contest, list_contests
-from quizengine.views.access import can, ensure_scope, user_group_keys
+from quizengine.views.access import ensure_scope, requires, user_group_keys
 
 bp = Blueprint("live", __name__)
 
@@ -43,17 +43,15 @@ def play(code: str):
 
 
 @bp.get("/host/")
-@login_required
+@requires("contest.run")
 def host_entry():
     """The contests this user may host."""
-    if not can("contest.run"):
-        abort(403)
-    scope = None if can("contest.run", {"*"}) and not user_group_keys() else user_group_keys()
+    scope = None if current_user.role == "admin" else user_group_keys()
     return render_template("live/host_entry.html", contests=list_contests(scope))
 
 
 @bp.get("/host/<int:contest_id>")
-@login_required
+@requires("contest.run")
 def host(contest_id: int):
     """The host console of one contest."""
     contest = get_contest(contest_id)

@@ -104,7 +104,7 @@ def hall(tmp_path_factory):
         phones = [Phone(base_url) for _ in range(3)]
         for phone, (staff_id, name) in zip(phones, roster_people(3), strict=True):
             assert phone.join(CODE, staff_id, name)["ok"]
-        yield {"url": base_url, "cid": cid, "host": host, "board": board, "phones": phones}
+        yield {"url": base_url, "cid": cid, "host": host, "board": board, "phones": phones, "env": env}
         for client in (host, board, *phones):
             client.close()
 
@@ -249,6 +249,14 @@ def test_a_phone_cannot_drive_the_host_events(hall):
     assert phone.call("resume", {"token": phone.token})["state"]["contest"]["phase"] == phase_before
     with pytest.raises(Exception, match=r"namespace|Connection"):
         Recorder(hall["url"], "/host")
+
+
+def test_an_organizer_cannot_host_another_groups_contest_over_the_socket(hall):
+    listing = run_command(hall["env"], "contest", "list").stdout
+    market = int(next(line.split()[0] for line in listing.splitlines() if "PTG2LIVE" in line))
+    for event in ("watch", "next", "finish", "kick"):
+        ack = hall["host"].call(event, {"contest_id": market, "player_id": 1})
+        assert ack["error"]["code"] == "forbidden", event
 
 
 def test_join_payloads_are_validated_and_failed_joins_are_throttled_per_address(hall):

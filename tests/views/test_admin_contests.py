@@ -1,0 +1,77 @@
+"""Contests in the web admin and the host console: scope by group, import errors, preview, audit."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from quizengine.contests import read_contest
+from quizengine.extensions import db as _db
+from quizengine.models import AuditEvent, Contest
+from quizengine.services.banks import import_banks
+from quizengine.services.contests import import_contest
+from tests.conftest import FIXTURES, REPO, csrf_token, login
+from tests.services.test_bank_import import validated
+from tests.views.test_admin import upload
+
+
+@pytest.fixture
+def contests(app, accounts):
+    """The three sample contests over the sample banks: {group key: contest id}."""
+    with app.app_context():
+        import_banks(validated(REPO / "question_banks"))
+        ids = {}
+        for name, group in (("community", "community"), ("market", "market"), ("government", "government")):
+            spec, _ = read_contest(REPO / "examples" / "contests" / f"{name}.yaml")
+            ids[group] = import_contest(spec)[0].id
+        return ids
+
+
+def test_organizer_cannot_see_or_run_another_groups_contest(client, contests):
+    login(client, "org1")
+    listing = client.get("/admin/contests/").get_data(as_text=True)
+    assert "PTG1LIVE" in listing and "PTG2LIVE" not in listing
+    assert client.get(f"/admin/contests/{contests['market']}").status_code == 404
+    assert client.get(f"/host/{contests['market']}").status_code == 404
+    assert client.get(f"/host/{contests['community']}").status_code == 200
+    token = csrf_token(client, f"/admin/contests/{contests['community']}")
+    assert client.post(f"/admin/contests/{contests['market']}/open", data={"csrf_token": token}).status_code == 404
+    hosts = client.get("/host/").get_data(as_text=True)
+    assert "PTG1LIVE" in hosts and "PTG2LIVE" not in hosts
+
+
+def test_trainer_has_no_contest_pages(client, contests):
+    login(client, "trainer1")
+    assert client.get("/admin/contests/").status_code == 403
+    assert client.get(f"/host/{contests['community']}").status_code == 403
+
+
+def test_preview_shows_the_drawn_questions_and_opening_is_audited(app, client, contests):
+    login(client, "org1")
+    page = client.get(f"/admin/contests/{contests['community']}").get_data(as_text=True)
+    assert "第 3 轮 第三轮 风险题" in page and "plan-001" in page and "赌注 10 / 20 / 30" in page
+    token = csrf_token(client, f"/admin/contests/{contests['community']}")
+    assert client.post(f"/admin/contests/{contests['community']}/open", data={"csrf_token": token}).status_code == 302
+    with app.app_context():
+        assert _db.session.get(Contest, contests["community"]).status == "open"
+        event = _db.session.scalar(select(AuditEvent).where(AuditEvent.action == "contest.open"))
+        assert (event.username, event.target) == ("org1", "PTG1LIVE")
+
+
+def test_contest_upload_errors_name_their_lines_and_import_nothing(app, client, contests):
+    login(client, "admin1")
+    content = (FIXTURES / "contests" / "invalid.yaml").read_bytes()
+    response = upload(client, "/admin/contests/", "bad.yaml", content)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "bad.yaml:4:9" in page and "参赛码应为 4–12 位大写字母或数字" in page
+    with app.app_context():
+        assert len(_db.session.scalars(select(Contest)).all()) == 3
+
+
+def test_organizer_cannot_import_a_contest_for_another_group(client, contests):
+    login(client, "org1")
+    content = (REPO / "examples" / "contests" / "market.yaml").read_bytes().replace(b"PTG2LIVE", b"OTHER2")
+    response = upload(client, "/admin/contests/", "m.yaml", content)
+    assert response.status_code == 422
+    assert "您只能为自己负责的组创建竞赛" in response.get_data(as_text=True)
