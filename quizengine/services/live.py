@@ -16,9 +16,10 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from quizengine.core.questions import valid_response
+from quizengine.core.ranking import rank_people
 from quizengine.core.scoring import RoundRule, score_answer
 from quizengine.extensions import db
-from quizengine.models import Answer, Contest, Player, Press, RoundQuestion, Staff, Stake
+from quizengine.models import Answer, Contest, Player, Press, RoundQuestion, Score, Staff, Stake
 from quizengine.services import audit
 from quizengine.services.banks import to_core
 from quizengine.services.contests import contest_by_code
@@ -319,8 +320,28 @@ def finish(contest: Contest, actor=None, address: str = "") -> None:
     if contest.status != "open" or contest.phase == "question":
         raise LiveError("wrong_phase")
     contest.status, contest.phase = "finished", "finished"
+    _freeze_scores(contest)
     audit.record(actor, "contest.finish", contest.code, address)
     db.session.commit()
+
+
+def _freeze_scores(contest: Contest) -> None:
+    """Keep the final standings the awards are decided on (the tie-break is core.ranking's)."""
+    from quizengine.services.standings import standings  # standings builds on this module
+
+    for ranked in rank_people(standings(contest)):
+        s = ranked.standing
+        db.session.add(
+            Score(
+                contest_id=contest.id,
+                player_id=s.player_id,
+                points=s.score,
+                correct=s.correct,
+                answered=s.answered,
+                total_time_ms=s.total_time_ms,
+                rank=ranked.rank,
+            )
+        )
 
 
 def kick(contest: Contest, player_id: int, now: datetime, actor=None, address: str = "") -> Player:

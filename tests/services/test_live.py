@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from quizengine.contests import read_contest
-from quizengine.models import Answer, Contest, Press
+from quizengine.models import Answer, Contest, Press, Score
 from quizengine.roster import read_roster
 from quizengine.services import live
 from quizengine.services.banks import import_banks
@@ -208,12 +208,17 @@ def test_kicked_player_cannot_resume_and_leaves_the_board(contest):
     assert [p["name"] for p in leaderboard(contest)["people"]] == [roster_person("PTC0102")[1]]
 
 
-def test_finish_needs_a_closed_question(db, contest):
-    live.next_question(contest, T0)
+def test_finish_needs_a_closed_question_and_freezes_the_scores(db, contest):
+    player = join("PTC0101")
+    join("PTC0102")
+    rq = live.next_question(contest, T0)
+    live.submit_answer(player, rq.id, "A", "k", T0)
     with pytest.raises(LiveError, match="wrong_phase"):
         live.finish(contest)
     live.close_question(contest, T0)
     live.finish(contest)
     assert db.session.get(Contest, contest.id).status == "finished"
+    frozen = db.session.execute(select(Score.player_id, Score.points, Score.rank).order_by(Score.rank)).all()
+    assert frozen[0] == (player.id, 10, 1) and frozen[1][1:] == (0, 2)
     with pytest.raises(LiveError, match="contest_not_open"):
         join("PTC0101")
