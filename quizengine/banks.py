@@ -26,7 +26,7 @@ from quizengine.core.questions import (
     normalize_fill,
     parse_judge_word,
 )
-from quizengine.yamlread import NodeReader, Problem, decode_source
+from quizengine.yamlread import NodeReader, Problem, read_yaml_file
 
 DEFAULT_MAX_BYTES = 2 * 1024 * 1024
 BANK_SUFFIXES = (".yaml", ".yml")
@@ -81,19 +81,9 @@ def load_bank(
     path: str | Path, *, today: date, max_bytes: int = DEFAULT_MAX_BYTES
 ) -> tuple[Bank | None, list[Problem]]:
     """Validate one bank file; the bank is None whenever any error was found."""
-    path = Path(path)
-    reader = NodeReader(str(path))
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        reader.report((1, 1), "io", f"无法读取文件：{exc.strerror}")
-        return None, reader.problems
-    text = decode_source(reader, data, max_bytes)
-    root = reader.parse(text) if text is not None else None
+    reader, data, root = read_yaml_file(path, max_bytes, "文件是空的；题库需要 bank 和 questions 两部分")
     bank = None
-    if root is None and not reader.problems:
-        reader.report((1, 1), "missing-key", "文件是空的；题库需要 bank 和 questions 两部分")
-    elif root is not None:
+    if root is not None:
         bank = _BankParser(reader, today).parse(root, hashlib.sha256(data).hexdigest())
     return (None if reader.failed else bank), reader.problems
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from quizengine.core.ranking import CENTER_RULES
 from quizengine.core.scoring import ROUND_KINDS, SCORING_RULES
-from quizengine.yamlread import NodeReader, Problem, decode_source
+from quizengine.yamlread import NodeReader, Problem, read_yaml_file
 
 _CODE = re.compile(r"[A-Z0-9]{4,12}")
 _KEY = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
@@ -63,18 +63,8 @@ class ContestSpec:
 
 def read_contest(path: str | Path, *, max_bytes: int = 1024 * 1024) -> tuple[ContestSpec | None, list[Problem]]:
     """Parse a contest file; the spec is None whenever any error was found."""
-    path = Path(path)
-    reader = NodeReader(str(path))
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        reader.report((1, 1), "io", f"无法读取文件：{exc.strerror}")
-        return None, reader.problems
-    text = decode_source(reader, data, max_bytes)
-    root = reader.parse(text) if text is not None else None
+    reader, _, root = read_yaml_file(path, max_bytes, "文件是空的；竞赛文件需要 contest 和 rounds 两部分")
     if root is None:
-        if not reader.problems:
-            reader.report((1, 1), "missing-key", "文件是空的；竞赛文件需要 contest 和 rounds 两部分")
         return None, reader.problems
     spec = _parse(reader, root)
     return (None if reader.failed else spec), reader.problems

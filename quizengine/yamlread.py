@@ -15,6 +15,7 @@ import difflib
 import re
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
 import yaml
 
@@ -210,6 +211,21 @@ class NodeReader:
         except ValueError:
             self.report(node, "value", f"{what}应为 YYYY-MM-DD 格式的日期，写的是 {raw!r}")
             return None
+
+
+def read_yaml_file(path, max_bytes: int, empty_message: str) -> tuple[NodeReader, bytes, yaml.Node | None]:
+    """Read, size-check, decode and compose a YAML file; problems are on the returned reader."""
+    reader = NodeReader(str(path))
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        reader.report((1, 1), "io", f"无法读取文件：{exc.strerror}")
+        return reader, b"", None
+    text = decode_source(reader, data, max_bytes)
+    root = reader.parse(text) if text is not None else None
+    if root is None and not reader.problems:
+        reader.report((1, 1), "missing-key", empty_message)
+    return reader, data, root
 
 
 def decode_source(reader: NodeReader, data: bytes, max_bytes: int) -> str | None:

@@ -135,8 +135,8 @@ def roster_sizes(contest: Contest) -> dict[str, int]:
     return {name: int(count) for name, count in rows}
 
 
-def leaderboard(contest: Contest, limit: int = 10) -> dict:
-    """Top people and every center, ranked by the contest's rules."""
+def rank_contest(contest: Contest):
+    """People and centers ranked by the contest's rules (see core.ranking)."""
     people = rank_people(standings(contest))
     centers = rank_centers(
         [r.standing for r in people],
@@ -144,6 +144,12 @@ def leaderboard(contest: Contest, limit: int = 10) -> dict:
         contest.settings.get("center_rule", "mean"),
         contest.settings.get("top_n", 3),
     )
+    return people, centers
+
+
+def leaderboard(contest: Contest, limit: int = 10) -> dict:
+    """Top people and every center, ranked by the contest's rules."""
+    people, centers = rank_contest(contest)
     return {
         "people": [
             {
@@ -174,13 +180,7 @@ def leaderboard(contest: Contest, limit: int = 10) -> dict:
 def results_for_all(rq: RoundQuestion) -> dict[int, dict]:
     """Every player's outcome on a closed question and totals, computed in one pass."""
     contest = rq.round.contest
-    people = rank_people(standings(contest))
-    centers = rank_centers(
-        [r.standing for r in people],
-        roster_sizes(contest),
-        contest.settings.get("center_rule", "mean"),
-        contest.settings.get("top_n", 3),
-    )
+    people, centers = rank_contest(contest)
     center_ranks = {c.center: c.rank for c in centers}
     answers = {a.player_id: a for a in db.session.scalars(select(Answer).where(Answer.round_question_id == rq.id))}
     results = {}
@@ -200,14 +200,8 @@ def results_for_all(rq: RoundQuestion) -> dict[int, dict]:
 
 def player_figures(contest: Contest, player: Player) -> dict:
     """A player's score, correct count, rank and the rank of their center."""
-    people = rank_people(standings(contest))
+    people, centers = rank_contest(contest)
     mine = next((r for r in people if r.standing.player_id == player.id), None)
-    centers = rank_centers(
-        [r.standing for r in people],
-        roster_sizes(contest),
-        contest.settings.get("center_rule", "mean"),
-        contest.settings.get("top_n", 3),
-    )
     center_rank = next((c.rank for c in centers if c.center == player.staff.center.name), None)
     if mine is None:
         return {"score": 0, "correct": 0, "rank": None, "center_rank": center_rank}

@@ -49,14 +49,20 @@ def index():
     )
 
 
+def _scoped_contest(contest_id: int, permission: str):
+    """The contest, or 404 when it does not exist or lies outside the user's groups."""
+    contest = get_contest(contest_id)
+    if contest is None:
+        abort(404)
+    ensure_scope(permission, {g.key for g in contest.groups})
+    return contest
+
+
 @bp.get("/<int:contest_id>")
 @requires("contest.edit")
 def show(contest_id: int):
     """The contest's rounds and drawn questions, as they will be played (with answers)."""
-    contest = get_contest(contest_id)
-    if contest is None:
-        abort(404)
-    ensure_scope("contest.edit", {g.key for g in contest.groups})
+    contest = _scoped_contest(contest_id, "contest.edit")
     rounds = [(r, [to_core(rq.question) for rq in r.questions]) for r in contest.rounds]
     return render_template("admin/contest.html", contest=contest, rounds=rounds, action_form=ActionForm())
 
@@ -65,10 +71,7 @@ def show(contest_id: int):
 @requires("contest.run")
 def open_contest(contest_id: int):
     """Open registration: players may join."""
-    contest = get_contest(contest_id)
-    if contest is None:
-        abort(404)
-    ensure_scope("contest.run", {g.key for g in contest.groups})
+    contest = _scoped_contest(contest_id, "contest.run")
     if ActionForm().validate_on_submit():
         try:
             live.open_contest(contest, current_user, request.remote_addr or "")
