@@ -282,11 +282,15 @@ def counts(contest: Contest) -> dict:
         .where(Player.contest_id == contest.id, Player.kicked_at.is_(None))
         .group_by(Center.name)
     ).all()
-    answered = 0
+    answered_ids: list[int] = []
     if contest.current_id:
-        answered = db.session.scalar(select(func.count()).where(Answer.round_question_id == contest.current_id))
+        answered_ids = list(
+            db.session.scalars(select(Answer.player_id).where(Answer.round_question_id == contest.current_id))
+        )
+    answered = len(answered_ids)
     return {
         "joined_by_center": {name: int(n) for name, n in joined},
         "joined": sum(int(n) for _, n in joined),
         "answered": answered,
+        "answered_players": answered_ids,
     }

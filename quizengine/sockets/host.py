@@ -22,6 +22,7 @@ from quizengine.services.standings import (
     reveal_payload,
     snapshot,
 )
+from quizengine.sockets import presence
 from quizengine.sockets.broadcast import room, to_everyone, to_player
 from quizengine.sockets.payloads import field
 from quizengine.sockets.play import acknowledged
@@ -159,6 +160,12 @@ class HostNamespace(Namespace):
 def _players(contest: Contest) -> list[dict]:
     players = db.session.scalars(select(Player).where(Player.contest_id == contest.id).order_by(Player.id))
     return [
-        {"id": p.id, "name": p.staff.name, "center": p.staff.center.name, "kicked": p.kicked_at is not None}
+        {
+            "id": p.id,
+            "name": p.staff.name,
+            "center": p.staff.center.name,
+            "kicked": p.kicked_at is not None,
+            "connected": presence.is_connected(p.id),
+        }
         for p in players
     ]

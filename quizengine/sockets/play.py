@@ -6,11 +6,12 @@ from flask import request, session
 from flask_socketio import Namespace, join_room
 
 from quizengine.extensions import db
-from quizengine.models import Contest
+from quizengine.models import Contest, Player
 from quizengine.models.types import utcnow
 from quizengine.services import live
 from quizengine.services.live import LiveError
 from quizengine.services.standings import snapshot
+from quizengine.sockets import presence
 from quizengine.sockets.broadcast import player_room, room, to_everyone, to_screens
 from quizengine.sockets.payloads import field, response_value
 from quizengine.sockets.ratelimit import join_attempts
@@ -40,9 +41,20 @@ class PlayNamespace(Namespace):
         session["player_id"] = player.id
         join_room(room(player.contest_id))
         join_room(player_room(player.id))
+        if presence.connected(player.id, request.sid):
+            to_screens(player.contest_id, "presence", {"player_id": player.id, "connected": True})
         contest = db.session.get(Contest, player.contest_id)
         player_info = {"id": player.id, "name": player.staff.name, "center": player.staff.center.name}
         return {"token": player.token, "player": player_info, "state": snapshot(contest, utcnow(), player)}
+
+    def on_disconnect(self, reason=None):
+        """A phone went away (sleep, network switch, closed tab)."""
+        player_id = session.get("player_id")
+        if player_id is not None and presence.disconnected(player_id, request.sid):
+            player = db.session.get(Player, player_id)
+            if player is not None:
+                to_screens(player.contest_id, "presence", {"player_id": player_id, "connected": False})
+            db.session.remove()
 
     @acknowledged
     def on_join(self, data):

@@ -24,6 +24,7 @@ RECORDED = (
     "counts",
     "joined",
     "kicked",
+    "presence",
 )
 
 
@@ -58,12 +59,12 @@ class Recorder:
         """Emit and wait for the acknowledgement."""
         return self.client.call(event, data or {}, namespace=self.namespace, timeout=timeout)
 
-    def wait_for(self, name: str, predicate=lambda data: True, timeout: float = 15) -> dict:
-        """The first recorded `name` event matching `predicate`, waiting for it if needed."""
+    def wait_for(self, name: str, predicate=lambda data: True, timeout: float = 15, since: int = 0) -> dict:
+        """The first `name` event (from index `since` on) matching `predicate`, waiting for it if needed."""
         deadline = time.monotonic() + timeout
         with self._changed:
             while True:
-                for event, data in self.events:
+                for event, data in self.events[since:]:
                     if event == name and predicate(data):
                         return data
                 left = deadline - time.monotonic()

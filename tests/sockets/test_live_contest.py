@@ -320,3 +320,20 @@ def test_kill_9_mid_question_keeps_acknowledged_answers_and_the_deadline(tmp_pat
         log.close()
         if "restarted_log" in locals():
             restarted_log.close()
+
+
+def test_the_host_panel_sees_phones_disconnect_and_come_back(hall):
+    host, cid, token = hall["host"], hall["cid"], hall["phones"][0].token
+    player_id = hall["phones"][0].call("resume", {"token": token})["player"]["id"]
+    players = {p["id"]: p for p in host.call("watch", {"contest_id": cid})["players"]}
+    assert players[player_id]["connected"] is True
+    seen = len(host.events)
+    hall["phones"][0].client.disconnect()
+    host.wait_for("presence", lambda d: d == {"player_id": player_id, "connected": False}, since=seen)
+    seen = len(host.events)
+    back = Phone(hall["url"])
+    try:
+        assert back.call("resume", {"token": token})["ok"]
+        host.wait_for("presence", lambda d: d == {"player_id": player_id, "connected": True}, since=seen)
+    finally:
+        back.close()
