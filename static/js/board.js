@@ -1,0 +1,356 @@
+/*
+ * The projector (/board/<id>?key=...): lobby with QR code, question with a big countdown,
+ * the reveal with the answer distribution, the standings and the podium.
+ * Protocol: docs/protocol.md, namespace /board (admitted with the contest's board key).
+ */
+(function () {
+  "use strict";
+
+  var L = window.Live;
+  var h = L.h;
+  var body = document.body;
+
+  function $(id) {
+    return document.getElementById(id);
+  }
+
+  var screens = ["lobby", "b-question", "b-reveal", "b-leaderboard", "b-finished"].map($);
+
+  var st = {
+    status: null,
+    phase: null,
+    paused: false,
+    question: null,
+    reveal: null,
+    leaderboard: null,
+    podium: null,
+    counts: { joined_by_center: {}, joined: 0, answered: 0 },
+    buzzer: null,
+    welcome: [],
+    seen: {}, // player ids whose `joined` this board has counted
+  };
+
+  var countdown = new L.Countdown(function (ms, state) {
+    var timer = $("bq-timer");
+    var secs = L.seconds(ms);
+    timer.classList.toggle("urgent", state === "running" && secs <= 5);
+    timer.classList.toggle("paused", state === "paused");
+    timer.classList.toggle("stopped", state === "stopped");
+    timer.textContent = state === "stopped" ? "时间到" : String(secs);
+    $("bq-note").textContent = state === "paused" ? "计时暂停" : state === "stopped" ? "本题已截止" : "";
+  });
+
+  var socket = window.io("/board", {
+    auth: { contest_id: Number(body.dataset.contestId), key: body.dataset.boardKey },
+  });
+
+  function setConn(text) {
+    var conn = $("b-conn");
+    conn.textContent = text || "";
+    conn.hidden = !text;
+  }
+
+  socket.on("connect", function () {
+    setConn("");
+  });
+
+  socket.on("disconnect", function () {
+    setConn("与服务器的连接已断开，正在重新连接……");
+  });
+
+  socket.on("connect_error", function (err) {
+    var refused = err && /unauthorized/i.test(String(err.message));
+    setConn(refused ? "大屏链接无效：请从主持台重新打开投影链接" : "暂时连不上服务器，正在重试……");
+  });
+
+  // --- messages --------------------------------------------------------------------------------
+
+  socket.on("state", function (s) {
+    L.clock.sync(s.server_now);
+    st.status = s.contest.status;
+    st.phase = s.contest.phase;
+    st.paused = !!s.paused;
+    if (s.question) {
+      st.question = s.question;
+    }
+    st.reveal = s.reveal || null;
+    if (s.reveal && s.reveal.buzzer) {
+      st.buzzer = s.reveal.buzzer;
+    }
+    if (s.leaderboard) {
+      st.leaderboard = s.leaderboard;
+    }
+    if (st.phase === "question" && s.question) {
+      countdown.start(s.question.closes_at, st.paused, s.server_now);
+    } else {
+      countdown.stop();
+    }
+    render();
+  });
+
+  socket.on("question", function (q) {
+    L.clock.sync(q.server_now);
+    st.phase = "question";
+    st.question = q;
+    st.paused = false;
+    st.reveal = null;
+    st.buzzer = null;
+    st.counts.answered = 0;
+    countdown.start(q.closes_at, false);
+    render();
+  });
+
+  socket.on("paused", function (m) {
+    L.clock.sync(m.server_now);
+    st.paused = true;
+    countdown.pause(m.server_now);
+    render();
+  });
+
+  socket.on("resumed", function (m) {
+    L.clock.sync(m.server_now);
+    st.paused = false;
+    countdown.resume(m.closes_at);
+    render();
+  });
+
+  socket.on("closed", function (m) {
+    L.clock.sync(m.server_now);
+    st.phase = "closed";
+    countdown.stop();
+    render();
+  });
+
+  socket.on("buzzed", function (m) {
+    st.buzzer = m;
+    render();
+  });
+
+  socket.on("reveal", function (r) {
+    st.phase = "reveal";
+    st.reveal = r;
+    countdown.stop();
+    render();
+  });
+
+  socket.on("leaderboard", function (board) {
+    st.phase = "leaderboard";
+    st.leaderboard = board;
+    render();
+  });
+
+  socket.on("finished", function (m) {
+    st.phase = "finished";
+    st.status = "finished";
+    st.podium = m.podium;
+    render();
+  });
+
+  socket.on("counts", function (c) {
+    st.counts = c;
+    renderCounts();
+  });
+
+  // The server sends `counts` only while a question is open, so the lobby counts joins itself
+  // (each player once); the next `counts` replaces these figures.
+  socket.on("joined", function (p) {
+    if (!st.seen[p.player_id]) {
+      st.seen[p.player_id] = true;
+      var c = st.counts;
+      c.joined = (c.joined || 0) + 1;
+      c.joined_by_center = c.joined_by_center || {};
+      c.joined_by_center[p.center] = (c.joined_by_center[p.center] || 0) + 1;
+      renderCounts();
+    }
+    st.welcome.unshift(p.name);
+    st.welcome = st.welcome.slice(0, 6);
+    $("b-welcome").textContent = "欢迎 " + st.welcome.join("、") + " 加入";
+  });
+
+  // --- drawing ---------------------------------------------------------------------------------
+
+  function render() {
+    var p = st.phase;
+    $("b-phase").textContent = st.status === "draft" ? "尚未开放" : L.PHASES[p] || "";
+    var shown = $("lobby");
+    if ((p === "question" || p === "closed") && st.question) {
+      renderQuestion();
+      shown = $("b-question");
+    } else if (p === "reveal" && st.reveal && st.question) {
+      renderReveal();
+      shown = $("b-reveal");
+    } else if (p === "leaderboard" && st.leaderboard) {
+      renderLeaderboard();
+      shown = $("b-leaderboard");
+    } else if (p === "finished") {
+      renderFinished();
+      shown = $("b-finished");
+    }
+    L.showOnly(screens, shown);
+    body.dataset.phase = p || "";
+    renderCounts();
+  }
+
+  function renderCounts() {
+    var c = st.counts || {};
+    $("b-joined").textContent = c.joined || 0;
+    $("bq-answered").textContent = c.answered || 0;
+    $("bq-joined").textContent = c.joined || 0;
+    var byCenter = c.joined_by_center || {};
+    var names = Object.keys(byCenter).sort(function (a, b) {
+      return byCenter[b] - byCenter[a] || a.localeCompare(b, "zh-CN");
+    });
+    L.fill(
+      $("b-centers"),
+      names.map(function (name) {
+        return h("li", {}, [h("span", { className: "name", text: name }), h("strong", { text: byCenter[name] })]);
+      }),
+    );
+  }
+
+  function options(q) {
+    if (q.kind === "judge") {
+      return [
+        ["TRUE", "✓", "正确"],
+        ["FALSE", "✗", "错误"],
+      ];
+    }
+    return (q.options || []).map(function (o) {
+      return [String(o[0]).toUpperCase(), String(o[0]), o[1]];
+    });
+  }
+
+  function renderQuestion() {
+    var q = st.question;
+    $("bq-number").textContent = "第 " + q.number + " / " + q.total + " 题";
+    var round = [q.round && q.round.title, L.KINDS[q.kind] || q.kind].filter(Boolean).join(" · ");
+    if (st.buzzer) {
+      round += " · 抢答：" + st.buzzer.name + "（" + st.buzzer.center + "）";
+    }
+    $("bq-round").textContent = round;
+    $("bq-stem").textContent = q.stem;
+    L.fill(
+      $("bq-options"),
+      q.kind === "fill"
+        ? [h("li", { className: "fill-note", text: "填空题：请在手机上填写答案" })]
+        : options(q).map(function (o) {
+            return h("li", {}, [h("span", { className: "key", text: o[1] }), h("span", { className: "text", text: o[2] })]);
+          }),
+    );
+  }
+
+  function renderReveal() {
+    var q = st.question;
+    var r = st.reveal;
+    var kind = r.kind || q.kind;
+    $("br-number").textContent = "第 " + q.number + " / " + q.total + " 题 · 公布答案";
+    $("br-answer").textContent = "正确答案：" + L.answerText(kind, r.answer, q.options);
+    $("br-stem").textContent = q.stem;
+    var right = L.answerKeys(r.answer).map(function (k) {
+      return k.toUpperCase();
+    });
+    var dist = r.distribution || {};
+    var rows = kind === "fill" ? [] : options(q);
+    var counts = rows.map(function (o) {
+      return dist[o[0]] || dist[o[0].toLowerCase()] || 0;
+    });
+    var max = counts.reduce(function (m, n) {
+      return Math.max(m, n);
+    }, 0);
+    L.fill(
+      $("br-bars"),
+      rows.map(function (o, i) {
+        var fill = h("div", { className: "bar-fill" });
+        fill.style.width = (max ? (counts[i] / max) * 100 : 0) + "%";
+        var isRight = right.indexOf(o[0]) >= 0;
+        return h("li", { className: isRight ? "right" : "" }, [
+          h("span", { className: "bar-label" }, [
+            h("span", { className: "key", text: o[1] }),
+            h("span", { className: "text", text: o[2] }),
+          ]),
+          h("div", { className: "bar" }, [fill]),
+          h("span", { className: "bar-count", text: counts[i] + " 人" }),
+        ]);
+      }),
+    );
+    var answered = r.answered || 0;
+    var summary = "作答 " + answered + " 人 · 答对 " + (r.correct || 0) + " 人";
+    if (answered) {
+      summary += "（正确率 " + L.percent((r.correct || 0) / answered) + "）";
+    }
+    if (r.buzzer) {
+      summary += " · 抢答：" + r.buzzer.name + "（" + r.buzzer.center + "）";
+    }
+    $("br-summary").textContent = summary;
+    var dl = $("br-details");
+    L.fill(dl, []);
+    [
+      ["解析", r.explanation],
+      ["出处", r.source],
+    ].forEach(function (d) {
+      if (d[1]) {
+        dl.appendChild(h("dt", { text: d[0] }));
+        dl.appendChild(h("dd", { text: d[1] }));
+      }
+    });
+  }
+
+  function renderLeaderboard() {
+    var board = st.leaderboard || {};
+    L.fill(
+      $("bl-people"),
+      (board.people || []).slice(0, 10).map(function (p) {
+        return h("li", {}, [
+          h("span", { className: L.rankClass(p.rank), text: p.rank }),
+          h("span", { className: "who" }, [
+            h("span", { className: "name", text: p.name }),
+            h("span", { className: "center", text: p.center }),
+          ]),
+          h("span", { className: "pts", text: L.score(p.score) }),
+        ]);
+      }),
+    );
+    L.fill(
+      $("bl-centers"),
+      (board.centers || []).map(function (c) {
+        var fill = h("div", { className: "bar-fill" });
+        fill.style.width = Math.round(Math.min(1, Number(c.participation) || 0) * 100) + "%";
+        return h("li", {}, [
+          h("span", { className: L.rankClass(c.rank), text: c.rank }),
+          h("span", { className: "who" }, [h("span", { className: "name", text: c.name })]),
+          h("span", { className: "rate" }, [
+            h("div", { className: "bar" }, [fill]),
+            h("span", { className: "rate-text", text: L.percent(c.participation) }),
+          ]),
+          h("span", { className: "pts", text: L.score(c.score) }),
+        ]);
+      }),
+    );
+  }
+
+  function renderFinished() {
+    var podium = st.podium;
+    if (!podium && st.leaderboard) {
+      podium = {
+        people: (st.leaderboard.people || []).slice(0, 3),
+        centers: (st.leaderboard.centers || []).slice(0, 3),
+      };
+    }
+    podium = podium || { people: [], centers: [] };
+    L.fill($("bf-people"), podiumItems(podium.people || [], true));
+    L.fill($("bf-centers"), podiumItems(podium.centers || [], false));
+  }
+
+  function podiumItems(list, people) {
+    return list.slice(0, 3).map(function (item, i) {
+      return h("li", { className: "place-" + (i + 1) }, [
+        h("span", { className: "p-name", text: item.name }),
+        people ? h("span", { className: "p-sub", text: item.center }) : h("span", { className: "p-sub", text: "参与率 " + L.percent(item.participation) }),
+        h("span", { className: "p-score", text: L.score(item.score) + " 分" }),
+        h("span", { className: "p-step", text: "第 " + item.rank + " 名" }),
+      ]);
+    });
+  }
+
+  render();
+})();

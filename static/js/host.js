@@ -1,0 +1,516 @@
+/*
+ * The host console (/host/<id>): run the contest and watch it.
+ * Protocol: docs/protocol.md, namespace /host (the signed-in session cookie authenticates).
+ */
+(function () {
+  "use strict";
+
+  var L = window.Live;
+  var h = L.h;
+  var root = document.getElementById("host");
+  var contestId = Number(root.dataset.contestId);
+
+  var LABELS = {
+    open: "开放报名",
+    next: "下一题",
+    close: "提前结束本题",
+    pause: "暂停",
+    resume: "继续",
+    reveal: "公布答案",
+    leaderboard: "排行榜",
+    finish: "结束竞赛",
+  };
+
+  function $(id) {
+    return document.getElementById(id);
+  }
+
+  var st = {
+    watching: false,
+    status: null,
+    phase: null,
+    paused: false,
+    question: null,
+    upcoming: null,
+    reveal: null,
+    leaderboard: null,
+    podium: null,
+    counts: { joined_by_center: {}, joined: 0, answered: 0 },
+    players: [],
+    buzzer: null,
+    busy: false,
+  };
+
+  var countdown = new L.Countdown(function (ms, state) {
+    var timer = $("hq-timer");
+    var secs = L.seconds(ms);
+    timer.classList.toggle("urgent", state === "running" && secs <= 5);
+    timer.classList.toggle("paused", state === "paused");
+    timer.textContent =
+      state === "paused" ? "已暂停 · 剩余 " + secs + " 秒" : state === "stopped" ? "已截止" : "剩余 " + secs + " 秒";
+  });
+
+  function status(text, isError) {
+    var line = $("host-status");
+    line.textContent = text || "";
+    line.className = "status" + (isError ? " error" : "");
+  }
+
+  // --- socket ----------------------------------------------------------------------------------
+
+  var socket = window.io("/host");
+
+  socket.on("connect", function () {
+    status("");
+    watch();
+  });
+
+  socket.on("disconnect", function () {
+    st.watching = false;
+    status("与服务器的连接已断开，正在重新连接……", true);
+    renderControls();
+  });
+
+  socket.on("connect_error", function (err) {
+    st.watching = false;
+    var refused = err && /unauthorized/i.test(String(err.message));
+    status(refused ? "无法进入主持台：请重新登录有主持权限的账号。" : "暂时连不上服务器，正在重试……", true);
+    renderControls();
+  });
+
+  /** Follow the contest; the acknowledgement is the whole picture (state, counts, players). */
+  function watch(done) {
+    L.request(socket, "watch", { contest_id: contestId }, function (ack) {
+      if (!ack || !ack.ok) {
+        status((ack && ack.error && ack.error.message) || "无法读取竞赛状态", true);
+        return;
+      }
+      st.watching = true;
+      st.players = ack.players || [];
+      if (ack.counts) {
+        st.counts = ack.counts;
+      }
+      applyState(ack.state);
+      renderSide();
+      if (done) {
+        done();
+      }
+    });
+  }
+
+  function applyState(s) {
+    if (!s) {
+      return;
+    }
+    L.clock.sync(s.server_now);
+    st.status = s.contest.status;
+    st.phase = s.contest.phase;
+    st.paused = !!s.paused;
+    st.upcoming = s.upcoming || null;
+    if (s.question) {
+      st.question = s.question;
+    }
+    st.reveal = s.reveal || null;
+    if (s.leaderboard) {
+      st.leaderboard = s.leaderboard;
+    }
+    if (st.phase === "question" && s.question) {
+      countdown.start(s.question.closes_at, st.paused, s.server_now);
+    } else if (st.phase !== "question") {
+      countdown.stop();
+    }
+    render();
+  }
+
+  socket.on("state", applyState);
+
+  socket.on("question", function (q) {
+    L.clock.sync(q.server_now);
+    st.question = q;
+    st.phase = "question";
+    st.paused = false;
+    st.reveal = null;
+    st.buzzer = null;
+    st.counts.answered = 0;
+    countdown.start(q.closes_at, false);
+    render();
+  });
+
+  socket.on("paused", function (m) {
+    L.clock.sync(m.server_now);
+    st.paused = true;
+    countdown.pause(m.server_now);
+    render();
+  });
+
+  socket.on("resumed", function (m) {
+    L.clock.sync(m.server_now);
+    st.paused = false;
+    countdown.resume(m.closes_at);
+    render();
+  });
+
+  socket.on("closed", function (m) {
+    L.clock.sync(m.server_now);
+    st.phase = "closed";
+    st.paused = false;
+    countdown.stop();
+    render();
+  });
+
+  socket.on("buzzed", function (m) {
+    st.buzzer = m;
+    render();
+  });
+
+  socket.on("reveal", function (r) {
+    st.phase = "reveal";
+    st.reveal = r;
+    countdown.stop();
+    render();
+  });
+
+  socket.on("leaderboard", function (board) {
+    st.phase = "leaderboard";
+    st.leaderboard = board;
+    render();
+  });
+
+  socket.on("finished", function (m) {
+    st.phase = "finished";
+    st.status = "finished";
+    st.podium = m.podium;
+    render();
+  });
+
+  socket.on("counts", function (c) {
+    st.counts = c;
+    renderCounts();
+    renderSide();
+  });
+
+  socket.on("joined", function (p) {
+    var found = false;
+    st.players.forEach(function (q) {
+      if (q.id === p.player_id) {
+        q.kicked = false;
+        found = true;
+      }
+    });
+    if (!found) {
+      st.players.push({ id: p.player_id, name: p.name, center: p.center, kicked: false });
+      st.counts.joined = (st.counts.joined || 0) + 1;
+      st.counts.joined_by_center[p.center] = (st.counts.joined_by_center[p.center] || 0) + 1;
+    }
+    renderSide();
+    renderCounts();
+  });
+
+  // The protocol also names a `panel` message for the host; use it when it comes.
+  socket.on("panel", function (p) {
+    if (p && Array.isArray(p.players)) {
+      st.players = p.players;
+    }
+    renderSide();
+  });
+
+  // --- actions ---------------------------------------------------------------------------------
+
+  // Ending the contest cannot be undone: it takes a second click within four seconds.
+  var CONFIRM = { finish: "确认结束竞赛？" };
+
+  Array.prototype.forEach.call(root.querySelectorAll("button[data-action]"), function (button) {
+    button.addEventListener("click", function () {
+      var action = button.dataset.action;
+      if (CONFIRM[action] && button.dataset.confirm !== "1") {
+        button.dataset.confirm = "1";
+        button.textContent = CONFIRM[action];
+        button.classList.add("danger");
+        window.setTimeout(function () {
+          unconfirm(button);
+        }, 4000);
+        return;
+      }
+      unconfirm(button);
+      act(action);
+    });
+  });
+
+  function unconfirm(button) {
+    button.dataset.confirm = "";
+    button.textContent = LABELS[button.dataset.action];
+    button.classList.remove("danger");
+  }
+
+  function act(action) {
+    if (st.busy) {
+      return;
+    }
+    st.busy = true;
+    renderControls();
+    status("正在执行：" + LABELS[action] + "……");
+    L.request(socket, action, { contest_id: contestId }, function (ack) {
+      st.busy = false;
+      if (ack && ack.ok) {
+        status("已执行：" + LABELS[action]);
+        watch(); // refresh the snapshot (next question's round, players, counts)
+      } else {
+        status(LABELS[action] + "失败：" + ((ack && ack.error && ack.error.message) || "未知错误"), true);
+        renderControls();
+      }
+    });
+  }
+
+  function kick(player, button) {
+    if (button.dataset.confirm !== "1") {
+      button.dataset.confirm = "1";
+      button.textContent = "确认移出？";
+      button.classList.add("danger");
+      window.setTimeout(function () {
+        button.dataset.confirm = "";
+        button.textContent = "移出";
+        button.classList.remove("danger");
+      }, 4000);
+      return;
+    }
+    button.disabled = true;
+    L.request(socket, "kick", { contest_id: contestId, player_id: player.id }, function (ack) {
+      if (ack && ack.ok) {
+        player.kicked = true;
+        status("已将 " + player.name + " 移出竞赛");
+        watch();
+      } else {
+        button.disabled = false;
+        status("移出失败：" + ((ack && ack.error && ack.error.message) || "未知错误"), true);
+      }
+      renderSide();
+    });
+  }
+
+  // --- drawing ---------------------------------------------------------------------------------
+
+  function enabledActions() {
+    var p = st.phase;
+    var open = st.status === "open";
+    return {
+      open: st.status === "draft",
+      next: open && ["lobby", "closed", "reveal", "leaderboard"].indexOf(p) >= 0 && !!st.upcoming,
+      close: open && p === "question",
+      pause: open && p === "question" && !st.paused,
+      resume: open && p === "question" && st.paused,
+      reveal: open && p === "closed",
+      leaderboard: open && ["closed", "reveal", "lobby"].indexOf(p) >= 0,
+      finish: open && p !== "question",
+    };
+  }
+
+  function renderControls() {
+    var allowed = enabledActions();
+    Array.prototype.forEach.call(root.querySelectorAll("button[data-action]"), function (button) {
+      button.disabled = !st.watching || st.busy || !allowed[button.dataset.action];
+    });
+  }
+
+  function phaseText() {
+    if (st.status === "draft") {
+      return "未开放报名";
+    }
+    var text = L.PHASES[st.phase] || st.phase || "";
+    if (st.phase === "question" && st.paused) {
+      text += "（已暂停）";
+    }
+    return text;
+  }
+
+  function render() {
+    var badge = $("host-phase");
+    badge.textContent = phaseText();
+    badge.className = "phase-badge phase-" + (st.status === "draft" ? "draft" : st.phase);
+    renderControls();
+
+    var p = st.phase;
+    var showQuestion = !!st.question && ["question", "closed", "reveal"].indexOf(p) >= 0;
+    $("host-lobby").hidden = p !== "lobby" && !(st.status === "draft");
+    $("host-question").hidden = !showQuestion;
+    $("host-reveal").hidden = !(p === "reveal" && st.reveal);
+    $("host-board").hidden = !((p === "leaderboard" || p === "finished") && (st.leaderboard || st.podium));
+
+    var up = st.upcoming;
+    $("host-upcoming").textContent = up
+      ? "下一题：" + (up.round.title || L.ROUND_KINDS[up.round.kind] || up.round.kind)
+      : "没有待出的题目";
+
+    if (showQuestion) {
+      renderQuestion();
+    }
+    $("hq-options").hidden = p === "reveal"; // the reveal lists the options with their counts
+    if (p === "reveal" && st.reveal) {
+      renderReveal();
+    }
+    if (p === "leaderboard" || p === "finished") {
+      renderBoard();
+    }
+    renderCounts();
+  }
+
+  function renderQuestion() {
+    var q = st.question;
+    $("hq-number").textContent = "第 " + q.number + " / " + q.total + " 题";
+    var meta = [q.round && q.round.title, L.KINDS[q.kind] || q.kind, q.time_limit ? q.time_limit + " 秒" : ""];
+    $("hq-meta").textContent = meta.filter(Boolean).join(" · ");
+    $("hq-stem").textContent = q.stem;
+    var options = q.kind === "judge" ? [["✓", "正确"], ["✗", "错误"]] : q.options || [];
+    L.fill(
+      $("hq-options"),
+      options.map(function (o) {
+        return h("li", {}, [h("span", { className: "key", text: o[0] }), h("span", { text: o[1] })]);
+      }),
+    );
+    var buzz = st.buzzer || (st.reveal && st.reveal.buzzer);
+    $("hq-buzz").textContent = buzz ? "抢答：" + buzz.name + "（" + buzz.center + "）" : "";
+  }
+
+  function renderCounts() {
+    var c = st.counts || {};
+    $("hq-answered").textContent = c.answered || 0;
+    $("hq-joined").textContent = c.joined || 0;
+    var ratio = c.joined ? Math.min(1, (c.answered || 0) / c.joined) : 0;
+    $("hq-meter").style.width = Math.round(ratio * 100) + "%";
+  }
+
+  function renderReveal() {
+    var q = st.question || {};
+    var r = st.reveal;
+    $("hr-answer").textContent = "正确答案：" + L.answerText(r.kind || q.kind, r.answer, q.options);
+    var right = L.answerKeys(r.answer).map(function (k) {
+      return k.toUpperCase();
+    });
+    var dist = r.distribution || {};
+    var rows = [];
+    if ((r.kind || q.kind) === "judge") {
+      rows = [
+        ["TRUE", "正确", dist["true"] || 0],
+        ["FALSE", "错误", dist["false"] || 0],
+      ];
+    } else if ((r.kind || q.kind) !== "fill") {
+      rows = (q.options || []).map(function (o) {
+        var key = String(o[0]).toUpperCase();
+        return [key, key + ". " + o[1], dist[key] || 0];
+      });
+    }
+    var max = rows.reduce(function (m, row) {
+      return Math.max(m, row[2]);
+    }, 0);
+    L.fill(
+      $("hr-bars"),
+      rows.map(function (row) {
+        var fill = h("div", { className: "bar-fill" });
+        fill.style.width = (max ? (row[2] / max) * 100 : 0) + "%";
+        return h("li", { className: right.indexOf(row[0]) >= 0 ? "right" : "" }, [
+          h("span", { className: "bar-label", text: row[1] }),
+          h("div", { className: "bar" }, [fill]),
+          h("span", { className: "bar-count", text: row[2] + " 人" }),
+        ]);
+      }),
+    );
+    var details = [["作答 / 答对", (r.answered || 0) + " 人 / " + (r.correct || 0) + " 人"]];
+    if (r.buzzer) {
+      details.push(["抢答者", r.buzzer.name + "（" + r.buzzer.center + "）"]);
+    }
+    if (r.explanation) {
+      details.push(["解析", r.explanation]);
+    }
+    if (r.source) {
+      details.push(["出处", r.source]);
+    }
+    var dl = $("hr-details");
+    L.fill(dl, []);
+    details.forEach(function (d) {
+      dl.appendChild(h("dt", { text: d[0] }));
+      dl.appendChild(h("dd", { text: d[1] }));
+    });
+  }
+
+  function renderBoard() {
+    var board = st.leaderboard || { people: [], centers: [] };
+    var people = board.people || [];
+    var centers = board.centers || [];
+    if (st.phase === "finished") {
+      $("hb-title").textContent = "最终排名";
+      if (st.podium && !st.leaderboard) {
+        people = st.podium.people || [];
+        centers = st.podium.centers || [];
+      }
+    } else {
+      $("hb-title").textContent = "排行榜";
+    }
+    L.fill(
+      $("hb-people"),
+      people.slice(0, 10).map(function (p) {
+        return h("li", {}, [
+          h("span", { className: L.rankClass(p.rank), text: p.rank }),
+          h("span", { className: "who", text: p.name + "（" + p.center + "）" }),
+          h("span", { className: "pts", text: L.score(p.score) + " 分 · 答对 " + (p.correct || 0) }),
+        ]);
+      }),
+    );
+    L.fill(
+      $("hb-centers"),
+      centers.map(function (c) {
+        return h("li", {}, [
+          h("span", { className: L.rankClass(c.rank), text: c.rank }),
+          h("span", { className: "who", text: c.name }),
+          h("span", {
+            className: "pts",
+            text: L.score(c.score) + " 分 · 参与 " + c.joined + "/" + c.roster + "（" + L.percent(c.participation) + "）",
+          }),
+        ]);
+      }),
+    );
+  }
+
+  function renderSide() {
+    var c = st.counts || {};
+    $("host-joined").textContent = c.joined || 0;
+    var byCenter = c.joined_by_center || {};
+    var names = Object.keys(byCenter).sort(function (a, b) {
+      return byCenter[b] - byCenter[a] || a.localeCompare(b, "zh-CN");
+    });
+    L.fill(
+      $("host-centers"),
+      names.length
+        ? names.map(function (name) {
+            return h("li", {}, [h("span", { text: name }), h("strong", { text: byCenter[name] + " 人" })]);
+          })
+        : [h("li", { className: "muted", text: "还没有人加入" })],
+    );
+    L.fill(
+      $("host-players"),
+      st.players.length
+        ? st.players.map(function (player) {
+            var button = null;
+            if (!player.kicked) {
+              button = h("button", {
+                className: "small kick",
+                text: "移出",
+                attrs: { type: "button", "aria-label": "移出 " + player.name },
+                on: {
+                  click: function (e) {
+                    kick(player, e.currentTarget);
+                  },
+                },
+              });
+            }
+            return h("li", { className: player.kicked ? "kicked" : "", data: { playerId: player.id } }, [
+              h("span", { className: "name", text: player.name }),
+              h("span", { className: "center muted", text: player.center }),
+              player.kicked ? h("span", { className: "muted", text: "已移出" }) : button,
+            ]);
+          })
+        : [h("li", { className: "muted", text: "还没有选手" })],
+    );
+  }
+
+  render();
+  renderSide();
+})();
