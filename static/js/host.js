@@ -39,6 +39,8 @@
     players: [],
     buzzer: null,
     busy: false,
+    kickConfirm: {}, // player ids whose 移出 was clicked once (a second click removes them)
+    kicking: {},
   };
 
   var countdown = new L.Countdown(function (ms, state) {
@@ -194,11 +196,12 @@
     st.players.forEach(function (q) {
       if (q.id === p.player_id) {
         q.kicked = false;
+        q.connected = true;
         found = true;
       }
     });
     if (!found) {
-      st.players.push({ id: p.player_id, name: p.name, center: p.center, kicked: false });
+      st.players.push({ id: p.player_id, name: p.name, center: p.center, kicked: false, connected: true });
       st.counts.joined = (st.counts.joined || 0) + 1;
       st.counts.joined_by_center[p.center] = (st.counts.joined_by_center[p.center] || 0) + 1;
     }
@@ -206,11 +209,13 @@
     renderCounts();
   });
 
-  // The protocol also names a `panel` message for the host; use it when it comes.
-  socket.on("panel", function (p) {
-    if (p && Array.isArray(p.players)) {
-      st.players = p.players;
-    }
+  // A player's last phone went away, or the first came back.
+  socket.on("presence", function (m) {
+    st.players.forEach(function (player) {
+      if (player.id === m.player_id) {
+        player.connected = !!m.connected;
+      }
+    });
     renderSide();
   });
 
@@ -261,26 +266,26 @@
     });
   }
 
-  function kick(player, button) {
-    if (button.dataset.confirm !== "1") {
-      button.dataset.confirm = "1";
-      button.textContent = "确认移出？";
-      button.classList.add("danger");
+  function kick(player) {
+    if (!st.kickConfirm[player.id]) {
+      st.kickConfirm[player.id] = true;
       window.setTimeout(function () {
-        button.dataset.confirm = "";
-        button.textContent = "移出";
-        button.classList.remove("danger");
+        delete st.kickConfirm[player.id];
+        renderSide();
       }, 4000);
+      renderSide();
       return;
     }
-    button.disabled = true;
+    delete st.kickConfirm[player.id];
+    st.kicking[player.id] = true;
+    renderSide();
     L.request(socket, "kick", { contest_id: contestId, player_id: player.id }, function (ack) {
+      delete st.kicking[player.id];
       if (ack && ack.ok) {
         player.kicked = true;
         status("已将 " + player.name + " 移出竞赛");
         watch();
       } else {
-        button.disabled = false;
         status("移出失败：" + ((ack && ack.error && ack.error.message) || "未知错误"), true);
       }
       renderSide();
@@ -484,31 +489,47 @@
           })
         : [h("li", { className: "muted", text: "还没有人加入" })],
     );
+    var answered = {};
+    if (st.phase === "question" || st.phase === "closed") {
+      (c.answered_players || []).forEach(function (id) {
+        answered[id] = true;
+      });
+    }
     L.fill(
       $("host-players"),
       st.players.length
         ? st.players.map(function (player) {
-            var button = null;
-            if (!player.kicked) {
-              button = h("button", {
-                className: "small kick",
-                text: "移出",
-                attrs: { type: "button", "aria-label": "移出 " + player.name },
-                on: {
-                  click: function (e) {
-                    kick(player, e.currentTarget);
-                  },
-                },
-              });
-            }
-            return h("li", { className: player.kicked ? "kicked" : "", data: { playerId: player.id } }, [
-              h("span", { className: "name", text: player.name }),
-              h("span", { className: "center muted", text: player.center }),
-              player.kicked ? h("span", { className: "muted", text: "已移出" }) : button,
-            ]);
+            return playerRow(player, !!answered[player.id]);
           })
         : [h("li", { className: "muted", text: "还没有选手" })],
     );
+  }
+
+  function playerRow(player, answered) {
+    var presence = player.kicked ? "kicked" : player.connected === false ? "offline" : "online";
+    var label = { kicked: "已移出", offline: "重连中", online: "在线" }[presence];
+    var action = null;
+    if (!player.kicked) {
+      var confirming = !!st.kickConfirm[player.id];
+      action = h("button", {
+        className: "small kick" + (confirming ? " danger" : ""),
+        text: confirming ? "确认移出？" : "移出",
+        attrs: { type: "button", "aria-label": "移出 " + player.name },
+        on: {
+          click: function () {
+            kick(player);
+          },
+        },
+      });
+      action.disabled = !!st.kicking[player.id];
+    }
+    return h("li", { className: "player " + presence, data: { playerId: player.id } }, [
+      h("span", { className: "dot", attrs: { title: label, "aria-label": label } }),
+      h("span", { className: "name", text: player.name }),
+      h("span", { className: "center muted", text: player.center }),
+      h("span", { className: "tag" + (answered ? " answered" : ""), text: answered ? "已答" : label }),
+      action,
+    ]);
   }
 
   render();

@@ -165,6 +165,7 @@ def test_live_contest_with_host_board_and_two_phones(pages: Pages, contest_serve
     expect(third.locator("#kicked-text")).to_have_text("您已被主持人移出本场竞赛")
     assert third.evaluate(f"localStorage.getItem('quizengine.token.{CODE}')") is None
     expect(host.locator("#host-players li.kicked")).to_contain_text(KICKED[1])
+    expect(host.locator("#host-players li.kicked .tag")).to_have_text("已移出")
     expect(host.locator("#host-joined")).to_have_text("2")
     screenshot(third, "live-phone3-kicked")
     screenshot(host, "live-host-lobby")
@@ -205,6 +206,10 @@ def test_live_contest_with_host_board_and_two_phones(pages: Pages, contest_serve
     screenshot(phones[0], "live-phone1-answered")
     expect(board.locator("#bq-answered")).to_have_text("2")
     expect(host.locator("#hq-answered")).to_have_text("2")
+    for _, name in PLAYERS:  # the connection panel: online, and answered the open question
+        row = host.locator("#host-players li", has_text=name)
+        expect(row.locator(".tag")).to_have_text("已答")
+        expect(row).to_have_class(re.compile(r"\bonline\b"))
     screenshot(host, "live-host-question")
 
     # --- close early: phones say the question is over
@@ -267,6 +272,8 @@ def test_live_contest_with_host_board_and_two_phones(pages: Pages, contest_serve
     expect(winner.locator("#standings")).to_be_visible()
     expect(winner.locator("#join")).to_be_hidden()
     screenshot(winner, f"live-phone{winner_index + 1}-resumed")
+    winner_row = host.locator("#host-players li", has_text=PLAYERS[winner_index][1])
+    expect(winner_row).to_have_class(re.compile(r"\bonline\b"))  # back after the reload
 
     # --- question 2 is a judge question (正确/错误); only the leader answers it, so the podium stays known
     click_action(host, "next")
