@@ -15,7 +15,7 @@ from quizengine.models import Contest, RoundQuestion
 from quizengine.models.types import utcnow
 from quizengine.services import live
 from quizengine.services.standings import counts
-from quizengine.sockets.broadcast import to_everyone, to_screens
+from quizengine.sockets.broadcast import closed_payload, to_everyone, to_screens
 
 TICK_SECONDS = 0.5
 _watching: set[tuple[int, int]] = set()
@@ -63,7 +63,7 @@ def _run(contest_id: int, round_question_id: int) -> None:
         now = utcnow()
         if contest.paused_at is None and now >= rq.closes_at:
             if live.close_question(contest, now) is not None:
-                to_everyone(contest_id, "closed", {"round_question_id": rq.id, "server_now": live.iso(now)})
+                to_everyone(contest_id, "closed", closed_payload(contest, rq, now))
             return
         to_screens(contest_id, "counts", counts(contest))
         remaining = (rq.closes_at - now).total_seconds() if contest.paused_at is None else TICK_SECONDS

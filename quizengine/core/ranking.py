@@ -75,7 +75,11 @@ class CenterStanding:
 def rank_centers(
     standings: list[Standing], roster_sizes: dict[str, int], rule: str = "mean", top_n: int = 3
 ) -> list[CenterStanding]:
-    """Aggregate players into centers and rank them (higher figure first, then name).
+    """Aggregate players into centers and rank them.
+
+    Centers with at least one player come first, by higher figure, then name;
+    centers nobody joined from come last (a 0 must not beat a center whose
+    players went negative in buzzer or risk rounds). Equal figures share a rank.
 
     - `mean`: the average score of the center's players who joined.
     - `sum`: the total of their scores.
@@ -93,10 +97,12 @@ def rank_centers(
     for center, values in scores.items():
         roster = roster_sizes.get(center, len(values))
         figures.append((center, _figure(values, roster, rule, top_n), len(values), roster))
-    figures.sort(key=lambda item: (-item[1], item[0]))
+    figures.sort(key=lambda item: (item[2] == 0, -item[1], item[0]))
     result: list[CenterStanding] = []
     for position, (center, figure, joined, roster) in enumerate(figures, 1):
-        rank = result[-1].rank if result and result[-1].score == figure else position
+        previous = result[-1] if result else None
+        tied = previous and previous.score == figure and (previous.joined == 0) == (joined == 0)
+        rank = previous.rank if tied else position
         result.append(CenterStanding(rank, center, figure, joined, roster))
     return result
 

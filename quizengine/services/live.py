@@ -145,7 +145,9 @@ def submit_answer(player: Player, round_question_id: int, response, key: str, no
     # Once the key is revealed nothing more is taken; until then a tap that was
     # in flight at the close still counts within GRACE.
     closed = rq.closed_at if rq.closed_at and rq.closed_at < rq.closes_at else rq.closes_at
-    if contest.phase not in ("question", "closed") or now > closed + GRACE:
+    # The countdown is frozen during a pause, so an answer then is timed at the pause.
+    judged_at = min(now, contest.paused_at) if contest.paused_at else now
+    if contest.phase not in ("question", "closed") or judged_at > closed + GRACE:
         raise LiveError("late")
     question = to_core(rq.question)
     if not valid_response(question, response):
@@ -155,7 +157,7 @@ def submit_answer(player: Player, round_question_id: int, response, key: str, no
         raise LiveError("not_your_buzz")
     stake = db.session.scalar(select(Stake.stake).where(Stake.player_id == player.id, Stake.round_question_id == rq.id))
     time_limit = rq.round.time_limit or question.time_limit
-    elapsed_ms = max(0, min(int((now - rq.opened_at).total_seconds() * 1000), time_limit * 1000))
+    elapsed_ms = max(0, min(int((judged_at - rq.opened_at).total_seconds() * 1000), time_limit * 1000))
     outcome = score_answer(question, response, rule, elapsed_ms=elapsed_ms, time_limit_s=time_limit, stake=stake)
     answer = Answer(
         player_id=player.id,

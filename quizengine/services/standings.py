@@ -94,7 +94,10 @@ def reveal_payload(rq: RoundQuestion) -> dict:
         "correct": db.session.scalar(
             select(func.count()).where(Answer.round_question_id == rq.id, Answer.correct.is_(True))
         ),
-        "buzzer": {"name": buzzer.staff.name, "center": buzzer.staff.center.name} if buzzer else None,
+        "buzzer": {"player_id": buzzer.id, "name": buzzer.staff.name, "center": buzzer.staff.center.name}
+        if buzzer
+        else None,
+        "upcoming": upcoming_payload(rq.round.contest),
     }
 
 
@@ -198,16 +201,31 @@ def results_for_all(rq: RoundQuestion) -> dict[int, dict]:
     return results
 
 
+def final_figures(contest: Contest) -> dict[int, dict]:
+    """Every player's totals and ranks, in one pass (sent with `finished`)."""
+    people, centers = rank_contest(contest)
+    center_ranks = {c.center: c.rank for c in centers}
+    return {
+        r.standing.player_id: {
+            "score": r.standing.score,
+            "correct_total": r.standing.correct,
+            "rank": r.rank,
+            "center_rank": center_ranks.get(r.standing.center),
+        }
+        for r in people
+    }
+
+
 def player_figures(contest: Contest, player: Player) -> dict:
     """A player's score, correct count, rank and the rank of their center."""
     people, centers = rank_contest(contest)
     mine = next((r for r in people if r.standing.player_id == player.id), None)
     center_rank = next((c.rank for c in centers if c.center == player.staff.center.name), None)
     if mine is None:
-        return {"score": 0, "correct": 0, "rank": None, "center_rank": center_rank}
+        return {"score": 0, "correct_total": 0, "rank": None, "center_rank": center_rank}
     return {
         "score": mine.standing.score,
-        "correct": mine.standing.correct,
+        "correct_total": mine.standing.correct,
         "rank": mine.rank,
         "center_rank": center_rank,
     }
@@ -244,8 +262,10 @@ def snapshot(contest: Contest, now: datetime, player: Player | None = None) -> d
         },
         "question": question,
         "paused": contest.paused_at is not None,
+        "paused_at": iso(contest.paused_at),
+        "buzzer": _buzzer(rq) if rq is not None and contest.phase == "question" else None,
         "reveal": reveal_payload(rq) if rq is not None and contest.phase == "reveal" else None,
-        "upcoming": _upcoming(contest),
+        "upcoming": upcoming_payload(contest),
         "answered": False,
         "you": None,
     }
@@ -265,7 +285,15 @@ def snapshot(contest: Contest, now: datetime, player: Player | None = None) -> d
     return state
 
 
-def _upcoming(contest: Contest) -> dict | None:
+def _buzzer(rq: RoundQuestion) -> dict | None:
+    """Who won the buzzer on the open question, if anyone yet."""
+    if rq.buzz_player_id is None:
+        return None
+    player = db.session.get(Player, rq.buzz_player_id)
+    return {"player_id": player.id, "name": player.staff.name, "center": player.staff.center.name}
+
+
+def upcoming_payload(contest: Contest) -> dict | None:
     """The next question's round, so phones can stake or arm the buzzer before it opens."""
     rq = upcoming_question(contest)
     if rq is None:

@@ -16,6 +16,7 @@ from quizengine.services import live
 from quizengine.services.live import LiveError
 from quizengine.services.standings import (
     counts,
+    final_figures,
     leaderboard,
     question_payload,
     results_for_all,
@@ -23,7 +24,7 @@ from quizengine.services.standings import (
     snapshot,
 )
 from quizengine.sockets import presence
-from quizengine.sockets.broadcast import room, to_everyone, to_player
+from quizengine.sockets.broadcast import closed_payload, room, to_everyone, to_player, to_screens
 from quizengine.sockets.payloads import field
 from quizengine.sockets.play import acknowledged
 
@@ -88,7 +89,7 @@ class HostNamespace(Namespace):
         rq = live.close_question(contest, utcnow(), self._actor)
         if rq is None:
             raise LiveError("wrong_phase")
-        to_everyone(contest.id, "closed", {"round_question_id": rq.id, "server_now": live.iso(utcnow())})
+        to_everyone(contest.id, "closed", closed_payload(contest, rq, utcnow()))
         return {}
 
     @acknowledged
@@ -97,7 +98,17 @@ class HostNamespace(Namespace):
         contest = self._contest(data)
         now = utcnow()
         live.pause(contest, now, self._actor)
-        to_everyone(contest.id, "paused", {"round_question_id": contest.current_id, "server_now": live.iso(now)})
+        rq = db.session.get(RoundQuestion, contest.current_id)
+        to_everyone(
+            contest.id,
+            "paused",
+            {
+                "round_question_id": rq.id,
+                "closes_at": live.iso(rq.closes_at),
+                "paused_at": live.iso(now),
+                "server_now": live.iso(now),
+            },
+        )
         return {}
 
     @acknowledged
@@ -145,7 +156,9 @@ class HostNamespace(Namespace):
         live.finish(contest, self._actor, request.remote_addr or "")
         board = leaderboard(contest, limit=3)
         podium = {"people": board["people"], "centers": board["centers"][:3]}
-        to_everyone(contest.id, "finished", {"podium": podium})
+        to_screens(contest.id, "finished", {"podium": podium})
+        for player_id, figures in final_figures(contest).items():
+            to_player(player_id, "finished", {"podium": podium, "you": figures})
         return {}
 
     @acknowledged
@@ -154,6 +167,7 @@ class HostNamespace(Namespace):
         contest = self._contest(data)
         player = live.kick(contest, field(data, "player_id", int), utcnow(), self._actor, request.remote_addr or "")
         to_player(player.id, "kicked", {"message": live.MESSAGES["kicked"]})
+        to_screens(contest.id, "counts", counts(contest))
         return {}
 
 

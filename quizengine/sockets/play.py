@@ -10,7 +10,7 @@ from quizengine.models import Contest, Player
 from quizengine.models.types import utcnow
 from quizengine.services import live
 from quizengine.services.live import LiveError
-from quizengine.services.standings import snapshot
+from quizengine.services.standings import counts, snapshot
 from quizengine.sockets import presence
 from quizengine.sockets.broadcast import player_room, room, to_everyone, to_screens
 from quizengine.sockets.payloads import field, response_value
@@ -74,6 +74,7 @@ class PlayNamespace(Namespace):
                 join_attempts.fail(address, staff_id)
             raise
         entered = self._enter(player)
+        to_screens(player.contest_id, "counts", counts(db.session.get(Contest, player.contest_id)))
         to_screens(
             player.contest_id,
             "joined",
@@ -110,9 +111,16 @@ class PlayNamespace(Namespace):
     def on_buzz(self, data):
         """Press the buzzer."""
         player = self._player()
-        first = live.buzz(player, field(data, "round_question_id", int), utcnow())
+        round_question_id = field(data, "round_question_id", int)
+        first = live.buzz(player, round_question_id, utcnow())
         if first:
-            to_everyone(player.contest_id, "buzzed", {"name": player.staff.name, "center": player.staff.center.name})
+            buzzed = {
+                "round_question_id": round_question_id,
+                "player_id": player.id,
+                "name": player.staff.name,
+                "center": player.staff.center.name,
+            }
+            to_everyone(player.contest_id, "buzzed", buzzed)
         return {"first": first}
 
     @acknowledged

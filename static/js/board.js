@@ -27,7 +27,6 @@
     counts: { joined_by_center: {}, joined: 0, answered: 0 },
     buzzer: null,
     welcome: [],
-    seen: {}, // player ids whose `joined` this board has counted
   };
 
   var countdown = new L.Countdown(function (ms, state) {
@@ -151,17 +150,8 @@
     renderCounts();
   });
 
-  // The server sends `counts` only while a question is open, so the lobby counts joins itself
-  // (each player once); the next `counts` replaces these figures.
+  // Join counts come with the `counts` the server sends after every join and kick.
   socket.on("joined", function (p) {
-    if (!st.seen[p.player_id]) {
-      st.seen[p.player_id] = true;
-      var c = st.counts;
-      c.joined = (c.joined || 0) + 1;
-      c.joined_by_center = c.joined_by_center || {};
-      c.joined_by_center[p.center] = (c.joined_by_center[p.center] || 0) + 1;
-      renderCounts();
-    }
     st.welcome.unshift(p.name);
     st.welcome = st.welcome.slice(0, 6);
     $("b-welcome").textContent = "欢迎 " + st.welcome.join("、") + " 加入";

@@ -202,8 +202,6 @@
     });
     if (!found) {
       st.players.push({ id: p.player_id, name: p.name, center: p.center, kicked: false, connected: true });
-      st.counts.joined = (st.counts.joined || 0) + 1;
-      st.counts.joined_by_center[p.center] = (st.counts.joined_by_center[p.center] || 0) + 1;
     }
     renderSide();
     renderCounts();

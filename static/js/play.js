@@ -85,7 +85,6 @@
     leaderboard: null,
     podium: null,
     buzz: null, // {rqid, winner, mine, message}
-    refreshed: {}, // round question ids after whose reveal the snapshot was refreshed
     opened: {}, // round question ids this phone has seen open
   };
 
@@ -277,7 +276,7 @@
           st.pending.acked = true;
           stopRetry();
         }
-        countdown.start(q.closes_at, st.paused, s.server_now);
+        countdown.start(q.closes_at, st.paused, s.paused_at || s.server_now);
         renderQuestion();
         show("question");
         break;
@@ -391,6 +390,7 @@
     countdown.stop();
     renderQuestion();
     show("question");
+    takeUpcoming(m);
   });
 
   socket.on("buzzed", function (m) {
@@ -412,7 +412,7 @@
     st.reveal = r;
     renderReveal();
     show("reveal");
-    refreshSoon(r.round_question_id);
+    takeUpcoming(r);
   });
 
   socket.on("result", function (m) {
@@ -423,7 +423,7 @@
     if (m.you) {
       st.you = {
         score: m.you.score,
-        correct: m.you.correct_total,
+        correct_total: m.you.correct_total,
         rank: m.you.rank,
         center_rank: m.you.center_rank,
       };
@@ -451,19 +451,13 @@
     st.phase = "finished";
     st.status = "finished";
     st.podium = m.podium;
-    st.leaderboard = null; // an earlier board would show stale figures; the snapshot brings the final one
+    st.leaderboard = null;
     st.upcoming = null;
+    if (m.you) {
+      st.you = m.you; // the server sends each phone its own final total and ranks
+    }
     renderFinished();
     show("finished");
-    // The final snapshot carries this player's own total and ranks (the podium only the top three).
-    window.setTimeout(
-      function () {
-        if (st.entered && st.token && socket.connected) {
-          resume();
-        }
-      },
-      300 + Math.floor(Math.random() * 2700),
-    );
   });
 
   socket.on("kicked", function (m) {
@@ -482,23 +476,6 @@
     $("kicked-text").textContent = message || "您已被主持人移出本场竞赛";
     st.upcoming = null;
     show("kicked");
-  }
-
-  // The snapshot is the only message that names the next question's round (for stakes and
-  // the buzzer), so after a reveal each phone asks for it once, spread over a few seconds.
-  function refreshSoon(rqid) {
-    if (st.refreshed[rqid]) {
-      return;
-    }
-    st.refreshed[rqid] = true;
-    window.setTimeout(
-      function () {
-        if (st.entered && st.token && socket.connected) {
-          resume(true);
-        }
-      },
-      300 + Math.floor(Math.random() * 2700),
-    );
   }
 
   // --- answering -------------------------------------------------------------------------------
@@ -941,7 +918,7 @@
     var you = st.you || {};
     return [
       ["总分", L.score(you.score || 0)],
-      ["答对", (you.correct || 0) + " 题"],
+      ["答对", (you.correct_total || 0) + " 题"],
       ["个人排名", rankText(you.rank)],
       ["中心排名", rankText(you.center_rank)],
     ].map(figure);
@@ -978,7 +955,7 @@
       if (p.player_id === st.player.id) {
         st.you = st.you || {};
         st.you.score = p.score;
-        st.you.correct = p.correct;
+        st.you.correct_total = p.correct;
         st.you.rank = p.rank;
       }
     });

@@ -77,6 +77,12 @@ def test_center_rules_with_participation():
     assert weighted == {"c1": 60.0, "c2": 20.0, "c3": 0.0}
 
 
+def test_centers_nobody_joined_from_rank_after_negative_ones():
+    people = [Standing(1, "a", "c1", score=-20), Standing(2, "b", "c2", score=10)]
+    ranked = [(c.rank, c.center) for c in rank_centers(people, {"c1": 3, "c2": 3, "c3": 3, "c4": 3})]
+    assert ranked == [(1, "c2"), (2, "c1"), (3, "c3"), (3, "c4")]
+
+
 def test_draws_are_reproducible_and_independent_of_pool_order():
     pool = [
         Question(f"q{i:02d}", QuestionKind.JUDGE, "?", ("true",), tags=("t",) if i % 2 else (), difficulty=i % 5 + 1)
