@@ -44,10 +44,11 @@ def create_app(config: Config | None = None) -> Flask:
     init_security(app)
 
     from quizengine import models  # noqa: F401  (register tables with the metadata)
-    from quizengine.views import admin, admin_banks, admin_contests, admin_roster, auth, live, pages
+    from quizengine.views import admin, admin_banks, admin_contests, admin_roster, admin_structure, auth, live, pages
 
-    for blueprint in (pages.bp, auth.bp, admin.bp, admin_banks.bp, admin_roster.bp, admin_contests.bp, live.bp):
-        app.register_blueprint(blueprint)
+    blueprints = (pages, auth, admin, admin_banks, admin_roster, admin_structure, admin_contests, live)
+    for module in blueprints:
+        app.register_blueprint(module.bp)
 
     from quizengine.sockets import register_namespaces
     from quizengine.sockets.ratelimit import join_attempts

@@ -148,3 +148,24 @@ def get_contest(contest_id: int) -> Contest | None:
 def contest_by_code(code: str) -> Contest | None:
     """A contest by its join code (case-insensitive)."""
     return db.session.scalar(select(Contest).where(Contest.code == (code or "").strip().upper()))
+
+
+def update_contest(
+    contest: Contest, *, title: str, code: str, center_rule: str, top_n: int, actor, address: str = ""
+) -> str | None:
+    """Edit a contest before it opens; returns an error message when refused."""
+    if contest.status != "draft":
+        return "竞赛开放报名后不能再修改"
+    code = code.strip().upper()
+    if db.session.scalar(select(Contest.id).where(Contest.code == code, Contest.id != contest.id)):
+        return f"参赛码 {code} 已被另一场竞赛使用"
+    new = {"title": title, "code": code}
+    changes = {k: f"{getattr(contest, k)} → {v}" for k, v in new.items() if getattr(contest, k) != v}
+    settings = {**contest.settings, "center_rule": center_rule, "top_n": top_n}
+    if settings != contest.settings:
+        changes["settings"] = f"{center_rule}, top_n={top_n}"
+    contest.title, contest.code, contest.settings = title, code, settings
+    if changes:
+        audit.record(actor, "contest.edit", code, address, **changes)
+    db.session.commit()
+    return None

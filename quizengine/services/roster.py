@@ -192,3 +192,36 @@ def update_staff(
 
 def _shown(value) -> str:
     return value.name if isinstance(value, Center) else str(value)
+
+
+def update_group(group: Group, *, name: str, lead_unit: str, actor, address: str = "") -> None:
+    """Rename a group or change its lead unit, recording the change."""
+    changes = {
+        k: f"{getattr(group, k)} → {v}" for k, v in (("name", name), ("lead_unit", lead_unit)) if getattr(group, k) != v
+    }
+    group.name, group.lead_unit = name, lead_unit
+    if changes:
+        audit.record(actor, "group.edit", group.key, address, **changes)
+    db.session.commit()
+
+
+def update_center(center: Center, *, name: str, group: Group, actor, address: str = "") -> str | None:
+    """Rename a center or move it to another group; returns an error message when refused."""
+    clash = db.session.scalar(select(Center.id).where(Center.name == name, Center.id != center.id))
+    if clash is not None:
+        return f"已有名为 {name} 的中心"
+    changes = {}
+    if center.name != name:
+        changes["name"] = f"{center.name} → {name}"
+    if center.group_id != group.id:
+        changes["group"] = f"{center.group.key} → {group.key}"
+    center.name, center.group = name, group
+    if changes:
+        audit.record(actor, "center.edit", name, address, **changes)
+    db.session.commit()
+    return None
+
+
+def all_groups() -> list[Group]:
+    """Every group, in display order."""
+    return list(db.session.scalars(select(Group).order_by(Group.position, Group.id)))

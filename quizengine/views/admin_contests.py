@@ -12,10 +12,10 @@ from werkzeug.utils import secure_filename
 from quizengine.contests import read_contest
 from quizengine.services import live
 from quizengine.services.banks import to_core
-from quizengine.services.contests import get_contest, import_contest, list_contests
+from quizengine.services.contests import get_contest, import_contest, list_contests, update_contest
 from quizengine.services.live import LiveError
 from quizengine.views.access import ensure_scope, requires, user_group_keys
-from quizengine.views.forms import ActionForm, ContestUploadForm
+from quizengine.views.forms import ActionForm, ContestForm, ContestUploadForm
 
 bp = Blueprint("admin_contests", __name__, url_prefix="/admin/contests")
 
@@ -65,6 +65,31 @@ def show(contest_id: int):
     contest = _scoped_contest(contest_id, "contest.edit")
     rounds = [(r, [to_core(rq.question) for rq in r.questions]) for r in contest.rounds]
     return render_template("admin/contest.html", contest=contest, rounds=rounds, action_form=ActionForm())
+
+
+@bp.route("/<int:contest_id>/edit", methods=["GET", "POST"])
+@requires("contest.edit")
+def edit(contest_id: int):
+    """Edit title, join code and the center rule of a contest that has not opened."""
+    contest = _scoped_contest(contest_id, "contest.edit")
+    form = ContestForm(
+        obj=contest, center_rule=contest.settings.get("center_rule", "mean"), top_n=contest.settings.get("top_n", 3)
+    )
+    if form.validate_on_submit():
+        error = update_contest(
+            contest,
+            title=form.title.data.strip(),
+            code=form.code.data,
+            center_rule=form.center_rule.data,
+            top_n=form.top_n.data,
+            actor=current_user,
+            address=request.remote_addr or "",
+        )
+        if error is None:
+            flash("已保存", "ok")
+            return redirect(url_for("admin_contests.show", contest_id=contest.id))
+        form.code.errors.append(error)
+    return render_template("admin/edit.html", form=form, title=f"修改竞赛 {contest.code}")
 
 
 @bp.post("/<int:contest_id>/open")

@@ -4,9 +4,17 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import BooleanField, DateField, PasswordField, SelectField, SelectMultipleField, StringField
+from wtforms import (
+    BooleanField,
+    DateField,
+    IntegerField,
+    PasswordField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+)
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, EqualTo, Length, Optional
+from wtforms.validators import DataRequired, EqualTo, Length, NumberRange, Optional, Regexp
 
 from quizengine.core.access import ROLE_LABELS
 
@@ -80,3 +88,39 @@ class ContestUploadForm(UploadForm):
     file = FileField(
         "竞赛文件", validators=[FileRequired("请选择文件"), FileAllowed(["yaml", "yml"], "只接受 .yaml 文件")]
     )
+
+
+class GroupForm(FlaskForm):
+    """Rename a group or change its lead unit."""
+
+    name = StringField("组名称", validators=[DataRequired(), Length(max=200)])
+    lead_unit = StringField("牵头单位", validators=[Optional(), Length(max=200)])
+
+
+class CenterForm(FlaskForm):
+    """Rename a center or move it to another group."""
+
+    name = StringField("中心名称", validators=[DataRequired(), Length(max=200)])
+    group_id = SelectField("所属组", coerce=int)
+
+
+class ContestForm(FlaskForm):
+    """Edit a contest that has not opened yet."""
+
+    title = StringField("竞赛名称", validators=[DataRequired(), Length(max=200)])
+    code = StringField(
+        "参赛码", validators=[DataRequired(), Regexp(r"^[A-Za-z0-9]{4,12}$", message="4–12 位字母或数字")]
+    )
+    center_rule = SelectField(
+        "中心计分",
+        choices=[
+            SelectChoice(k, v)
+            for k, v in (
+                ("mean", "平均分"),
+                ("sum", "总分"),
+                ("top_n_mean", "前 N 名平均"),
+                ("participation_weighted", "平均分 × 参与率"),
+            )
+        ],
+    )
+    top_n = IntegerField("N（前 N 名平均）", validators=[NumberRange(1, 100)], default=3)

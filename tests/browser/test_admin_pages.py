@@ -49,6 +49,8 @@ def admin_page(browser, admin_server):
         ("/admin/contests/", "contests", "PTG1LIVE"),
         ("/admin/contests/1", "contest-preview", "第 2 轮"),
         ("/admin/users", "users", "新建账号"),
+        ("/admin/groups/", "groups", "组与中心"),
+        ("/admin/contests/1/edit", "contest-edit", "修改竞赛"),
         ("/admin/audit", "audit", "操作日志"),
         ("/host/", "host-entry", "进入主持台"),
     ],

@@ -75,3 +75,46 @@ def test_organizer_cannot_import_a_contest_for_another_group(client, contests):
     response = upload(client, "/admin/contests/", "m.yaml", content)
     assert response.status_code == 422
     assert "您只能为自己负责的组创建竞赛" in response.get_data(as_text=True)
+
+
+def test_a_draft_contest_is_edited_from_the_web_and_audited(app, client, contests):
+    login(client, "org1")
+    path = f"/admin/contests/{contests['community']}/edit"
+    token = csrf_token(client, path)
+    taken = client.post(
+        path, data={"csrf_token": token, "title": "新名称", "code": "PTG2LIVE", "center_rule": "sum", "top_n": 3}
+    )
+    assert "参赛码 PTG2LIVE 已被另一场竞赛使用" in taken.get_data(as_text=True)
+    saved = client.post(
+        path, data={"csrf_token": token, "title": "新名称", "code": "g1new", "center_rule": "sum", "top_n": 3}
+    )
+    assert saved.status_code == 302
+    with app.app_context():
+        contest = _db.session.get(Contest, contests["community"])
+        assert (contest.title, contest.code, contest.settings["center_rule"]) == ("新名称", "G1NEW", "sum")
+        event = _db.session.scalar(select(AuditEvent).where(AuditEvent.action == "contest.edit"))
+        assert event.username == "org1" and "title" in event.detail
+
+
+def test_admin_renames_a_center_and_moves_it_between_groups(app, client, contests):
+    from quizengine.models import Center, Group
+    from quizengine.services.roster import ensure_default_groups
+
+    login(client, "admin1")
+    with app.app_context():
+        ensure_default_groups()
+        market = _db.session.scalar(select(Group).where(Group.key == "market"))
+        center = Center(name="旧中心", group=_db.session.scalar(select(Group).where(Group.key == "community")))
+        _db.session.add(center)
+        _db.session.commit()
+        center_id, market_id = center.id, market.id
+    path = f"/admin/groups/centers/{center_id}"
+    token = csrf_token(client, path)
+    assert client.post(path, data={"csrf_token": token, "name": "新中心", "group_id": market_id}).status_code == 302
+    assert "新中心" in client.get("/admin/groups/").get_data(as_text=True)
+    with app.app_context():
+        moved = _db.session.get(Center, center_id)
+        assert (moved.name, moved.group.key) == ("新中心", "market")
+        assert _db.session.scalar(select(AuditEvent).where(AuditEvent.action == "center.edit")).target == "新中心"
+    login(client, "org1")
+    assert client.get(path).status_code == 403
