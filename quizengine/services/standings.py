@@ -138,8 +138,32 @@ def roster_sizes(contest: Contest) -> dict[str, int]:
     return {name: int(count) for name, count in rows}
 
 
+# Rankings are computed once per state of the answers and players: a reconnect
+# storm of a thousand phones then ranks the hall once, not a thousand times.
+_ranking_cache: dict[int, tuple[tuple, tuple]] = {}
+
+
+def ranking_version(contest: Contest) -> tuple:
+    """What a ranking depends on; a new answer, join or kick makes a new version (the cache's only invalidation)."""
+    answers = db.session.execute(
+        select(func.count(Answer.id), func.max(Answer.id))
+        .join(Player, Answer.player_id == Player.id)
+        .where(Player.contest_id == contest.id)
+    ).one()
+    players = db.session.execute(
+        select(func.count(Player.id), func.max(Player.id), func.count(Player.kicked_at)).where(
+            Player.contest_id == contest.id
+        )
+    ).one()
+    return (tuple(answers), tuple(players), contest.settings.get("center_rule"), contest.settings.get("top_n"))
+
+
 def rank_contest(contest: Contest):
-    """People and centers ranked by the contest's rules (see core.ranking)."""
+    """People and centers ranked by the contest's rules (see core.ranking), cached per `ranking_version`."""
+    version = ranking_version(contest)
+    cached = _ranking_cache.get(contest.id)
+    if cached is not None and cached[0] == version:
+        return cached[1]
     people = rank_people(standings(contest))
     centers = rank_centers(
         [r.standing for r in people],
@@ -147,6 +171,7 @@ def rank_contest(contest: Contest):
         contest.settings.get("center_rule", "mean"),
         contest.settings.get("top_n", 3),
     )
+    _ranking_cache[contest.id] = (version, (people, centers))
     return people, centers
 
 
