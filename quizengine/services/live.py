@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import secrets
 import unicodedata
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
+from quizengine.core.questions import Question as CoreQuestion
 from quizengine.core.questions import valid_response
 from quizengine.core.ranking import rank_people
 from quizengine.core.scoring import RoundRule, score_answer
@@ -132,33 +134,33 @@ def live_player(player_id: int) -> Player:
 
 
 def submit_answer(player: Player, round_question_id: int, response, key: str, now: datetime) -> dict:
-    """Store one answer and return its acknowledgement (after commit)."""
-    original = _existing_answer(player.id, round_question_id)
-    if original is not None:
-        return _ack(original, duplicate=True)
+    """Store one answer and return its acknowledgement (after commit).
+
+    A retry of an answer already stored gets the original acknowledgement,
+    even after the question closed; the hot path costs two reads and the insert.
+    """
     contest = db.session.get(Contest, player.contest_id)
     rq = db.session.get(RoundQuestion, round_question_id)
-    if rq is None or rq.round.contest_id != contest.id or rq.opened_at is None:
-        raise LiveError("not_current")
-    if contest.current_id != rq.id:
-        raise LiveError("not_current")
-    # Once the key is revealed nothing more is taken; until then a tap that was
-    # in flight at the close still counts within GRACE.
-    closed = rq.closed_at if rq.closed_at and rq.closed_at < rq.closes_at else rq.closes_at
-    # The countdown is frozen during a pause, so an answer then is timed at the pause.
-    judged_at = min(now, contest.paused_at) if contest.paused_at else now
-    if contest.phase not in ("question", "closed") or judged_at > closed + GRACE:
-        raise LiveError("late")
-    question = to_core(rq.question)
-    if not valid_response(question, response):
+    try:
+        info = _question_info(rq, contest)
+        elapsed_ms = _elapsed_ms(contest, rq, info, now)
+    except LiveError:
+        original = _existing_answer(player.id, round_question_id)
+        if original is not None:
+            return _ack(original, duplicate=True)
+        raise
+    if not valid_response(info.question, response):
         raise LiveError("invalid_response")
-    rule = RoundRule(**rq.round.scoring)
-    if rule.kind == "buzzer" and rq.buzz_player_id != player.id:
+    if info.rule.kind == "buzzer" and rq.buzz_player_id != player.id:
         raise LiveError("not_your_buzz")
-    stake = db.session.scalar(select(Stake.stake).where(Stake.player_id == player.id, Stake.round_question_id == rq.id))
-    time_limit = rq.round.time_limit or question.time_limit
-    elapsed_ms = max(0, min(int((judged_at - rq.opened_at).total_seconds() * 1000), time_limit * 1000))
-    outcome = score_answer(question, response, rule, elapsed_ms=elapsed_ms, time_limit_s=time_limit, stake=stake)
+    stake = None
+    if info.rule.kind == "risk":
+        stake = db.session.scalar(
+            select(Stake.stake).where(Stake.player_id == player.id, Stake.round_question_id == rq.id)
+        )
+    outcome = score_answer(
+        info.question, response, info.rule, elapsed_ms=elapsed_ms, time_limit_s=info.time_limit, stake=stake
+    )
     answer = Answer(
         player_id=player.id,
         round_question_id=rq.id,
@@ -173,13 +175,54 @@ def submit_answer(player: Player, round_question_id: int, response, key: str, no
     db.session.add(answer)
     try:
         db.session.commit()
-    except IntegrityError:  # a concurrent retry of the same answer won the insert
+    except IntegrityError:  # this player's answer is already stored (a retry, or a race with one)
         db.session.rollback()
         original = _existing_answer(player.id, round_question_id)
         if original is None:
             raise
         return _ack(original, duplicate=True)
     return _ack(answer, duplicate=False)
+
+
+@dataclass(frozen=True)
+class _QuestionInfo:
+    contest_id: int
+    question: CoreQuestion
+    rule: RoundRule
+    time_limit: int
+
+
+# What a round question asks and how it scores never changes once stored, so
+# it is read once per process; its times and the contest's phase are read fresh.
+_question_infos: dict[int, _QuestionInfo] = {}
+
+
+def _question_info(rq: RoundQuestion | None, contest: Contest) -> _QuestionInfo:
+    if rq is None:
+        raise LiveError("not_current")
+    info = _question_infos.get(rq.id)
+    if info is None:
+        question = to_core(rq.question)
+        info = _QuestionInfo(
+            rq.round.contest_id, question, RoundRule(**rq.round.scoring), rq.round.time_limit or question.time_limit
+        )
+        _question_infos[rq.id] = info
+    if info.contest_id != contest.id or rq.opened_at is None or contest.current_id != rq.id:
+        raise LiveError("not_current")
+    return info
+
+
+def _elapsed_ms(contest: Contest, rq: RoundQuestion, info: _QuestionInfo, now: datetime) -> int:
+    """Milliseconds from the open to the answer (capped at the limit); refuses answers that are too late."""
+    # Once the key is revealed nothing more is taken; until then a tap that was
+    # in flight at the close still counts within GRACE.
+    closed = rq.closed_at if rq.closed_at and rq.closed_at < rq.closes_at else rq.closes_at
+    # The countdown is frozen during a pause, so an answer then is timed at the pause.
+    judged_at = min(now, contest.paused_at) if contest.paused_at else now
+    if contest.phase not in ("question", "closed") or judged_at > closed + GRACE:
+        raise LiveError("late")
+    elapsed = int((judged_at - rq.opened_at).total_seconds() * 1000)
+    return max(0, min(elapsed, info.time_limit * 1000))
 
 
 def _existing_answer(player_id: int, round_question_id: int) -> Answer | None:
