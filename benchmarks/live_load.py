@@ -94,7 +94,7 @@ async def run(url: str, count: int, cookie: str, contest_id: int, server_pid: in
     joined, ready = asyncio.Event(), asyncio.Queue()
     tasks = [asyncio.create_task(phone(url, i, joined, ready, results)) for i in range(count)]
     host = socketio.AsyncClient(reconnection=False)
-    await host.connect(url, headers={"Cookie": cookie}, namespaces=["/host"], transports=["websocket"])
+    await host.connect(url, headers={"Cookie": cookie}, namespaces=["/host"], transports=["websocket"], wait_timeout=30)
     await host.call("watch", {"contest_id": contest_id}, namespace="/host")
     await asyncio.sleep(2)  # let every phone connect before the join storm
     storm = time.perf_counter()

@@ -226,6 +226,9 @@ def results_for_all(rq: RoundQuestion) -> dict[int, dict]:
     return results
 
 
+NO_FIGURES = {"score": 0, "correct_total": 0, "rank": None, "center_rank": None}
+
+
 def final_figures(contest: Contest) -> dict[int, dict]:
     """Every player's totals and ranks, in one pass (sent with `finished`)."""
     people, centers = rank_contest(contest)
@@ -304,7 +307,8 @@ def snapshot(contest: Contest, now: datetime, player: Player | None = None) -> d
             )
             if contest.phase == "reveal":
                 state["reveal"]["you"] = player_result(rq, player)
-        state["you"] = player_figures(contest, player)
+        # Before the first question nobody has scored: a join storm need not rank the hall per join.
+        state["you"] = player_figures(contest, player) if contest.current_id else NO_FIGURES
     if contest.phase in ("leaderboard", "finished"):
         state["leaderboard"] = leaderboard(contest)
     return state
