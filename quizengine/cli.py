@@ -299,6 +299,7 @@ def demo_command(host, port, seed_only):
     """建库、导入示例题库和名单、启动服务 / Migrate, seed the samples and serve."""
     from flask_migrate import upgrade
 
+    from quizengine.extensions import db
     from quizengine.roster import read_roster
     from quizengine.server import serve, urls
     from quizengine.services.banks import import_banks
@@ -330,5 +331,8 @@ def demo_command(host, port, seed_only):
         click.echo(f"  投影大屏 projector:  {base}/board/{item.id}?key={item.board_key}")
         click.echo(f"  手机答题 phones:     {base}/play/{item.code}")
     click.echo(f"\n管理后台 admin: {base}/login  用户名 {username}  密码 {password}")
+    # End this command's transaction: SQLite transactions begin IMMEDIATE, so an
+    # open one would hold the write lock the server's deadline timers need.
+    db.session.remove()
     if not seed_only:
         serve(app, host, port)

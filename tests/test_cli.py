@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import subprocess
+import time
 import urllib.request
 
 import pytest
@@ -10,7 +11,7 @@ from click.testing import CliRunner
 
 from quizengine.cli import cli
 from tests.conftest import FIXTURES, REPO
-from tests.live import QUIZENGINE, command_env, run_command, serving
+from tests.live import QUIZENGINE, command_env, free_port, run_command, serving, wait_until_up
 
 
 def run_cli(*args):
@@ -84,3 +85,23 @@ def test_serve_answers_http_in_each_async_mode(tmp_path, mode):
             assert "长寿路街道社区事务受理服务中心" in response.read().decode("utf-8")
         with urllib.request.urlopen(f"{base_url}/socket.io/?EIO=4&transport=polling", timeout=5) as response:
             assert '"sid"' in response.read().decode("utf-8")
+
+
+def test_demo_seeds_and_serves_in_one_process(tmp_path):
+    """What `make demo` runs: seeding and serving in the same process must not leave a lock behind."""
+    env = command_env(tmp_path, QUIZ_ASYNC_MODE="eventlet")
+    port = free_port()
+    log_path = tmp_path / "demo.log"
+    with log_path.open("wb") as log:
+        demo = subprocess.Popen([QUIZENGINE, "demo", "--port", str(port)], env=env, stdout=log, stderr=log)
+        try:
+            wait_until_up(f"http://127.0.0.1:{port}/", demo, log_path, timeout=90)
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/play/PTG1LIVE", timeout=5) as response:
+                assert "第一组“一网通办”知识竞赛（示例）" in response.read().decode("utf-8")
+            time.sleep(1)
+            assert demo.poll() is None, log_path.read_text(errors="replace")
+        finally:
+            demo.terminate()
+            demo.wait(timeout=10)
+    output = log_path.read_text(errors="replace")
+    assert f"http://127.0.0.1:{port}/board/1?key=" in output and "密码" in output
