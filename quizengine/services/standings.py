@@ -351,3 +351,18 @@ def counts(contest: Contest) -> dict:
         "answered": answered,
         "answered_players": answered_ids,
     }
+
+
+def players_panel(contest: Contest, is_connected) -> list[dict]:
+    """Every player of the contest for the host's panel; `is_connected(player_id)` says who is online."""
+    players = db.session.scalars(select(Player).where(Player.contest_id == contest.id).order_by(Player.id))
+    return [
+        {
+            "id": p.id,
+            "name": p.staff.name,
+            "center": p.staff.center.name,
+            "kicked": p.kicked_at is not None,
+            "connected": is_connected(p.id),
+        }
+        for p in players
+    ]

@@ -5,12 +5,11 @@ from __future__ import annotations
 from flask import request
 from flask_login import current_user
 from flask_socketio import Namespace, join_room
-from sqlalchemy import select
 
 from quizengine import timers
 from quizengine.core.access import allowed
 from quizengine.extensions import db
-from quizengine.models import Contest, Player, RoundQuestion
+from quizengine.models import Contest, RoundQuestion
 from quizengine.models.types import utcnow
 from quizengine.services import live
 from quizengine.services.live import LiveError
@@ -18,6 +17,7 @@ from quizengine.services.standings import (
     counts,
     final_figures,
     leaderboard,
+    players_panel,
     question_payload,
     results_for_all,
     reveal_payload,
@@ -60,7 +60,7 @@ class HostNamespace(Namespace):
         return {
             "state": snapshot(contest, utcnow()),
             "counts": counts(contest),
-            "players": _players(contest),
+            "players": players_panel(contest, presence.is_connected),
             "board_key": contest.board_key,
         }
 
@@ -169,17 +169,3 @@ class HostNamespace(Namespace):
         to_player(player.id, "kicked", {"message": live.MESSAGES["kicked"]})
         to_screens(contest.id, "counts", counts(contest))
         return {}
-
-
-def _players(contest: Contest) -> list[dict]:
-    players = db.session.scalars(select(Player).where(Player.contest_id == contest.id).order_by(Player.id))
-    return [
-        {
-            "id": p.id,
-            "name": p.staff.name,
-            "center": p.staff.center.name,
-            "kicked": p.kicked_at is not None,
-            "connected": presence.is_connected(p.id),
-        }
-        for p in players
-    ]

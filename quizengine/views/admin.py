@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
 from quizengine.core.access import ROLE_LABELS
 from quizengine.extensions import db
-from quizengine.models import Group, User
+from quizengine.models import User
 from quizengine.services import audit
 from quizengine.services.accounts import AccountError, create_user, list_users, set_active
+from quizengine.services.roster import all_groups
 from quizengine.views.access import requires
 from quizengine.views.forms import ActionForm, UserForm
 
@@ -30,9 +30,7 @@ def dashboard():
 def users():
     """List accounts and create one; a generated password is shown once."""
     form = UserForm()
-    form.groups.choices = [
-        SelectChoice(g.key, g.name) for g in db.session.scalars(select(Group).order_by(Group.position))
-    ]
+    form.groups.choices = [SelectChoice(g.key, g.name) for g in all_groups()]
     new_password = None
     if form.validate_on_submit():
         try:
