@@ -319,6 +319,28 @@
     });
   }
 
+  /**
+   * The reveal's common details (buzzer winner, explanation, source) after `first` rows,
+   * written into a <dl> as text.
+   */
+  function revealDetails(dl, reveal, first) {
+    var rows = (first || []).slice();
+    if (reveal.buzzer) {
+      rows.push(["抢答者", reveal.buzzer.name + "（" + reveal.buzzer.center + "）"]);
+    }
+    if (reveal.explanation) {
+      rows.push(["解析", reveal.explanation]);
+    }
+    if (reveal.source) {
+      rows.push(["出处", reveal.source]);
+    }
+    fill(dl, []);
+    rows.forEach(function (row) {
+      dl.appendChild(h("dt", { text: row[0] }));
+      dl.appendChild(h("dd", { text: row[1] }));
+    });
+  }
+
   window.Live = {
     request: request,
     clock: clock,
@@ -326,6 +348,7 @@
     seconds: seconds,
     h: h,
     fill: fill,
+    revealDetails: revealDetails,
     showOnly: showOnly,
     PHASES: PHASES,
     KINDS: KINDS,

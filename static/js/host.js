@@ -417,21 +417,7 @@
       }),
     );
     var details = [["作答 / 答对", (r.answered || 0) + " 人 / " + (r.correct || 0) + " 人"]];
-    if (r.buzzer) {
-      details.push(["抢答者", r.buzzer.name + "（" + r.buzzer.center + "）"]);
-    }
-    if (r.explanation) {
-      details.push(["解析", r.explanation]);
-    }
-    if (r.source) {
-      details.push(["出处", r.source]);
-    }
-    var dl = $("hr-details");
-    L.fill(dl, []);
-    details.forEach(function (d) {
-      dl.appendChild(h("dt", { text: d[0] }));
-      dl.appendChild(h("dd", { text: d[1] }));
-    });
+    L.revealDetails($("hr-details"), r, details);
   }
 
   function renderBoard() {

@@ -874,21 +874,7 @@
     if (mine !== undefined) {
       details.push(["您的答案", L.answerText(q.kind, mine, q.options)]);
     }
-    if (r.buzzer) {
-      details.push(["抢答者", r.buzzer.name + "（" + r.buzzer.center + "）"]);
-    }
-    if (r.explanation) {
-      details.push(["解析", r.explanation]);
-    }
-    if (r.source) {
-      details.push(["出处", r.source]);
-    }
-    var dl = $("r-details");
-    L.fill(dl, []);
-    details.forEach(function (d) {
-      dl.appendChild(h("dt", { text: d[0] }));
-      dl.appendChild(h("dd", { text: d[1] }));
-    });
+    L.revealDetails($("r-details"), r, details);
 
     var figures = [];
     if (result) {
