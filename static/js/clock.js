@@ -341,6 +341,53 @@
     });
   }
 
+  /**
+   * The handlers the host console and the board share: they keep `st` (phase, paused,
+   * buzzer, reveal, leaderboard, podium) and the countdown in step, then call `render`.
+   */
+  function followScreens(socket, st, countdown, render) {
+    socket.on("paused", function (m) {
+      clock.sync(m.server_now);
+      st.paused = true;
+      countdown.pause(m.paused_at || m.server_now);
+      render();
+    });
+    socket.on("resumed", function (m) {
+      clock.sync(m.server_now);
+      st.paused = false;
+      countdown.resume(m.closes_at);
+      render();
+    });
+    socket.on("closed", function (m) {
+      clock.sync(m.server_now);
+      st.phase = "closed";
+      st.paused = false;
+      countdown.stop();
+      render();
+    });
+    socket.on("buzzed", function (m) {
+      st.buzzer = m;
+      render();
+    });
+    socket.on("reveal", function (r) {
+      st.phase = "reveal";
+      st.reveal = r;
+      countdown.stop();
+      render();
+    });
+    socket.on("leaderboard", function (board) {
+      st.phase = "leaderboard";
+      st.leaderboard = board;
+      render();
+    });
+    socket.on("finished", function (m) {
+      st.phase = "finished";
+      st.status = "finished";
+      st.podium = m.podium;
+      render();
+    });
+  }
+
   window.Live = {
     request: request,
     clock: clock,
@@ -349,6 +396,7 @@
     h: h,
     fill: fill,
     revealDetails: revealDetails,
+    followScreens: followScreens,
     showOnly: showOnly,
     PHASES: PHASES,
     KINDS: KINDS,

@@ -138,52 +138,8 @@
     render();
   });
 
-  socket.on("paused", function (m) {
-    L.clock.sync(m.server_now);
-    st.paused = true;
-    countdown.pause(m.server_now);
-    render();
-  });
-
-  socket.on("resumed", function (m) {
-    L.clock.sync(m.server_now);
-    st.paused = false;
-    countdown.resume(m.closes_at);
-    render();
-  });
-
-  socket.on("closed", function (m) {
-    L.clock.sync(m.server_now);
-    st.phase = "closed";
-    st.paused = false;
-    countdown.stop();
-    render();
-  });
-
-  socket.on("buzzed", function (m) {
-    st.buzzer = m;
-    render();
-  });
-
-  socket.on("reveal", function (r) {
-    st.phase = "reveal";
-    st.reveal = r;
-    countdown.stop();
-    render();
-  });
-
-  socket.on("leaderboard", function (board) {
-    st.phase = "leaderboard";
-    st.leaderboard = board;
-    render();
-  });
-
-  socket.on("finished", function (m) {
-    st.phase = "finished";
-    st.status = "finished";
-    st.podium = m.podium;
-    render();
-  });
+  // pause, resume, close, buzzer, reveal, standings and podium: the same on every screen
+  L.followScreens(socket, st, countdown, render);
 
   socket.on("counts", function (c) {
     st.counts = c;

@@ -365,7 +365,7 @@
     if (m.closes_at) {
       countdown.closesAt = L.clock.parse(m.closes_at);
     }
-    countdown.pause(m.server_now);
+    countdown.pause(m.paused_at || m.server_now);
     renderQuestion();
   });
 
