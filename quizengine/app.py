@@ -44,9 +44,19 @@ def create_app(config: Config | None = None) -> Flask:
     init_security(app)
 
     from quizengine import models  # noqa: F401  (register tables with the metadata)
-    from quizengine.views import admin, admin_banks, admin_contests, admin_roster, admin_structure, auth, live, pages
+    from quizengine.views import (
+        admin,
+        admin_banks,
+        admin_contests,
+        admin_roster,
+        admin_structure,
+        auth,
+        learn,
+        live,
+        pages,
+    )
 
-    blueprints = (pages, auth, admin, admin_banks, admin_roster, admin_structure, admin_contests, live)
+    blueprints = (pages, auth, admin, admin_banks, admin_roster, admin_structure, admin_contests, live, learn)
     for module in blueprints:
         app.register_blueprint(module.bp)
 

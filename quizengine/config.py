@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 from quizengine.paths import data_dir
@@ -60,6 +61,10 @@ class Config:
         self.RATELIMIT_STORAGE_URI = _env("RATELIMIT_STORAGE", "memory://")
         self.RATELIMIT_HEADERS_ENABLED = True
         self.WTF_CSRF_TIME_LIMIT = None  # a host console stays open for a whole contest
+        # Calendar days of the learning report (study sessions) and how windows are shown.
+        self.TIMEZONE = _env("TIMEZONE", "Asia/Shanghai")
+        # Staff signed in for practice and papers stay signed in on their phone this long.
+        self.PERMANENT_SESSION_LIFETIME = timedelta(days=_env_int("STAFF_SESSION_DAYS", 30))
 
     @staticmethod
     def _instance_secret(instance: Path) -> str:

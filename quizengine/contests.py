@@ -8,14 +8,19 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from quizengine.core.paper import COUNTING, LAYOUTS, RESULTS
 from quizengine.core.ranking import CENTER_RULES
 from quizengine.core.scoring import ROUND_KINDS, SCORING_RULES
 from quizengine.yamlread import NodeReader, Problem, read_yaml_file
 
 _CODE = re.compile(r"[A-Z0-9]{4,12}")
 _KEY = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
+_MOMENT = re.compile(r"(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2})")
+DEFAULT_TIMEZONE = "Asia/Shanghai"
 
 
 @dataclass(frozen=True)
@@ -48,6 +53,50 @@ class RoundSpec:
 
 
 @dataclass(frozen=True)
+class SectionSpec:
+    """One section of a self-paced paper: `count` questions drawn per person from the filtered pool."""
+
+    title: str
+    count: int
+    points: int | None
+    banks: tuple[str, ...]
+    tags: tuple[str, ...]
+    kinds: tuple[str, ...]
+    difficulty: tuple[int, int]
+    line: int
+
+
+@dataclass(frozen=True)
+class PaperSpec:
+    """The settings of a self-paced contest (see docs/contests.md)."""
+
+    opens_at: datetime
+    closes_at: datetime
+    time_limit: int  # minutes
+    attempts: int
+    counting: str
+    layout: str
+    results: str
+    partial: bool
+    shuffle_options: bool
+    seed: int
+    sections: tuple[SectionSpec, ...]
+
+    def settings(self) -> dict:
+        """What the contest row keeps of the paper (the window has its own columns)."""
+        return {
+            "time_limit": self.time_limit,
+            "attempts": self.attempts,
+            "counting": self.counting,
+            "layout": self.layout,
+            "results": self.results,
+            "partial": self.partial,
+            "shuffle_options": self.shuffle_options,
+            "seed": self.seed,
+        }
+
+
+@dataclass(frozen=True)
 class ContestSpec:
     """A whole contest file."""
 
@@ -59,11 +108,12 @@ class ContestSpec:
     center_rule: str
     top_n: int
     rounds: tuple[RoundSpec, ...] = field(default_factory=tuple)
+    paper: PaperSpec | None = None
 
 
 def read_contest(path: str | Path, *, max_bytes: int = 1024 * 1024) -> tuple[ContestSpec | None, list[Problem]]:
     """Parse a contest file; the spec is None whenever any error was found."""
-    reader, _, root = read_yaml_file(path, max_bytes, "文件是空的；竞赛文件需要 contest 和 rounds 两部分")
+    reader, _, root = read_yaml_file(path, max_bytes, "文件是空的；竞赛文件需要 contest 和 rounds（或 paper）两部分")
     if root is None:
         return None, reader.problems
     spec = _parse(reader, root)
@@ -71,7 +121,7 @@ def read_contest(path: str | Path, *, max_bytes: int = 1024 * 1024) -> tuple[Con
 
 
 def _parse(r: NodeReader, root) -> ContestSpec | None:
-    top = r.mapping(root, required=("contest", "rounds"), optional=(), what="竞赛文件")
+    top = r.mapping(root, required=("contest",), optional=("rounds", "paper"), what="竞赛文件")
     if not top or "contest" not in top:
         return None
     head = r.mapping(
@@ -85,23 +135,138 @@ def _parse(r: NodeReader, root) -> ContestSpec | None:
     value = {k: v for k, (_, v) in head.items()}
     title = r.text(value["title"], "竞赛名称 title") if "title" in value else None
     groups = tuple(g for _, g in (r.text_list(value["groups"], "参赛组 groups") or [])) if "groups" in value else ()
-    mode = _choice(r, value.get("mode"), ("live",), "live", "模式 mode（自定进度竞赛见后续版本）")
+    mode = _choice(r, value.get("mode"), ("live", "self_paced"), "live", "模式 mode")
     code = r.text(value["code"], "参赛码 code").upper() if "code" in value else None
     if code and not _CODE.fullmatch(code):
         r.report(value["code"], "value", "参赛码应为 4–12 位大写字母或数字")
     center_rule = _choice(r, value.get("centers"), CENTER_RULES, "mean", "中心计分规则 centers")
     top_n = r.integer(value["top_n"], "top_n", 1, 100) if "top_n" in value else 3
     rounds = []
-    items = r.sequence(top["rounds"][1], "rounds") if "rounds" in top else None
-    for item in items or []:
-        spec = _round(r, item)
-        if spec:
-            rounds.append(spec)
-    if items is not None and not items:
-        r.report(top["rounds"][1], "value", "rounds 中没有轮次")
+    paper = None
+    if mode == "self_paced":
+        if "rounds" in top:
+            r.report(top["rounds"][0], "unknown-key", "自定进度竞赛（self_paced）用 paper 定义试卷，不用 rounds")
+        if "paper" not in top:
+            r.report(root, "missing-key", "自定进度竞赛（self_paced）需要 paper（开放时间、限时、抽题结构）")
+        else:
+            paper = _paper(r, top["paper"][1])
+    elif mode == "live":
+        if "paper" in top:
+            r.report(top["paper"][0], "unknown-key", "paper 只用于自定进度竞赛；请在 contest 中写 mode: self_paced")
+        if "rounds" not in top:
+            r.report(root, "missing-key", "现场竞赛需要 rounds（轮次）")
+        items = r.sequence(top["rounds"][1], "rounds") if "rounds" in top else None
+        for item in items or []:
+            spec = _round(r, item)
+            if spec:
+                rounds.append(spec)
+        if items is not None and not items:
+            r.report(top["rounds"][1], "value", "rounds 中没有轮次")
     return ContestSpec(
-        r.path, title or "", groups, mode or "live", code, center_rule or "mean", top_n or 3, tuple(rounds)
+        r.path, title or "", groups, mode or "live", code, center_rule or "mean", top_n or 3, tuple(rounds), paper
     )
+
+
+def _paper(r: NodeReader, node) -> PaperSpec | None:
+    entries = r.mapping(
+        node,
+        required=("opens", "closes", "time_limit", "sections"),
+        optional=("timezone", "attempts", "counting", "layout", "results", "multiple", "shuffle_options", "seed"),
+        what="试卷 paper",
+    )
+    if entries is None:
+        return None
+    value = {k: v for k, (_, v) in entries.items()}
+    zone = _timezone(r, value.get("timezone"))
+    opens = _moment(r, value.get("opens"), zone, "开放时间 opens") if "opens" in value else None
+    closes = _moment(r, value.get("closes"), zone, "截止时间 closes") if "closes" in value else None
+    if opens and closes and closes <= opens:
+        r.report(value["closes"], "value", "截止时间 closes 应晚于开放时间 opens")
+    time_limit = r.integer(value["time_limit"], "个人限时 time_limit", 1, 600) if "time_limit" in value else None
+    attempts = r.integer(value["attempts"], "作答次数 attempts", 1, 20) if "attempts" in value else 1
+    counting = _choice(r, value.get("counting"), COUNTING, "best", "多次作答计分 counting")
+    layout = _choice(r, value.get("layout"), LAYOUTS, "single", "版式 layout")
+    results = _choice(r, value.get("results"), RESULTS, "after_submit", "公布成绩 results")
+    multiple = _choice(r, value.get("multiple"), ("all_or_nothing", "partial"), "all_or_nothing", "多选计分 multiple")
+    shuffle = r.boolean(value["shuffle_options"], "选项乱序 shuffle_options") if "shuffle_options" in value else True
+    seed = r.integer(value["seed"], "随机种子 seed", 0, 2**31) if "seed" in value else 0
+    sections = []
+    items = r.sequence(value["sections"], "sections") if "sections" in value else None
+    for item in items or []:
+        section = _section(r, item)
+        if section:
+            sections.append(section)
+    if items is not None and not items:
+        r.report(value["sections"], "value", "sections 中没有题型部分")
+    if None in (opens, closes, time_limit, attempts, counting, layout, results, multiple, shuffle, seed):
+        return None
+    return PaperSpec(
+        opens,
+        closes,
+        time_limit,
+        attempts,
+        counting,
+        layout,
+        results,
+        multiple == "partial",
+        shuffle,
+        seed,
+        tuple(sections),
+    )
+
+
+def _section(r: NodeReader, node) -> SectionSpec | None:
+    entries = r.mapping(
+        node, required=("count",), optional=("title", "points", "banks", "tags", "types", "difficulty"), what="试卷部分"
+    )
+    if not entries or "count" not in entries:
+        return None
+    value = {k: v for k, (_, v) in entries.items()}
+    return SectionSpec(
+        title=(r.text(value["title"], "部分名称 title") or "") if "title" in value else "",
+        count=r.integer(value["count"], "题数 count", 1, 200) or 0,
+        points=r.integer(value["points"], "每题分值 points", 1, 1000) if "points" in value else None,
+        banks=_texts(r, value.get("banks"), "题库 banks"),
+        tags=_texts(r, value.get("tags"), "标签 tags"),
+        kinds=_texts(r, value.get("types"), "题型 types"),
+        difficulty=_difficulty(r, value.get("difficulty")),
+        line=node.start_mark.line + 1,
+    )
+
+
+def _timezone(r: NodeReader, node) -> ZoneInfo | None:
+    name = r.text(node, "时区 timezone") if node is not None else DEFAULT_TIMEZONE
+    try:
+        return ZoneInfo(name) if name else None
+    except (ZoneInfoNotFoundError, ValueError):
+        r.report(node, "value", f"未知的时区 {name!r}，如 Asia/Shanghai")
+        return None
+
+
+def _moment(r: NodeReader, node, zone: ZoneInfo | None, what: str) -> datetime | None:
+    """A local date and time written as YYYY-MM-DD HH:MM, in the paper's timezone."""
+    raw = r.text(node, what)
+    match = _MOMENT.fullmatch(raw.strip()) if raw else None
+    if raw is not None and match is None:
+        r.report(node, "value", f"{what} 应写成 YYYY-MM-DD HH:MM（当地时间），写的是 {raw!r}")
+        return None
+    if match is None or zone is None:
+        return None
+    try:
+        return datetime(*(int(part) for part in match.groups()), tzinfo=zone)
+    except ValueError:
+        r.report(node, "value", f"{what} 不是有效的日期时间：{raw!r}")
+        return None
+
+
+def _difficulty(r: NodeReader, node) -> tuple[int, int]:
+    if node is None:
+        return (1, 5)
+    levels = [r.integer(n, "难度", 1, 5) for n, _ in (r.text_list(node, "难度") or [])]
+    if len(levels) == 2 and None not in levels:
+        return (min(levels), max(levels))
+    r.report(node, "value", "难度范围应写成 [最低, 最高]，如 [1, 3]")
+    return (1, 5)
 
 
 def _choice(r: NodeReader, node, choices, default, what):
@@ -171,13 +336,7 @@ def _draws(r: NodeReader, node):
         if not entries or not {"count", "seed"} <= entries.keys():
             continue
         value = {k: v for k, (_, v) in entries.items()}
-        low_high = (1, 5)
-        if "difficulty" in value:
-            levels = [r.integer(n, "难度", 1, 5) for n, _ in (r.text_list(value["difficulty"], "难度") or [])]
-            if len(levels) == 2 and None not in levels:
-                low_high = (min(levels), max(levels))
-            else:
-                r.report(value["difficulty"], "value", "难度范围应写成 [最低, 最高]，如 [1, 3]")
+        low_high = _difficulty(r, value.get("difficulty"))
         yield DrawRequest(
             count=r.integer(value["count"], "抽题数量 count", 1, 200) or 0,
             seed=r.integer(value["seed"], "随机种子 seed", 0, 2**31) or 0,

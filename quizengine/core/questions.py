@@ -172,6 +172,18 @@ def valid_response(question: Question, response) -> bool:
     return isinstance(response, str) and 0 < len(response) <= 200
 
 
+def canonical_response(question: Question, response):
+    """A valid response in the one form it is stored in: "B", ["A", "C"], True/False, or the trimmed text."""
+    kind = question.kind
+    if kind is QuestionKind.SINGLE:
+        return response.strip().upper()
+    if kind is QuestionKind.MULTIPLE:
+        return sorted(selected_keys(response))
+    if kind is QuestionKind.JUDGE:
+        return response if isinstance(response, bool) else parse_judge_word(response)
+    return response.strip()
+
+
 def selected_keys(response) -> frozenset[str] | None:
     """Read a multiple-choice response ("AC" or ["A", "C"]) as a set of keys."""
     if isinstance(response, str):

@@ -4,6 +4,8 @@ from quizengine.models.accounts import AuditEvent, User, UserGroup
 from quizengine.models.banks import Bank, BankRevision, Question
 from quizengine.models.contests import (
     Answer,
+    Attempt,
+    AttemptItem,
     Contest,
     ContestGroup,
     Player,
@@ -13,10 +15,13 @@ from quizengine.models.contests import (
     Score,
     Stake,
 )
+from quizengine.models.learning import Mistake, PracticeAnswer
 from quizengine.models.roster import Center, Group, Staff
 
 __all__ = [
     "Answer",
+    "Attempt",
+    "AttemptItem",
     "AuditEvent",
     "Bank",
     "BankRevision",
@@ -24,7 +29,9 @@ __all__ = [
     "Contest",
     "ContestGroup",
     "Group",
+    "Mistake",
     "Player",
+    "PracticeAnswer",
     "Press",
     "Question",
     "Round",

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from quizengine.extensions import db
@@ -43,6 +43,9 @@ class Contest(db.Model):
     paused_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     board_key: Mapped[str] = mapped_column(String(64))
     settings: Mapped[dict] = mapped_column(JSON, default=dict)
+    # self_paced: the window in which attempts may start and must end
+    opens_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     groups = relationship("Group", secondary="contest_groups")
@@ -50,7 +53,11 @@ class Contest(db.Model):
 
 
 class Round(db.Model):
-    """A block of questions with one kind and one scoring rule."""
+    """A block of questions with one kind and one scoring rule.
+
+    In a self-paced contest a round is a section of the paper (kind `section`):
+    its questions are the pool every person's draw takes `scoring["count"]` from.
+    """
 
     __tablename__ = "rounds"
     __table_args__ = (UniqueConstraint("contest_id", "position"),)
@@ -166,3 +173,59 @@ class Score(db.Model):
     total_time_ms: Mapped[int]
     rank: Mapped[int]
     frozen_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class Attempt(db.Model):
+    """One sitting of a self-paced paper by one player, closed by submit, time-out or the organizer.
+
+    `seed` is the one the paper was drawn with (see core.paper.person_seed);
+    `deadline` is decided when the attempt starts and never moves.
+    """
+
+    __tablename__ = "attempts"
+    __table_args__ = (UniqueConstraint("player_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contest_id: Mapped[int] = mapped_column(ForeignKey("contests.id"), index=True)
+    player_id: Mapped[int] = mapped_column(ForeignKey("players.id"), index=True)
+    number: Mapped[int]
+    seed: Mapped[int] = mapped_column(BigInteger)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    deadline: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    closed_by: Mapped[str | None] = mapped_column(String(16))  # submit, timeout, finish
+    points: Mapped[int] = mapped_column(default=0)
+    correct: Mapped[int] = mapped_column(default=0)
+    answered: Mapped[int] = mapped_column(default=0)
+
+    player: Mapped[Player] = relationship()
+    items: Mapped[list[AttemptItem]] = relationship(back_populates="attempt", order_by="AttemptItem.position")
+
+
+class AttemptItem(db.Model):
+    """One question of an attempt's paper, with the option order shown and the last saved response.
+
+    `revision` is the phone's edit counter for this question: a save with a
+    revision not above the stored one is a retry or arrived out of order and
+    changes nothing.
+    """
+
+    __tablename__ = "attempt_items"
+    __table_args__ = (UniqueConstraint("attempt_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    attempt_id: Mapped[int] = mapped_column(ForeignKey("attempts.id"), index=True)
+    position: Mapped[int]
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id"))
+    question_id: Mapped[int] = mapped_column(ForeignKey("questions.id"))
+    option_order: Mapped[list] = mapped_column(JSON, default=list)
+    points_value: Mapped[int]
+    response: Mapped[list | str | bool | None] = mapped_column(JSON(none_as_null=True))  # None: unanswered
+    revision: Mapped[int] = mapped_column(default=0)
+    saved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    correct: Mapped[bool | None]
+    points: Mapped[int | None]
+
+    attempt: Mapped[Attempt] = relationship(back_populates="items")
+    question = relationship("Question")
+    round = relationship("Round")

@@ -7,9 +7,10 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from quizengine.contests import ContestSpec
+from quizengine.contests import ContestSpec, PaperSpec
 from quizengine.core.access import allowed
-from quizengine.core.draw import DrawError, DrawSpec, draw
+from quizengine.core.draw import DrawError, DrawSpec, draw, matches
+from quizengine.core.paper import Section, sections_problems
 from quizengine.extensions import db
 from quizengine.models import Bank, BankRevision, Contest, Group, Question, Round, RoundQuestion
 from quizengine.services import audit
@@ -48,6 +49,11 @@ def import_contest(spec: ContestSpec, actor=None, address: str = "") -> tuple[Co
     if spec.code and db.session.scalar(select(Contest.id).where(Contest.code == spec.code)):
         problem(1, f"参赛码 {spec.code} 已被另一场竞赛使用")
     pool = _current_questions()
+    if spec.paper is not None:
+        sections = _section_pools(spec.paper, pool, problem)
+        if problems:
+            return None, problems
+        return _store_paper(spec, groups, sections, actor, address), []
     chosen: set[str] = set()
     rounds = []
     for round_spec in spec.rounds:
@@ -109,6 +115,54 @@ def import_contest(spec: ContestSpec, actor=None, address: str = "") -> tuple[Co
     return contest, []
 
 
+def _section_pools(paper: PaperSpec, pool: dict[str, Question], problem) -> list[list[Question]]:
+    """Every section's pool: the current questions matching its filters (each person draws from these)."""
+    result = []
+    for section in paper.sections:
+        wanted = DrawSpec(section.count, 0, section.tags, section.kinds, section.difficulty)
+        rows = [
+            row
+            for key, row in sorted(pool.items())
+            if (not section.banks or row.revision.bank.key in section.banks) and matches(to_core(row), wanted)
+        ]
+        result.append(rows)
+    cores = [
+        Section(s.title, s.count, tuple(row.key for row in rows))
+        for s, rows in zip(paper.sections, result, strict=True)
+    ]
+    for index, message in sections_problems(cores):
+        problem(paper.sections[index].line, message, "draw")
+    return result
+
+
+def _store_paper(spec: ContestSpec, groups, pools: list[list[Question]], actor, address: str) -> Contest:
+    paper = spec.paper
+    contest = Contest(
+        code=spec.code or _new_code(),
+        title=spec.title,
+        mode="self_paced",
+        board_key=secrets.token_urlsafe(16),
+        settings={"center_rule": spec.center_rule, "top_n": spec.top_n, **paper.settings()},
+        opens_at=paper.opens_at,
+        closes_at=paper.closes_at,
+        groups=groups,
+    )
+    db.session.add(contest)
+    for position, (section, rows) in enumerate(zip(paper.sections, pools, strict=True), 1):
+        scoring = {"scoring": "fixed", "partial": paper.partial, "points": section.points, "count": section.count}
+        round_ = Round(
+            contest=contest, position=position, kind="section", title=section.title, scoring=scoring, time_limit=None
+        )
+        db.session.add(round_)
+        for number, row in enumerate(rows, 1):
+            db.session.add(RoundQuestion(round=round_, position=number, question_id=row.id))
+    db.session.flush()
+    questions = sum(s.count for s in paper.sections)
+    audit.record(actor, "contest.import", f"{contest.code} {contest.title}", address, questions=questions)
+    db.session.commit()
+    return contest
+
+
 def _current_questions() -> dict[str, Question]:
     rows = db.session.scalars(
         select(Question)
@@ -133,7 +187,7 @@ def list_contests(group_keys=None) -> list[ContestSummary]:
         keys = tuple(g.key for g in contest.groups)
         if group_keys is not None and not set(keys) <= set(group_keys):
             continue
-        count = sum(len(r.questions) for r in contest.rounds)
+        count = sum(r.scoring.get("count", 0) if r.kind == "section" else len(r.questions) for r in contest.rounds)
         result.append(
             ContestSummary(contest.id, contest.code, contest.title, contest.status, contest.phase, keys, count)
         )

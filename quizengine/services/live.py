@@ -48,6 +48,8 @@ MESSAGES = {
     "invalid_stake": "无效的赌注",
     "wrong_phase": "当前环节不能进行此操作",
     "forbidden": "您无权主持这场竞赛",
+    "signed_out": "请先用工号和姓名登录",
+    "self_paced": "这是自定进度的笔试，请打开“学习与考试”页面作答",
 }
 
 
@@ -82,6 +84,8 @@ def join(code: str, staff_no: str, name: str, token: str | None) -> Player:
     contest = contest_by_code(code)
     if contest is None:
         raise LiveError("contest_not_found")
+    if contest.mode != "live":
+        raise LiveError("self_paced")
     if contest.status != "open":
         raise LiveError("contest_not_open")
     staff = db.session.scalar(select(Staff).where(Staff.staff_no == (staff_no or "").strip()))
@@ -292,6 +296,8 @@ def open_contest(contest: Contest, actor, address: str = "") -> None:
 
 def next_question(contest: Contest, now: datetime, actor=None) -> RoundQuestion:
     """Open the next question: its deadline is stored now."""
+    if contest.mode != "live":
+        raise LiveError("self_paced", "自定进度的笔试没有主持台")
     if contest.status != "open" or contest.phase not in ("lobby", "closed", "reveal", "leaderboard"):
         raise LiveError("wrong_phase")
     rq = upcoming_question(contest)
@@ -365,12 +371,12 @@ def finish(contest: Contest, actor=None, address: str = "") -> None:
     if contest.status != "open" or contest.phase == "question":
         raise LiveError("wrong_phase")
     contest.status, contest.phase = "finished", "finished"
-    _freeze_scores(contest)
+    freeze_scores(contest)
     audit.record(actor, "contest.finish", contest.code, address)
     db.session.commit()
 
 
-def _freeze_scores(contest: Contest) -> None:
+def freeze_scores(contest: Contest) -> None:
     """Keep the final standings the awards are decided on (the tie-break is core.ranking's)."""
     from quizengine.services.standings import standings  # standings builds on this module
 

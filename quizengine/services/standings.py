@@ -11,10 +11,12 @@ from datetime import datetime
 
 from sqlalchemy import Integer, cast, func, select
 
+from quizengine.core.paper import AttemptResult, counted_attempt
 from quizengine.core.ranking import Standing, rank_centers, rank_people
 from quizengine.extensions import db
-from quizengine.models import Answer, Center, Contest, Player, RoundQuestion, Staff
+from quizengine.models import Answer, Attempt, Center, Contest, Player, RoundQuestion, Staff
 from quizengine.services.live import iso, upcoming_question
+from quizengine.services.papers import attempt_result
 
 
 def question_count(contest: Contest) -> int:
@@ -102,7 +104,9 @@ def reveal_payload(rq: RoundQuestion) -> dict:
 
 
 def standings(contest: Contest) -> list[Standing]:
-    """Every (not kicked) player's totals, from the stored answers."""
+    """Every (not kicked) player's totals, from the stored answers (a paper's: from its counted attempt)."""
+    if contest.mode == "self_paced":
+        return paper_standings(contest)
     rows = db.session.execute(
         select(
             Player.id,
@@ -126,6 +130,26 @@ def standings(contest: Contest) -> list[Standing]:
     ]
 
 
+def paper_standings(contest: Contest) -> list[Standing]:
+    """Each player's counted closed attempt (core.paper.counted_attempt); time = the attempt's duration."""
+    rows = db.session.execute(
+        select(Attempt, Player.id, Staff.name, Center.name)
+        .join(Player, Attempt.player_id == Player.id)
+        .join(Staff, Player.staff_id == Staff.id)
+        .join(Center, Staff.center_id == Center.id)
+        .where(Attempt.contest_id == contest.id, Attempt.closed_at.is_not(None), Player.kicked_at.is_(None))
+    ).all()
+    by_player: dict[int, tuple[str, str, list[AttemptResult]]] = {}
+    for attempt, player_id, name, center in rows:
+        by_player.setdefault(player_id, (name, center, []))[2].append(attempt_result(attempt))
+    counting = contest.settings.get("counting", "best")
+    result = []
+    for player_id, (name, center, attempts) in by_player.items():
+        a = counted_attempt(attempts, counting)
+        result.append(Standing(player_id, name, center, a.points, a.correct, a.answered, a.duration_ms, a.closed_at))
+    return result
+
+
 def roster_sizes(contest: Contest) -> dict[str, int]:
     """Staff on the roster per center of the contest's groups."""
     group_ids = [g.id for g in contest.groups]
@@ -145,6 +169,14 @@ _ranking_cache: dict[int, tuple[tuple, tuple]] = {}
 
 def ranking_version(contest: Contest) -> tuple:
     """What a ranking depends on; a new answer, join or kick makes a new version (the cache's only invalidation)."""
+    if contest.mode == "self_paced":
+        closed = db.session.execute(
+            select(func.count(Attempt.id), func.max(Attempt.closed_at), func.sum(Attempt.points)).where(
+                Attempt.contest_id == contest.id, Attempt.closed_at.is_not(None)
+            )
+        ).one()
+        kicked = db.session.scalar(select(func.count(Player.kicked_at)).where(Player.contest_id == contest.id))
+        return (tuple(closed), kicked, contest.settings.get("center_rule"), contest.settings.get("top_n"))
     answers = db.session.execute(
         select(func.count(Answer.id), func.max(Answer.id))
         .join(Player, Answer.player_id == Player.id)

@@ -78,6 +78,13 @@ class StaffForm(FlaskForm):
     at_window = BooleanField("目前在窗口工作")
 
 
+class StaffLoginForm(FlaskForm):
+    """Staff sign in on their phone with the roster's staff id and name."""
+
+    staff_no = StringField("工号", validators=[DataRequired("请填写工号"), Length(max=64)])
+    name = StringField("姓名", validators=[DataRequired("请填写姓名"), Length(max=100)])
+
+
 class ActionForm(FlaskForm):
     """A bare POST (enable/disable...), for its CSRF token."""
 

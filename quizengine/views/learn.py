@@ -1,0 +1,294 @@
+"""Staff self-service on the phone (/learn): sign in by roster, practise, the wrong-answer book, papers.
+
+Staff sign in with staff id + name (the roster is the identity, DESIGN §4.6);
+the signed session cookie keeps them in on that phone. Another phone signs in
+the same way and resumes an open paper where it was.
+"""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from flask import Blueprint, abort, g, jsonify, redirect, render_template, request, session, url_for
+
+from quizengine.models.types import utcnow
+from quizengine.services import learning, papers
+from quizengine.services.banks import to_core
+from quizengine.services.contests import contest_by_code
+from quizengine.services.live import LiveError
+from quizengine.sockets.ratelimit import join_attempts
+from quizengine.views.forms import ActionForm, StaffLoginForm
+
+bp = Blueprint("learn", __name__, url_prefix="/learn")
+
+STATUS = {
+    "invalid_payload": 400,
+    "invalid_response": 422,
+    "unknown_item": 422,
+    "not_self_paced": 404,
+    "rate_limited": 429,
+}
+
+
+def current_staff():
+    """The signed-in staff member of this phone, or None."""
+    if "staff" not in g:
+        staff_id = session.get("staff_id")
+        g.staff = learning.staff_by_id(staff_id) if isinstance(staff_id, int) else None
+    return g.staff
+
+
+def staff_required(view):
+    """Send a phone that has not signed in to the sign-in page (JSON 401 for the API)."""
+
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        if current_staff() is None:
+            if request.path.startswith(url_for("learn.index") + "api/"):
+                return _refused(LiveError("signed_out", "请先用工号和姓名登录"), 401)
+            return redirect(url_for("learn.login", next=request.full_path.rstrip("?")))
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+def _refused(error: LiveError, status: int | None = None):
+    return jsonify(error.as_ack()), status or STATUS.get(error.code, 409)
+
+
+def _safe_next(target: str | None) -> str:
+    """Only a path on this site (no scheme, no //host) may be the page after sign-in."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return url_for("learn.index")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    """Sign in with staff id and name, checked against the roster."""
+    form = StaffLoginForm()
+    error = None
+    if form.validate_on_submit():
+        address = request.remote_addr or ""
+        staff_no = form.staff_no.data.strip()
+        try:
+            join_attempts.check(address, staff_no)
+            staff = learning.identify(staff_no, form.name.data)
+        except LiveError as refused:
+            if refused.code != "rate_limited":
+                join_attempts.fail(address, staff_no)
+            error = refused.message
+        else:
+            session.clear()
+            session.permanent = True
+            session["staff_id"] = staff.id
+            return redirect(_safe_next(request.args.get("next")))
+    return render_template("learn/login.html", form=form, error=error), (422 if error else 200)
+
+
+@bp.post("/logout")
+def logout():
+    """Forget this phone's sign-in."""
+    if ActionForm().validate_on_submit():
+        session.pop("staff_id", None)
+    return redirect(url_for("learn.login"))
+
+
+@bp.get("/")
+@staff_required
+def index():
+    """Home: papers of the person's group, practice by bank and topic, the wrong-answer book."""
+    staff = current_staff()
+    now = utcnow()
+    return render_template(
+        "learn/index.html",
+        staff=staff,
+        papers=[(c, papers.summary(c, staff, now)) for c in papers.papers_for(staff)],
+        banks=learning.practice_banks(staff),
+        progress=learning.my_progress(staff, now),
+        action_form=ActionForm(),
+    )
+
+
+# --- practice --------------------------------------------------------------------------
+
+
+def _filters() -> dict:
+    return {k: v for k in ("bank", "tag") if (v := request.args.get(k, "").strip()[:64])}
+
+
+@bp.get("/practice")
+@staff_required
+def practice():
+    """One practice question of the chosen bank/topic (never practised first)."""
+    staff = current_staff()
+    filters = _filters()
+    question = learning.next_question(staff, filters.get("bank"), filters.get("tag"))
+    return render_template(
+        "learn/question.html",
+        staff=staff,
+        question=to_core(question) if question else None,
+        row=question,
+        nonce=learning.new_nonce(),
+        filters=filters,
+        from_book=False,
+        heading=_heading(filters),
+        action_form=ActionForm(),
+    )
+
+
+def _heading(filters: dict) -> str:
+    if "tag" in filters:
+        return f"专题练习：{learning.topic_labels().get(filters['tag'], filters['tag'])}"
+    if "bank" in filters:
+        bank = next((b for b in learning.practice_banks(current_staff()) if b.key == filters["bank"]), None)
+        return f"题库练习：{bank.title}" if bank else "练习"
+    return "随机练习"
+
+
+@bp.post("/practice")
+@staff_required
+def answer():
+    """Check a practice answer and show the feedback page (POST, then redirect: a reload does not resubmit)."""
+    staff = current_staff()
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    from_book = request.form.get("from_book") == "1"
+    response = _form_response(request.form)
+    try:
+        question_id = int(request.form.get("question_id", ""))
+        record = learning.answer(
+            staff, question_id, response, request.form.get("nonce", ""), utcnow(), from_book=from_book
+        )
+    except (ValueError, LiveError) as error:
+        message = error.message if isinstance(error, LiveError) else "请求格式不正确"
+        return render_template("learn/message.html", staff=staff, message=message, action_form=ActionForm()), 422
+    return redirect(url_for("learn.feedback", answer_id=record.id, **_filters()))
+
+
+def _form_response(form):
+    """A form's answer in the shape core.questions expects."""
+    kind = form.get("kind")
+    if kind == "multiple":
+        return form.getlist("choice") or None
+    if kind == "judge":
+        value = form.get("choice")
+        return {"true": True, "false": False}.get(value)
+    value = form.get("choice")
+    return value if value not in (None, "") else None
+
+
+@bp.get("/practice/answers/<int:answer_id>")
+@staff_required
+def feedback(answer_id: int):
+    """Right or wrong, the key, the explanation and the policy source of one of the person's practice answers."""
+    staff = current_staff()
+    record = learning.practice_answer(staff, answer_id)
+    if record is None:
+        abort(404)
+    question = to_core(record.question)
+    return render_template(
+        "learn/feedback.html",
+        staff=staff,
+        record=record,
+        question=question,
+        entry=learning.book_entry(staff, question.id),
+        filters=_filters(),
+        action_form=ActionForm(),
+    )
+
+
+@bp.get("/book")
+@staff_required
+def book():
+    """The wrong-answer book (错题本)."""
+    staff = current_staff()
+    entries = [(m, to_core(learning.book_question(m))) for m in learning.book(staff, utcnow())]
+    return render_template("learn/book.html", staff=staff, entries=entries, action_form=ActionForm())
+
+
+@bp.get("/book/retry")
+@staff_required
+def retry():
+    """The next question to retry from the book."""
+    staff = current_staff()
+    question = learning.next_from_book(staff, utcnow(), request.args.get("after"))
+    return render_template(
+        "learn/question.html",
+        staff=staff,
+        question=to_core(question) if question else None,
+        row=question,
+        nonce=learning.new_nonce(),
+        filters={},
+        from_book=True,
+        heading="错题重练",
+        entry=learning.book_entry(staff, question.key) if question else None,
+        action_form=ActionForm(),
+    )
+
+
+# --- self-paced papers ---------------------------------------------------------------------
+
+
+def _paper_contest(code: str):
+    contest = contest_by_code(code)
+    if contest is None or contest.mode != "self_paced" or contest.status == "draft":
+        abort(404)
+    return contest
+
+
+@bp.get("/paper/<code>")
+@staff_required
+def paper(code: str):
+    """The paper page (static/js/paper.js drives it through the API below)."""
+    contest = _paper_contest(code)
+    return render_template("learn/paper.html", staff=current_staff(), contest=contest, action_form=ActionForm())
+
+
+def _api(action):
+    @wraps(action)
+    @staff_required
+    def wrapped(code: str):
+        contest = contest_by_code(code)
+        staff = current_staff()
+        try:
+            papers.paper_contest(contest, staff)
+            return jsonify(action(contest, staff, request.get_json(silent=True)))
+        except LiveError as error:
+            return _refused(error)
+
+    return wrapped
+
+
+@bp.get("/api/paper/<code>")
+@_api
+def paper_state(contest, staff, _body):
+    """The person's paper state (closing a timed-out attempt first)."""
+    return {"ok": True, **papers.state(contest, staff, utcnow())}
+
+
+@bp.post("/api/paper/<code>/start")
+@_api
+def paper_start(contest, staff, _body):
+    """Start an attempt (or resume the open one)."""
+    now = utcnow()
+    papers.start(contest, staff, now)
+    return {"ok": True, **papers.state(contest, staff, now)}
+
+
+@bp.post("/api/paper/<code>/save")
+@_api
+def paper_save(contest, staff, body):
+    """Save one answer: {position, response, revision}."""
+    if not isinstance(body, dict):
+        raise LiveError("invalid_payload")
+    return papers.save(contest, staff, body.get("position"), body.get("response"), body.get("revision"), utcnow())
+
+
+@bp.post("/api/paper/<code>/submit")
+@_api
+def paper_submit(contest, staff, _body):
+    """Hand in (交卷)."""
+    now = utcnow()
+    papers.submit(contest, staff, now)
+    return {"ok": True, **papers.state(contest, staff, now)}
