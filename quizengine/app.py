@@ -51,11 +51,13 @@ def create_app(config: Config | None = None) -> Flask:
         admin_roster,
         admin_structure,
         auth,
+        filters,
         learn,
         live,
         pages,
     )
 
+    filters.register(app)
     blueprints = (pages, auth, admin, admin_banks, admin_roster, admin_structure, admin_contests, live, learn)
     for module in blueprints:
         app.register_blueprint(module.bp)

@@ -185,21 +185,18 @@ def note_answer(staff_id: int, question: Question, correct: bool, at: datetime) 
         return
     entry = BookEntry(mistake.wrong_count, mistake.streak, mistake.cleared) if mistake else BookEntry()
     after = entry.after(correct)
+    fields = {"wrong_count": after.wrong_count, "streak": after.streak, "cleared": after.cleared, "updated_at": at}
+    if not correct:
+        fields.update(question_id=question.id, last_wrong_at=at)
     if mistake is None:
-        mistake = Mistake(staff_id=staff_id, question_key=question.key, question_id=question.id, last_wrong_at=at)
         try:
             with db.session.begin_nested():
-                db.session.add(mistake)
-        except IntegrityError:  # entered by a parallel answer of the same person; theirs counts
-            return
-    mistake.wrong_count, mistake.streak, mistake.cleared, mistake.updated_at = (
-        after.wrong_count,
-        after.streak,
-        after.cleared,
-        at,
-    )
-    if not correct:
-        mistake.question_id, mistake.last_wrong_at = question.id, at
+                db.session.add(Mistake(staff_id=staff_id, question_key=question.key, **fields))
+        except IntegrityError:  # entered by a parallel answer of the same person at the same instant
+            pass
+        return
+    for name, value in fields.items():
+        setattr(mistake, name, value)
 
 
 def _in_book(staff: Staff, key: str) -> bool:

@@ -176,7 +176,8 @@ def ranking_version(contest: Contest) -> tuple:
             )
         ).one()
         kicked = db.session.scalar(select(func.count(Player.kicked_at)).where(Player.contest_id == contest.id))
-        return (tuple(closed), kicked, contest.settings.get("center_rule"), contest.settings.get("top_n"))
+        rules = tuple(contest.settings.get(k) for k in ("center_rule", "top_n", "counting"))
+        return (tuple(closed), kicked, rules)
     answers = db.session.execute(
         select(func.count(Answer.id), func.max(Answer.id))
         .join(Player, Answer.player_id == Player.id)
