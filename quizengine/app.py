@@ -48,6 +48,7 @@ def create_app(config: Config | None = None) -> Flask:
         admin,
         admin_banks,
         admin_contests,
+        admin_learning,
         admin_roster,
         admin_structure,
         auth,
@@ -58,7 +59,18 @@ def create_app(config: Config | None = None) -> Flask:
     )
 
     filters.register(app)
-    blueprints = (pages, auth, admin, admin_banks, admin_roster, admin_structure, admin_contests, live, learn)
+    blueprints = (
+        pages,
+        auth,
+        admin,
+        admin_banks,
+        admin_roster,
+        admin_structure,
+        admin_contests,
+        admin_learning,
+        live,
+        learn,
+    )
     for module in blueprints:
         app.register_blueprint(module.bp)
 

@@ -1,4 +1,4 @@
-"""Question deadlines: one watcher per open question, through socketio's own task API.
+"""Deadlines: one watcher per open live question, and one sweeper for self-paced attempts.
 
 A watcher closes its question at the stored `closes_at` (after a pause, at
 the moved one), and meanwhile sends the board and host the answered count at
@@ -13,11 +13,12 @@ from flask import current_app
 from quizengine.extensions import db, socketio
 from quizengine.models import Contest, RoundQuestion
 from quizengine.models.types import utcnow
-from quizengine.services import live
+from quizengine.services import live, papers
 from quizengine.services.standings import counts
 from quizengine.sockets.broadcast import closed_payload, to_everyone, to_screens
 
 TICK_SECONDS = 0.5
+SWEEP_SECONDS = 10
 _watching: set[tuple[int, int]] = set()
 
 
@@ -35,6 +36,23 @@ def rearm_all(app) -> int:
     for contest_id, _ in due:
         socketio.start_background_task(_watch, app, contest_id)
     return len(due)
+
+
+def start_sweeper(app) -> None:
+    """Close timed-out self-paced attempts every SWEEP_SECONDS (phones and pages also close them when they look)."""
+    socketio.start_background_task(_sweep, app)
+
+
+def _sweep(app) -> None:
+    while True:
+        with app.app_context():
+            try:
+                papers.close_due(utcnow())
+            except Exception:  # a failed sweep is retried next time; the deadline itself is stored
+                app.logger.exception("closing timed-out attempts failed")
+            finally:
+                db.session.remove()
+        socketio.sleep(SWEEP_SECONDS)
 
 
 def _watch(app, contest_id: int) -> None:

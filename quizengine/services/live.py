@@ -368,6 +368,8 @@ def set_phase(contest: Contest, phase: str, actor=None) -> None:
 
 def finish(contest: Contest, actor=None, address: str = "") -> None:
     """End the contest; phones see the podium."""
+    if contest.mode != "live":
+        raise LiveError("self_paced", "自定进度的笔试请在竞赛管理页结束")
     if contest.status != "open" or contest.phase == "question":
         raise LiveError("wrong_phase")
     contest.status, contest.phase = "finished", "finished"

@@ -478,3 +478,42 @@ def attempts_table(contest: Contest, now: datetime) -> list[dict]:
         {"attempt": attempt, "staff": staff, "answered": sum(item.response is not None for item in attempt.items)}
         for attempt, staff in rows
     ]
+
+
+def update_paper(
+    contest: Contest, *, opens_at: datetime, closes_at: datetime, settings: dict, actor, address=""
+) -> str | None:
+    """Change a paper's window and settings; returns an error message when refused.
+
+    Before publication everything may change. Once published only the close
+    may move (an extension for a center that could not make it, say); the
+    deadlines of attempts already started stay as they were decided.
+    """
+    if contest.mode != "self_paced" or contest.status == "finished":
+        return "已结束的考试不能再修改"
+    if closes_at <= opens_at:
+        return "截止时间应晚于开放时间"
+    changes = {}
+    if contest.status == "open":
+        if opens_at != contest.opens_at or any(contest.settings.get(k) != v for k, v in settings.items()):
+            return "考试发布后只能修改截止时间"
+    else:
+        if opens_at != contest.opens_at:
+            changes["opens_at"] = f"{iso(contest.opens_at)} → {iso(opens_at)}"
+        changes.update(
+            {k: f"{contest.settings.get(k)} → {v}" for k, v in settings.items() if contest.settings.get(k) != v}
+        )
+        contest.opens_at, contest.settings = opens_at, {**contest.settings, **settings}
+    if closes_at != contest.closes_at:
+        changes["closes_at"] = f"{iso(contest.closes_at)} → {iso(closes_at)}"
+        contest.closes_at = closes_at
+    if changes:
+        audit.record(actor, "contest.edit", contest.code, address, **changes)
+    db.session.commit()
+    return None
+
+
+def get_attempt(contest: Contest, attempt_id: int) -> Attempt | None:
+    """An attempt of this contest."""
+    attempt = db.session.get(Attempt, attempt_id)
+    return attempt if attempt is not None and attempt.contest_id == contest.id else None

@@ -4,18 +4,22 @@ from __future__ import annotations
 
 import tempfile
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.utils import secure_filename
 
 from quizengine.contests import read_contest
-from quizengine.services import live
+from quizengine.core.paper import window_state
+from quizengine.models.types import utcnow
+from quizengine.services import live, papers
 from quizengine.services.banks import to_core
 from quizengine.services.contests import get_contest, import_contest, list_contests, update_contest
 from quizengine.services.live import LiveError
+from quizengine.services.standings import leaderboard
 from quizengine.views.access import ensure_scope, requires, user_group_keys
-from quizengine.views.forms import ActionForm, ContestForm, ContestUploadForm
+from quizengine.views.forms import ActionForm, ContestForm, ContestUploadForm, PaperForm
 
 bp = Blueprint("admin_contests", __name__, url_prefix="/admin/contests")
 
@@ -63,8 +67,95 @@ def _scoped_contest(contest_id: int, permission: str):
 def show(contest_id: int):
     """The contest's rounds and drawn questions, as they will be played (with answers)."""
     contest = _scoped_contest(contest_id, "contest.edit")
+    if contest.mode == "self_paced":
+        return _paper_page(contest)
     rounds = [(r, [to_core(rq.question) for rq in r.questions]) for r in contest.rounds]
     return render_template("admin/contest.html", contest=contest, rounds=rounds, action_form=ActionForm())
+
+
+def _paper_page(contest):
+    """A self-paced contest: its settings, sections and pools, every attempt, the standings."""
+    now = utcnow()
+    attempts = papers.attempts_table(contest, now)
+    return render_template(
+        "admin/paper.html",
+        contest=contest,
+        sections=[(r, [to_core(rq.question) for rq in r.questions]) for r in contest.rounds],
+        attempts=attempts,
+        board=leaderboard(contest, limit=1000),
+        open_count=sum(1 for row in attempts if row["attempt"].closed_at is None),
+        action_form=ActionForm(),
+        window=window_state(now, contest.opens_at, contest.closes_at),
+    )
+
+
+@bp.get("/<int:contest_id>/attempts/<int:attempt_id>")
+@requires("contest.edit")
+def attempt(contest_id: int, attempt_id: int):
+    """One attempt as the person saw it, with their answers, and its paper drawn again from the stored seed."""
+    contest = _scoped_contest(contest_id, "contest.edit")
+    found = papers.get_attempt(contest, attempt_id)
+    if found is None:
+        abort(404)
+    papers.close_if_due(found, utcnow())
+    stored = [(item.question.key, tuple(item.option_order)) for item in found.items]
+    try:
+        replayed = papers.replay(contest, found)
+    except LiveError:
+        replayed = None
+    return render_template(
+        "admin/attempt.html",
+        contest=contest,
+        attempt=found,
+        items=[(item, to_core(item.question)) for item in found.items],
+        replay_matches=replayed == stored,
+    )
+
+
+@bp.route("/<int:contest_id>/paper", methods=["GET", "POST"])
+@requires("contest.edit")
+def edit_paper(contest_id: int):
+    """Change a paper's window and settings (after publication: only the close)."""
+    contest = _scoped_contest(contest_id, "contest.edit")
+    if contest.mode != "self_paced":
+        abort(404)
+    zone = ZoneInfo(current_app.config["TIMEZONE"])
+    local = lambda moment: moment.astimezone(zone).replace(tzinfo=None)  # noqa: E731
+    form = PaperForm(
+        opens_at=local(contest.opens_at),
+        closes_at=local(contest.closes_at),
+        **{k: contest.settings.get(k) for k in ("time_limit", "attempts", "counting", "layout", "results")},
+    )
+    if form.validate_on_submit():
+        error = papers.update_paper(
+            contest,
+            opens_at=form.opens_at.data.replace(tzinfo=zone),
+            closes_at=form.closes_at.data.replace(tzinfo=zone),
+            settings={k: getattr(form, k).data for k in ("time_limit", "attempts", "counting", "layout", "results")},
+            actor=current_user,
+            address=request.remote_addr or "",
+        )
+        if error is None:
+            flash("已保存", "ok")
+            return redirect(url_for("admin_contests.show", contest_id=contest.id))
+        form.closes_at.errors.append(error)
+    return render_template("admin/edit.html", form=form, title=f"修改考试 {contest.code} 的时间和设置"), (
+        422 if form.errors else 200
+    )
+
+
+@bp.post("/<int:contest_id>/finish")
+@requires("contest.run")
+def finish(contest_id: int):
+    """End a self-paced contest: close open attempts, freeze the scores."""
+    contest = _scoped_contest(contest_id, "contest.run")
+    if ActionForm().validate_on_submit():
+        try:
+            cut = papers.finish(contest, utcnow(), current_user, request.remote_addr or "")
+            flash(f"考试已结束，成绩已冻结{f'（{cut} 份未交的试卷已按已保存的答案收卷）' if cut else ''}", "ok")
+        except LiveError as error:
+            flash(error.message, "error")
+    return redirect(url_for("admin_contests.show", contest_id=contest_id))
 
 
 @bp.route("/<int:contest_id>/edit", methods=["GET", "POST"])

@@ -7,6 +7,8 @@ from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
     BooleanField,
     DateField,
+    DateTimeLocalField,
+    DecimalField,
     IntegerField,
     PasswordField,
     SelectField,
@@ -131,3 +133,33 @@ class ContestForm(FlaskForm):
         ],
     )
     top_n = IntegerField("N（前 N 名平均）", validators=[NumberRange(1, 100)], default=3)
+
+
+class PaperForm(FlaskForm):
+    """A self-paced paper's window and settings (local time of QUIZ_TIMEZONE)."""
+
+    opens_at = DateTimeLocalField("开放时间", format="%Y-%m-%dT%H:%M", validators=[DataRequired("请填写开放时间")])
+    closes_at = DateTimeLocalField("截止时间", format="%Y-%m-%dT%H:%M", validators=[DataRequired("请填写截止时间")])
+    time_limit = IntegerField("个人限时（分钟）", validators=[NumberRange(1, 600)])
+    attempts = IntegerField("作答次数", validators=[NumberRange(1, 20)])
+    counting = SelectField(
+        "多次作答计分", choices=[SelectChoice("best", "取最好成绩"), SelectChoice("last", "以最后一次为准")]
+    )
+    layout = SelectField("版式", choices=[SelectChoice("single", "一题一页"), SelectChoice("scroll", "整卷滚动")])
+    results = SelectField(
+        "成绩公布", choices=[SelectChoice("after_submit", "交卷后立即显示"), SelectChoice("after_close", "截止后公布")]
+    )
+
+
+class LearningReportForm(FlaskForm):
+    """The learning report's period and study-session threshold (a GET form: no CSRF token)."""
+
+    class Meta:
+        csrf = False
+
+    group = SelectField("组", choices=[])
+    first = DateField("从", validators=[DataRequired("请填写开始日期")])
+    last = DateField("到", validators=[DataRequired("请填写结束日期")])
+    share = DecimalField(
+        "学习场次：当天参与人数至少占在岗人数的比例", places=2, validators=[NumberRange(0.01, 1)], default=0.5
+    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 
 import segno
-from flask import Blueprint, abort, render_template, request, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from quizengine.services.contests import contest_by_code, get_contest, list_contests
@@ -28,8 +28,11 @@ def qr_data_uri(text: str) -> str:
 def play_entry():
     """Phones: type the join code shown on the projector."""
     code = request.args.get("code", "").strip().upper()
-    if code and contest_by_code(code):
-        return render_template("live/play.html", code=code, title=contest_by_code(code).title)
+    contest = contest_by_code(code) if code else None
+    if contest is not None and contest.mode == "self_paced":
+        return redirect(url_for("learn.paper", code=contest.code))
+    if contest is not None:
+        return render_template("live/play.html", code=code, title=contest.title)
     return render_template("live/play_entry.html", code=code, unknown=bool(code))
 
 
@@ -39,6 +42,8 @@ def play(code: str):
     contest = contest_by_code(code)
     if contest is None:
         return render_template("live/play_entry.html", code=code.upper(), unknown=True), 404
+    if contest.mode == "self_paced":  # a paper is taken on the staff pages, by roster sign-in
+        return redirect(url_for("learn.paper", code=contest.code))
     return render_template("live/play.html", code=contest.code, title=contest.title)
 
 
@@ -58,6 +63,8 @@ def host(contest_id: int):
     if contest is None:
         abort(404)
     ensure_scope("contest.run", {g.key for g in contest.groups})
+    if contest.mode == "self_paced":  # no host console: the organizer follows a paper on its contest page
+        return redirect(url_for("admin_contests.show", contest_id=contest.id))
     board_url = url_for("live.board", contest_id=contest.id, key=contest.board_key, _external=True)
     return render_template(
         "live/host.html",
