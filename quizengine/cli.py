@@ -327,6 +327,10 @@ def demo_command(host, port, seed_only):
         click.echo(f"{label}: {url}")
     for item in contests:
         click.echo(f"\n{item.title}（参赛码 {item.code}）")
+        if item.mode == "self_paced":
+            click.echo(f"  手机笔试 phones:     {base}/learn/paper/{item.code}  （用名单上的工号和姓名登录）")
+            click.echo(f"  成绩与作答 results:  {base}/admin/contests/{item.id}")
+            continue
         click.echo(f"  主持台 host console: {base}/host/{item.id}")
         click.echo(f"  投影大屏 projector:  {base}/board/{item.id}?key={item.board_key}")
         click.echo(f"  手机答题 phones:     {base}/play/{item.code}")

@@ -17,6 +17,7 @@ def urls(host: str, port: int) -> dict[str, str]:
         "概览 overview": f"{base}/",
         "主持台 host console": f"{base}/host/",
         "手机答题 phones": f"{base}/play/",
+        "学习与笔试 staff practice and papers": f"{base}/learn/",
     }
 
 

@@ -59,14 +59,17 @@ def person_seed(contest_seed: int, staff_no: str, attempt: int) -> int:
 def sections_problems(sections: list[Section]) -> list[tuple[int, str]]:
     """(section index, message) for every section some person's draw could run short in.
 
-    Earlier sections draw first and take their questions out of later pools,
-    so a later section must still hold `count` questions after each earlier
-    one took as many of its pool as it could.
+    Earlier sections draw first and take their questions out of later pools:
+    each at most its count of the questions its pool shares with this one, and
+    all together no more than the shared questions there are. A section must
+    still hold `count` after that worst case.
     """
     problems = []
     for index, section in enumerate(sections):
         pool = set(section.pool)
-        taken = sum(min(earlier.count, len(pool & set(earlier.pool))) for earlier in sections[:index])
+        earlier = sections[:index]
+        shared = pool & set().union(*(e.pool for e in earlier))
+        taken = min(sum(min(e.count, len(pool & set(e.pool))) for e in earlier), len(shared))
         if len(pool) - taken < section.count:
             available = max(len(pool) - taken, 0)
             message = f"只能保证 {available} 道题可抽（共 {len(pool)} 道符合条件），需要 {section.count} 道"
@@ -85,13 +88,23 @@ def draw_paper(
         candidates = sorted(qid for qid in set(section.pool) if qid not in used)
         if len(candidates) < section.count:
             raise PaperError(f"第 {index + 1} 部分只有 {len(candidates)} 道题可抽，需要 {section.count} 道")
-        for qid in rng.sample(candidates, section.count):
+        for qid in _shuffled(candidates, rng)[: section.count]:
             used.add(qid)
             keys = list(questions[qid].option_keys)
             if shuffle_options and questions[qid].kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE):
-                rng.shuffle(keys)
+                keys = _shuffled(keys, rng)
             items.append(PaperItem(index, qid, tuple(keys)))
     return items
+
+
+def _shuffled(items: list, rng: random.Random) -> list:
+    """A Fisher-Yates shuffle on `rng.random()` alone: Python promises that method's sequence
+    for a seed across versions (not `sample`'s or `shuffle`'s), so a paper replays after upgrades."""
+    result = list(items)
+    for i in range(len(result) - 1, 0, -1):
+        j = int(rng.random() * (i + 1))
+        result[i], result[j] = result[j], result[i]
+    return result
 
 
 def window_state(now: datetime, opens_at: datetime, closes_at: datetime) -> str:

@@ -6,13 +6,15 @@
 - `fixed`: a right answer earns the question's points (written-test style).
 - Multiple choice: `all_or_nothing` (default) or `partial` (少选得一半: a strict
   subset of the right options earns half; any wrong option earns 0). Partial
-  credit applies to the points the rule would give a right answer.
+  credit applies to the points the rule would give a right answer, and a half
+  point rounds up (5 points -> 3), never to the even number as round() would.
 - `buzzer` rounds: the first valid press answers; right +points, wrong -points.
 - `risk` rounds: right +stake, wrong -stake; no stake means the lowest stake.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from quizengine.core.questions import Question, QuestionKind, check_answer
@@ -62,4 +64,4 @@ def score_answer(
         value = stake if stake is not None else min(rule.stakes or (question.points,))
         return Outcome(verdict.correct, value if verdict.correct else -value)
     full = speed_points(question.points, elapsed_ms, time_limit_s) if rule.scoring == "speed" else question.points
-    return Outcome(verdict.correct, round(full * verdict.fraction))
+    return Outcome(verdict.correct, math.floor(full * verdict.fraction + 0.5))

@@ -234,7 +234,17 @@ def test_no_answer_key_is_sent_before_the_attempt_closes(loaded, tmp_path):
     view = papers.state(contest, person, T0 + timedelta(seconds=1))
     assert view["review"] is None
     for item in view["current"]["items"]:
-        assert set(item) == {"position", "section", "kind", "kind_label", "stem", "options", "points", "response", "revision"}
+        assert set(item) == {
+            "position",
+            "section",
+            "kind",
+            "kind_label",
+            "stem",
+            "options",
+            "points",
+            "response",
+            "revision",
+        }
     text = json.dumps(view, ensure_ascii=False)
     for item in attempt.items:
         question = item.question
@@ -350,7 +360,7 @@ def test_results_after_close_stay_hidden_until_the_window_closes(loaded, tmp_pat
     _sit(contest, person, T0, correct=3)
     hidden = papers.state(contest, person, T0 + timedelta(minutes=11))
     assert hidden["review"] is None and "points" not in hidden["attempts"][0]
-    assert "\"answer\"" not in json.dumps(hidden) and "explanation" not in json.dumps(hidden)
+    assert '"answer"' not in json.dumps(hidden) and "explanation" not in json.dumps(hidden)
     shown = papers.state(contest, person, CLOSES)
     assert shown["review"]["correct"] == 3
 
