@@ -31,12 +31,12 @@ def _form() -> LearningReportForm:
 
 
 def _report(form: LearningReportForm):
+    if form.group.data not in {choice.value for choice in form.group.choices}:
+        abort(404)  # another organizer's group: not theirs to see
     if not form.validate() or form.first.data > form.last.data:
         if form.first.data and form.last.data and form.first.data > form.last.data:
             form.last.errors = [*form.last.errors, "结束日期不能早于开始日期"]
         return None
-    if form.group.data not in {value for value, _ in form.group.choices}:
-        abort(404)
     return learning.learning_report([form.group.data], form.first.data, form.last.data, float(form.share.data))
 
 

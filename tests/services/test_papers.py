@@ -13,13 +13,11 @@ from quizengine.core.paper import person_seed
 from quizengine.models import Attempt, Score, Staff
 from quizengine.roster import read_roster
 from quizengine.services import learning, papers
-from quizengine.services.banks import import_banks, to_core
+from quizengine.services.banks import to_core
 from quizengine.services.contests import import_contest
 from quizengine.services.live import GRACE, LiveError, open_contest
-from quizengine.services.roster import import_roster
 from quizengine.services.standings import leaderboard
 from tests.conftest import REPO
-from tests.services.test_bank_import import validated
 
 # 2021-08-15 09:00 and 2021-09-15 18:00 in Shanghai (UTC+8).
 OPENS = datetime(2021, 8, 15, 1, 0, tzinfo=UTC)
@@ -46,15 +44,6 @@ paper:
     - {{title: 多选, count: 2, points: 4, types: [multiple], banks: [contest-plan]}}
     - {{title: 判断, count: 2, types: [judge], banks: [contest-plan]}}
 """
-
-
-@pytest.fixture
-def loaded(db):
-    """The sample banks and roster."""
-    import_banks(validated(REPO / "question_banks"))
-    roster, _ = read_roster(REPO / "examples" / "roster.yaml", max_bytes=10**7)
-    import_roster(roster)
-    return db
 
 
 def make_paper(tmp_path, code="EXAM01", attempts=1, counting="best", results="after_submit", publish=True):
