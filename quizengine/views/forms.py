@@ -8,7 +8,7 @@ from wtforms import (
     BooleanField,
     DateField,
     DateTimeLocalField,
-    DecimalField,
+    FloatField,
     IntegerField,
     PasswordField,
     SelectField,
@@ -160,6 +160,4 @@ class LearningReportForm(FlaskForm):
     group = SelectField("组", choices=[])
     first = DateField("从", validators=[DataRequired("请填写开始日期")])
     last = DateField("到", validators=[DataRequired("请填写结束日期")])
-    share = DecimalField(
-        "学习场次：当天参与人数至少占在岗人数的比例", places=2, validators=[NumberRange(0.01, 1)], default=0.5
-    )
+    share = FloatField("学习场次：当天参与人数至少占在岗人数的比例", validators=[NumberRange(0.01, 1)], default=0.5)

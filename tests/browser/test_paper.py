@@ -22,7 +22,7 @@ pytestmark = pytest.mark.browser
 
 WAIT_MS = 10_000  # no single wait longer than this
 # examples/contests/written_test.yaml: 10 single x 2, 5 multiple x 4, 5 judge x 2 points; one at a time.
-EXAM, EXAM_TOTAL, EXAM_POINTS = "PTEXAM", 20, 40
+EXAM, EXAM_TOTAL, EXAM_POINTS = "PTEXAM", 20, 50
 # examples/contests/weekly_quiz.yaml: 5 single, 3 judge, 2 fill-in on one scrolling page; results after the close.
 QUIZ, QUIZ_TOTAL = "PTQUIZ", 10
 COMMUNITY = ("PTC0101", "何娜刚")  # examples/roster.yaml, group community
