@@ -70,6 +70,7 @@
     if (!data.ok) {
       return showMessage(data.error.message);
     }
+    net(""); // the server answered: any "network down" notice is over
     Live.clock.sync(data.now);
     state = data;
     if (data.current) {
@@ -158,6 +159,11 @@
         retryMs = 1000;
         net("");
         if (ack.ok) {
+          if (answers[position] && ack.revision > answers[position].revision) {
+            // the server kept a newer edit of this question (made on another phone) and ignored
+            // this one: show what the server has rather than an answer it does not hold
+            return load();
+          }
           if (answers[position] && ack.revision >= answers[position].revision) {
             answers[position].saved = true;
             keepLocally();
@@ -494,16 +500,22 @@
     );
     var status = "";
     var canStart = c.window === "open" && state.attempts_left > 0;
+    // a handed-in attempt whose marks are withheld until the close (results: after_close)
+    var withheld = state.attempts.some(function (a) {
+      return a.closed_at && a.points === undefined;
+    });
+    var later = "已交卷，成绩将于 " + fmt(c.closes_at) + " 截止后公布";
     if (c.window === "before") {
       status = "考试将于 " + fmt(c.opens_at) + " 开始";
     } else if (c.window === "closed") {
       status = "考试已截止";
     } else if (!state.attempts_left) {
-      status = c.results === "after_close" ? "已交卷，成绩将于 " + fmt(c.closes_at) + " 截止后公布" : "作答次数已用完";
+      status = withheld ? later : "作答次数已用完";
     } else if (state.attempts.length) {
-      status = "还可以作答 " + state.attempts_left + " 次";
+      status = (withheld ? later + "；" : "") + "还可以作答 " + state.attempts_left + " 次";
     }
     $("ov-status").textContent = status;
+    $("ov-status").classList.remove("error");
     $("start").hidden = !canStart;
     $("start").textContent = state.attempts.length ? "再次作答" : "开始作答";
     renderReview(state.review);

@@ -16,6 +16,7 @@ from types import SimpleNamespace
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
+from tests.conftest import REPO
 from tests.live import command_env, run_command, serving
 
 pytestmark = pytest.mark.browser
@@ -36,6 +37,7 @@ PHONE = {
     "timezone_id": "Asia/Shanghai",  # the papers' windows are written in Shanghai time
 }
 SAVED = "答案已保存到服务器"
+ARTIFACTS = REPO / "test-artifacts"  # where the `screenshot` fixture writes
 TIMER = re.compile(r"^剩余 (\d+):(\d\d)$")
 
 expect.set_options(timeout=WAIT_MS)
@@ -100,6 +102,14 @@ def sign_in(page: Page, code: str, staff_id: str, name: str) -> None:
     page.locator("form button[type=submit]").click()
     expect(page).to_have_url(re.compile(rf"/learn/paper/{code}$"))
     expect(page.locator(".play-head .me-name")).to_have_text(name)
+
+
+def viewport_shot(page: Page, name: str) -> Path:
+    """Like the `screenshot` fixture, but only the viewport: where a fixed dialog or a scrolled-to question is."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path))
+    return path
 
 
 def no_horizontal_scroll(page: Page) -> bool:
@@ -205,7 +215,7 @@ def test_single_layout_paper_through_reload_second_phone_and_submit(
     page.locator("#start").click()
     expect(page.locator("#confirm")).to_be_visible()
     expect(page.locator("#confirm-text")).to_contain_text("开始后计时 20 分钟")
-    screenshot(page, "paper-exam-start-dialog")
+    viewport_shot(page, "paper-exam-start-dialog")
     page.locator("#confirm-no").click()
     expect(page.locator("#confirm")).to_be_hidden()
     expect(overview).to_be_visible()
@@ -327,23 +337,31 @@ def test_single_layout_paper_through_reload_second_phone_and_submit(
     expect(other.locator("#navigator .nav-cell.answered")).to_have_count(len(answered))
     assert remaining_seconds(other) <= remaining_seconds(page) + 1
     assert walk(other) == before
-    # an answer given on the second phone reaches the first after its reload
+    # the second phone answers question 2 (A, then B: two edits); the first phone has not reloaded
     go_to(other, 2)
     tap_and_save(other, other.locator("#items button.option").nth(0))
+    tap_and_save(other, other.locator("#items button.option").nth(1))
     wait_saved(other)
+    expect(other.locator("#items button.option.chosen .key")).to_have_text("B")
     expect(other.locator("#progress")).to_have_text(f"已答 5 / {EXAM_TOTAL}")
     screenshot(other, "paper-exam-second-phone")
-    page.reload()
-    expect(page.locator("#progress")).to_have_text(f"已答 5 / {EXAM_TOTAL}")
+    # the first phone's older edit of question 2 (C) is not newer than the stored one: the server
+    # ignores it, and the phone then shows what the server keeps (B), not an answer the server lacks
     go_to(page, 2)
-    expect(page.locator("#items button.option.chosen .key")).to_have_text("A")
+    expect(page.locator("#items button.option.chosen")).to_have_count(0)
+    tap_and_save(page, page.locator("#items button.option").nth(2))
+    expect(page.locator("#items button.option.chosen .key")).to_have_text("B")
+    wait_saved(page)
+    expect(page.locator("#progress")).to_have_text(f"已答 5 / {EXAM_TOTAL}")
+    second = server_paper(page, EXAM)["current"]["items"][1]
+    assert (second["response"], second["revision"]) == (second["options"][1][0], 2)  # B, as shown
     answered = [1, 2, 11, 16, 20]
 
     # --- 5. submit: the dialog counts the blank questions; the review shows marks, keys and sources
     page.locator("#submit").click()
     unanswered = EXAM_TOTAL - len(answered)
     expect(page.locator("#confirm-text")).to_have_text(f"还有 {unanswered} 题未作答，交卷后不能修改。确定交卷吗？")
-    screenshot(page, "paper-exam-submit-dialog")
+    viewport_shot(page, "paper-exam-submit-dialog")
     with page.expect_response(lambda r: r.url.endswith("/submit")) as handed_in:
         page.locator("#confirm-yes").click()
     assert handed_in.value.json()["ok"]
@@ -375,7 +393,9 @@ def test_single_layout_paper_through_reload_second_phone_and_submit(
     assert [row["stem"] for row in rows] == [q.stem for q in before]
     points = 0
     for number, row in enumerate(rows, start=1):
-        meta = re.fullmatch(r"第 (\d+) 题 (单选|多选|判断) · (正确|部分正确|错误|未作答) · (\d+) / (\d+) 分", row["meta"])
+        meta = re.fullmatch(
+            r"第 (\d+) 题 (单选|多选|判断) · (正确|部分正确|错误|未作答) · (\d+) / (\d+) 分", row["meta"]
+        )
         assert meta, row["meta"]
         assert int(meta[1]) == number
         details = row["details"]
@@ -385,7 +405,7 @@ def test_single_layout_paper_through_reload_second_phone_and_submit(
         if number not in answered:
             assert (meta[3], mine, row["good"], meta[4]) == ("未作答", "（未作答）", False, "0")
             continue
-        expected = {1: "B", 2: "A", 11: "A、C", 16: "正确", 20: "错误"}[number]
+        expected = {1: "B", 2: "B", 11: "A、C", 16: "正确", 20: "错误"}[number]
         assert mine == expected, row
         right = mine == details["正确答案"]
         assert row["good"] is right and (meta[3] == "正确") is right, row
@@ -455,7 +475,30 @@ def test_scroll_layout_paper_results_after_close(phones: Phones, paper_server: S
     expect(page.locator("#progress")).to_have_text(f"已答 1 / {QUIZ_TOTAL}")
     expect(page.locator("#navigator .nav-cell").nth(0)).to_have_class(re.compile(r"\banswered\b"))
 
-    # question 10 (fill-in): the navigator brings it into view; typing is saved after a pause
+    # the navigator scrolls to a question, its heading clear of the sticky timer bar
+    page.locator("#navigator .nav-cell").nth(4).click()
+    expect(page.locator("#q5 .q-meta")).to_be_in_viewport()
+    page.wait_for_function(
+        "document.querySelector('#q5 .q-meta').getBoundingClientRect().top"
+        " >= document.querySelector('.paper-bar').getBoundingClientRect().bottom"
+    )
+    viewport_shot(page, "paper-quiz-jump")
+
+    # no network: the answer is kept on the phone and marked unsaved, then uploaded once back online
+    page.context.set_offline(True)
+    page.locator("#q5 button.option").nth(1).click()
+    expect(page.locator("#net")).to_have_text("网络中断：答案已暂存在本机，恢复后自动上传")
+    expect(page.locator("#save-state")).to_have_text("正在保存 1 题……")
+    expect(page.locator("#navigator .nav-cell").nth(4)).to_have_class(re.compile(r"\bunsaved\b"))
+    kept = page.evaluate(f"JSON.parse(localStorage.getItem('quizengine.paper.{QUIZ}.1'))")
+    assert list(kept) == ["5"] and kept["5"]["saved"] is False
+    viewport_shot(page, "paper-quiz-offline")
+    page.context.set_offline(False)
+    wait_saved(page)
+    expect(page.locator("#net")).to_be_hidden()
+    expect(page.locator("#progress")).to_have_text(f"已答 2 / {QUIZ_TOTAL}")
+
+    # question 10 (fill-in): typing is saved after a pause
     page.locator("#navigator .nav-cell").nth(QUIZ_TOTAL - 1).click()
     fill = page.locator(f"#q{QUIZ_TOTAL} input.fill-input")
     expect(fill).to_be_in_viewport()
@@ -463,34 +506,42 @@ def test_scroll_layout_paper_results_after_close(phones: Phones, paper_server: S
         fill.fill("告知承诺")
     assert saved.value.json()["ok"]
     wait_saved(page)
-    expect(page.locator("#progress")).to_have_text(f"已答 2 / {QUIZ_TOTAL}")
+    expect(page.locator("#progress")).to_have_text(f"已答 3 / {QUIZ_TOTAL}")
     stored = {item["position"]: item["response"] for item in server_paper(page, QUIZ)["current"]["items"]}
-    assert stored[QUIZ_TOTAL] == "告知承诺" and stored[1] is not None
+    assert [p for p, r in stored.items() if r is not None] == [1, 5, QUIZ_TOTAL]
+    assert stored[QUIZ_TOTAL] == "告知承诺"
     assert no_horizontal_scroll(page)
     screenshot(page, "paper-quiz-scroll")
 
-    # a reload keeps both answers
+    # a reload keeps the answers
     page.reload()
     expect(page.locator("#items .paper-item")).to_have_count(QUIZ_TOTAL)
     expect(page.locator("#q1 button.option.chosen .key")).to_have_text("A")
+    expect(page.locator("#q5 button.option.chosen .key")).to_have_text("B")
     expect(page.locator(f"#q{QUIZ_TOTAL} input.fill-input")).to_have_value("告知承诺")
 
     # submit: results are published after the close, so no score now
     page.locator("#submit").click()
-    expect(page.locator("#confirm-text")).to_have_text(
-        f"还有 {QUIZ_TOTAL - 2} 题未作答，交卷后不能修改。确定交卷吗？"
-    )
+    expect(page.locator("#confirm-text")).to_have_text(f"还有 {QUIZ_TOTAL - 3} 题未作答，交卷后不能修改。确定交卷吗？")
     page.locator("#confirm-yes").click()
     expect(page.locator("#overview")).to_be_visible()
     expect(page.locator("#ov-status")).to_contain_text("成绩将于 2027-12-31 18:00 截止后公布")
     expect(page.locator("#ov-status")).to_contain_text("还可以作答 2 次")
-    expect(page.locator("#attempts li")).to_have_text(f"第 1 次：已交卷，答了 2 / {QUIZ_TOTAL} 题")
+    expect(page.locator("#attempts li")).to_have_text(f"第 1 次：已交卷，答了 3 / {QUIZ_TOTAL} 题")
     expect(page.locator("#review")).to_be_hidden()
     expect(page.locator("#overview")).not_to_contain_text("得分")
     expect(page.locator("#start")).to_have_text("再次作答")
     assert server_paper(page, QUIZ)["review"] is None
     assert no_horizontal_scroll(page)
     screenshot(page, "paper-quiz-submitted")
+
+    # the network drops while the phone wakes up: a notice, and it goes once the server answers again
+    page.context.set_offline(True)
+    page.evaluate("document.dispatchEvent(new Event('visibilitychange'))")  # what a phone waking up sends
+    expect(page.locator("#net")).to_have_text("网络中断，正在重试……")
+    page.context.set_offline(False)
+    expect(page.locator("#net")).to_be_hidden()  # the page retries every 3 s
+    expect(page.locator("#ov-status")).to_contain_text("还可以作答 2 次")
 
     assert phones.errors == []
     log = "\n".join(p.read_text(errors="replace") for p in Path(paper_server.folder).glob("server-*.log"))
