@@ -11,10 +11,12 @@ only for a closed attempt whose results are visible.
 from __future__ import annotations
 
 import secrets
+from collections import defaultdict
 from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from quizengine.core.paper import (
     AttemptResult,
@@ -29,7 +31,7 @@ from quizengine.core.paper import (
 )
 from quizengine.core.questions import QuestionKind, canonical_response, valid_response
 from quizengine.extensions import db
-from quizengine.models import Attempt, AttemptItem, Contest, Player, Staff
+from quizengine.models import Attempt, AttemptItem, Contest, Player, Question, RoundQuestion, Staff
 from quizengine.services import audit, learning
 from quizengine.services.banks import to_core
 from quizengine.services.live import GRACE, LiveError, freeze_scores, iso
@@ -97,7 +99,14 @@ def _player(contest: Contest, staff: Staff, *, create: bool) -> Player | None:
 def _attempts(player: Player | None) -> list[Attempt]:
     if player is None:
         return []
-    return list(db.session.scalars(select(Attempt).where(Attempt.player_id == player.id).order_by(Attempt.number)))
+    return list(
+        db.session.scalars(
+            select(Attempt)
+            .where(Attempt.player_id == player.id)
+            .order_by(Attempt.number)
+            .options(selectinload(Attempt.items).selectinload(AttemptItem.question))
+        )
+    )
 
 
 def results_visible(contest: Contest, attempt: Attempt, now: datetime) -> bool:
@@ -162,15 +171,18 @@ def start(contest: Contest, staff: Staff, now: datetime) -> Attempt:
 
 def _pools(contest: Contest):
     """[(section round, [core questions])], core questions by id and rows by id, from the stored pools."""
-    rounds, questions, rows = [], {}, {}
-    for round_ in contest.rounds:
-        pool = []
-        for rq in round_.questions:
-            core = to_core(rq.question)
-            questions[core.id], rows[core.id] = core, rq.question
-            pool.append(core)
-        rounds.append((round_, pool))
-    return rounds, questions, rows
+    found = db.session.execute(
+        select(RoundQuestion.round_id, Question)
+        .join(Question, RoundQuestion.question_id == Question.id)
+        .where(RoundQuestion.round_id.in_([r.id for r in contest.rounds]))
+        .order_by(RoundQuestion.round_id, RoundQuestion.position)
+    ).all()
+    questions, rows, by_round = {}, {}, defaultdict(list)
+    for round_id, row in found:
+        core = to_core(row)
+        questions[core.id], rows[core.id] = core, row
+        by_round[round_id].append(core)
+    return [(r, by_round[r.id]) for r in contest.rounds], questions, rows
 
 
 def _draw(contest: Contest, seed: int):

@@ -382,12 +382,15 @@ def test_single_layout_paper_through_reload_second_phone_and_submit(
     expect(items).to_have_count(EXAM_TOTAL)
     rows = items.evaluate_all(
         """nodes => nodes.map(node => {
+            const text = selector => node.querySelector(selector).textContent;
             const details = {};
-            node.querySelectorAll('.details dt').forEach(dt => { details[dt.textContent] = dt.nextElementSibling.textContent; });
-            return {meta: node.querySelector('.q-meta').textContent, stem: node.querySelector('.stem').textContent,
-                    good: node.classList.contains('good'), details: details,
-                    mine: Array.from(node.querySelectorAll('li.option')).filter(li => li.querySelector('.mark').textContent)
-                        .map(li => li.querySelector('.key').textContent)};
+            node.querySelectorAll('.details dt').forEach(dt => {
+                details[dt.textContent] = dt.nextElementSibling.textContent;
+            });
+            const mine = Array.from(node.querySelectorAll('li.option'))
+                .filter(li => li.querySelector('.mark').textContent === '你的选择')
+                .map(li => li.querySelector('.key').textContent);
+            return {meta: text('.q-meta'), stem: text('.stem'), good: node.classList.contains('good'), details, mine};
         })"""
     )
     assert [row["stem"] for row in rows] == [q.stem for q in before]
@@ -428,7 +431,7 @@ def test_single_layout_paper_through_reload_second_phone_and_submit(
     expect(page.locator("#start")).to_be_hidden()
     # the second phone, still showing the paper, is refused on its next save (409) and shows the review too
     with other.expect_response(lambda r: r.url.endswith("/save")) as refused:
-        other.locator("#items button.option").nth(1).click()
+        other.locator("#items button.option").nth(3).click()
     assert (refused.value.status, refused.value.json()["error"]["code"]) == (409, "attempt_closed")
     phones.errors.remove(f"phone2: HTTP 409 {refused.value.url}")
     expect(other.locator("#overview")).to_be_visible()
