@@ -45,14 +45,20 @@ def start_sweeper(app) -> None:
 
 def _sweep(app) -> None:
     while True:
-        with app.app_context():
-            try:
-                papers.close_due(utcnow())
-            except Exception:  # a failed sweep is retried next time; the deadline itself is stored
-                app.logger.exception("closing timed-out attempts failed")
-            finally:
-                db.session.remove()
+        sweep_once(app)
         socketio.sleep(SWEEP_SECONDS)
+
+
+def sweep_once(app) -> int:
+    """Close every attempt whose time is up; returns how many (0 when the sweep failed)."""
+    with app.app_context():
+        try:
+            return papers.close_due(utcnow())
+        except Exception:  # a failed sweep is retried next time; the deadline itself is stored
+            app.logger.exception("closing timed-out attempts failed")
+            return 0
+        finally:
+            db.session.remove()
 
 
 def _watch(app, contest_id: int) -> None:

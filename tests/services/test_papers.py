@@ -6,7 +6,7 @@ import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from quizengine.contests import read_contest
 from quizengine.core.paper import person_seed
@@ -368,3 +368,20 @@ def test_finish_cuts_open_attempts_and_freezes_scores(loaded, tmp_path):
     with pytest.raises(LiveError) as closed:
         papers.start(contest, staff("PTC0103"), T0 + timedelta(minutes=4))
     assert code_of(closed) == "window_closed"
+
+
+def test_the_servers_sweep_closes_attempts_nobody_looks_at(app, loaded, tmp_path):
+    from quizengine import timers
+
+    contest = make_paper(tmp_path)
+    now = datetime.now(UTC)
+    contest.opens_at, contest.closes_at = now - timedelta(days=1), now + timedelta(days=1)
+    loaded.session.commit()
+    attempt = papers.start(contest, staff("PTC0101"), now - timedelta(minutes=31))
+    papers.start(contest, staff("PTC0102"), now - timedelta(minutes=5))  # still within its time
+    attempt_id = attempt.id
+    loaded.session.commit()
+    assert timers.sweep_once(app) == 1
+    loaded.session.expire_all()
+    assert loaded.session.get(Attempt, attempt_id).closed_by == "timeout"
+    assert loaded.session.scalar(select(func.count(Attempt.id)).where(Attempt.closed_at.is_(None))) == 1
