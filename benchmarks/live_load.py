@@ -39,10 +39,17 @@ rounds:
 """
 
 
-def make_roster(path: Path, count: int) -> None:
-    rows = ["工号,姓名,中心,组"]
-    rows += [f"LOAD{i:04d},选手{i:04d},压力测试中心{i % 20:02d},community" for i in range(count)]
-    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+def seed_instance(folder: Path, people: list[str], contest: str) -> dict:
+    """Seed the demo data, add `people` ("staff id,name,center" rows of the community group) and
+    import and open `contest`; returns the environment of commands on this instance."""
+    env = command_env(folder, QUIZ_ASYNC_MODE="eventlet")
+    run_command(env, "demo", "--seed-only")
+    rows = ["工号,姓名,中心,组", *(f"{row},community" for row in people)]
+    (folder / "load.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    run_command(env, "roster", "import", str(folder / "load.csv"))
+    (folder / "contest.yaml").write_text(contest, encoding="utf-8")
+    run_command(env, "contest", "import", str(folder / "contest.yaml"), "--open")
+    return env
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -121,15 +128,12 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as folder:
         folder = Path(folder)
-        env = command_env(folder, QUIZ_ASYNC_MODE="eventlet")
-        run_command(env, "demo", "--seed-only")
-        make_roster(folder / "load.csv", count)
-        run_command(env, "roster", "import", str(folder / "load.csv"))
+        env = seed_instance(
+            folder, [f"LOAD{i:04d},选手{i:04d},压力测试中心{i % 20:02d}" for i in range(count)], CONTEST
+        )
         run_command(
             env, "user", "create", "loadhost", "--role", "organizer", "--group", "community", "--password", PASSWORD
         )
-        (folder / "contest.yaml").write_text(CONTEST, encoding="utf-8")
-        run_command(env, "contest", "import", str(folder / "contest.yaml"), "--open")
         listing = run_command(env, "contest", "list").stdout
         contest_id = int(next(line.split()[0] for line in listing.splitlines() if "LOADTEST" in line))
         with serving(folder, env) as url:

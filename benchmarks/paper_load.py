@@ -26,8 +26,8 @@ import aiohttp
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.live_load import percentile, rss_mb, run_pid
-from tests.live import command_env, run_command, serving
+from benchmarks.live_load import percentile, rss_mb, run_pid, seed_instance
+from tests.live import serving
 
 PAPER = """
 contest:
@@ -47,12 +47,6 @@ paper:
 """
 FIELD = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 META = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
-
-
-def make_roster(path: Path, count: int) -> None:
-    rows = ["工号,姓名,中心,组"]
-    rows += [f"EXAM{i:04d},考生{i:04d},笔试测试中心{i % 20:02d},community" for i in range(count)]
-    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
 
 
 def response_for(item: dict):
@@ -117,12 +111,7 @@ def main() -> None:
     count = max(1, min(args.staff, 500))
     with tempfile.TemporaryDirectory() as folder:
         folder = Path(folder)
-        env = command_env(folder, QUIZ_ASYNC_MODE="eventlet")
-        run_command(env, "demo", "--seed-only")
-        make_roster(folder / "load.csv", count)
-        run_command(env, "roster", "import", str(folder / "load.csv"))
-        (folder / "paper.yaml").write_text(PAPER, encoding="utf-8")
-        run_command(env, "contest", "import", str(folder / "paper.yaml"), "--open")
+        env = seed_instance(folder, [f"EXAM{i:04d},考生{i:04d},笔试测试中心{i % 20:02d}" for i in range(count)], PAPER)
         with serving(folder, env) as url:
             pid = int(run_pid(folder))
             results = asyncio.run(asyncio.wait_for(run(url, count, pid), timeout=300))

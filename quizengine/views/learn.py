@@ -121,18 +121,23 @@ def _filters() -> dict:
 @staff_required
 def practice():
     """One practice question of the chosen bank/topic (never practised first)."""
-    staff = current_staff()
     filters = _filters()
-    question = learning.next_question(staff, filters.get("bank"), filters.get("tag"))
+    question = learning.next_question(current_staff(), filters.get("bank"), filters.get("tag"))
+    return _question_page(question, filters, heading=_heading(filters))
+
+
+def _question_page(question, filters: dict, *, heading: str, from_book: bool = False, entry=None):
+    """A practice question's form (a fresh nonce each time), or the empty-pool message."""
     return render_template(
         "learn/question.html",
-        staff=staff,
+        staff=current_staff(),
         question=to_core(question) if question else None,
         row=question,
         nonce=learning.new_nonce(),
         filters=filters,
-        from_book=False,
-        heading=_heading(filters),
+        from_book=from_book,
+        heading=heading,
+        entry=entry,
         action_form=ActionForm(),
     )
 
@@ -213,18 +218,8 @@ def retry():
     """The next question to retry from the book."""
     staff = current_staff()
     question = learning.next_from_book(staff, utcnow(), request.args.get("after"))
-    return render_template(
-        "learn/question.html",
-        staff=staff,
-        question=to_core(question) if question else None,
-        row=question,
-        nonce=learning.new_nonce(),
-        filters={},
-        from_book=True,
-        heading="错题重练",
-        entry=learning.book_entry(staff, question.key) if question else None,
-        action_form=ActionForm(),
-    )
+    entry = learning.book_entry(staff, question.key) if question else None
+    return _question_page(question, {}, heading="错题重练", from_book=True, entry=entry)
 
 
 # --- self-paced papers ---------------------------------------------------------------------

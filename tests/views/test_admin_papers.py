@@ -3,37 +3,23 @@
 from __future__ import annotations
 
 import io
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from quizengine.contests import read_contest
 from quizengine.extensions import db as _db
 from quizengine.models import Attempt, AuditEvent, Contest, Staff
-from quizengine.roster import read_roster
 from quizengine.services import learning, papers
-from quizengine.services.banks import import_banks
-from quizengine.services.contests import import_contest
-from quizengine.services.roster import import_roster
-from tests.conftest import REPO, csrf_token, login
-from tests.services.test_bank_import import validated
-from tests.views.test_learn import paper_yaml
+from tests.conftest import csrf_token, login
+from tests.views.test_learn import seed_paper
 
 
 @pytest.fixture
 def paper(app, accounts, tmp_path):
     """A draft community paper whose window is open now, over the sample banks and roster: its id."""
-    now = datetime.now(UTC).replace(second=0, microsecond=0)
-    with app.app_context():
-        import_banks(validated(REPO / "question_banks"))
-        roster, _ = read_roster(REPO / "examples" / "roster.yaml", max_bytes=10**7)
-        import_roster(roster)
-        path = tmp_path / "paper.yaml"
-        path.write_text(paper_yaml(now - timedelta(hours=1), now + timedelta(days=2)), encoding="utf-8")
-        spec, _ = read_contest(path)
-        return import_contest(spec)[0].id
+    return seed_paper(app, tmp_path, publish=False)
 
 
 def post(client, path, data=None, page=None):

@@ -44,21 +44,28 @@ paper:
 """
 
 
-@pytest.fixture
-def loaded(app, tmp_path):
-    """Sample banks and roster, and a paper whose window is open now."""
+def seed_paper(app, tmp_path, *, publish: bool) -> int:
+    """Import the sample banks and roster and a paper whose window is open now; returns its id."""
     now = datetime.now(UTC).replace(second=0, microsecond=0)
     with app.app_context():
         import_banks(validated(REPO / "question_banks"))
         roster, _ = read_roster(REPO / "examples" / "roster.yaml", max_bytes=10**7)
         import_roster(roster)
         path = tmp_path / "paper.yaml"
-        path.write_text(paper_yaml(now - timedelta(days=1), now + timedelta(days=1)), encoding="utf-8")
+        path.write_text(paper_yaml(now - timedelta(hours=1), now + timedelta(days=2)), encoding="utf-8")
         spec, problems = read_contest(path)
         assert problems == []
         contest, problems = import_contest(spec)
         assert problems == []
-        open_contest(contest, None)
+        if publish:
+            open_contest(contest, None)
+        return contest.id
+
+
+@pytest.fixture
+def loaded(app, tmp_path):
+    """Sample banks and roster, and a published paper whose window is open now."""
+    seed_paper(app, tmp_path, publish=True)
     return app
 
 
