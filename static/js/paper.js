@@ -32,6 +32,7 @@
   var current = 1; // the question shown (single layout)
   var sending = false;
   var retryMs = 1000;
+  var whenSaved = null; // 交卷 tapped while answers were still on their way: ask once they are saved
   var timeUpAsked = false;
   var countdown = new Live.Countdown(tick);
 
@@ -148,6 +149,11 @@
     var waiting = unsaved();
     renderSaveState();
     if (!waiting.length) {
+      var next = whenSaved;
+      whenSaved = null;
+      if (next) {
+        next();
+      }
       return;
     }
     var position = Number(waiting[0]);
@@ -171,15 +177,20 @@
           renderNavigator();
           flush();
         } else if (ack.error.code === "time_up" || ack.error.code === "attempt_closed" || ack.error.code === "no_attempt") {
+          whenSaved = null;
           load();
         } else {
           answers[position].saved = true; // refused for good (e.g. malformed): do not retry forever
           keepLocally();
+          whenSaved = null; // the person reads the refusal before handing in
+          renderNavigator();
+          flush(); // the other answers still go
           renderSaveState(ack.error.message);
         }
       },
       function () {
         sending = false;
+        whenSaved = null; // no surprise dialog when the network comes back
         net("网络中断：答案已暂存在本机，恢复后自动上传");
         window.setTimeout(flush, retryMs);
         retryMs = Math.min(retryMs * 2, 10000);
@@ -413,8 +424,10 @@
 
   // --- submitting ----------------------------------------------------------------------------
 
-  function ask(text, onYes) {
+  /** The in-page dialog: 确定 runs onYes; a notice (only 确定) just closes. */
+  function ask(text, onYes, notice) {
     $("confirm-text").textContent = text;
+    $("confirm-no").hidden = Boolean(notice);
     $("confirm").hidden = false;
     $("confirm-yes").onclick = function () {
       $("confirm").hidden = true;
@@ -427,7 +440,16 @@
 
   function submit() {
     if (unsaved().length) {
-      renderSaveState("还有答案没有上传到服务器，请等网络恢复后再交卷");
+      if (retryMs > 1000) {
+        // the last upload failed: the network is down. Say so in the dialog, where the person
+        // looks (the status line may be scrolled out of view); a message there is overwritten
+        // by the next retry at once.
+        var notice = "还有 " + unsaved().length + " 题的答案没有上传到服务器（网络中断），已暂存在本机。";
+        ask(notice + "请等网络恢复、答案上传后再交卷。", function () {}, true);
+      } else {
+        // still on their way (a fill-in answer is committed by the very tap on 交卷): ask once saved
+        whenSaved = submit;
+      }
       flush();
       return;
     }

@@ -112,6 +112,12 @@ def viewport_shot(page: Page, name: str) -> Path:
     return path
 
 
+def top_shot(page: Page, screenshot, name: str) -> Path:
+    """The `screenshot` fixture's full page, taken from the top (so the sticky timer bar sits where it belongs)."""
+    page.evaluate("window.scrollTo(0, 0)")
+    return screenshot(page, name)
+
+
 def no_horizontal_scroll(page: Page) -> bool:
     return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
@@ -292,6 +298,9 @@ def test_single_layout_paper_through_reload_second_phone_and_submit(
     expect(page.locator("#navigator .nav-cell.answered")).to_have_count(len(answered))
     assert no_horizontal_scroll(page)
     screenshot(page, "paper-exam-answered")
+    page.set_viewport_size({"width": 360, "height": 780})  # a small phone still fits
+    assert no_horizontal_scroll(page)
+    page.set_viewport_size(PHONE["viewport"])
 
     # the server holds exactly these answers
     stored = {item["position"]: item["response"] for item in server_paper(page, EXAM)["current"]["items"]}
@@ -493,7 +502,17 @@ def test_scroll_layout_paper_results_after_close(phones: Phones, paper_server: S
     expect(page.locator("#navigator .nav-cell").nth(4)).to_have_class(re.compile(r"\bunsaved\b"))
     kept = page.evaluate(f"JSON.parse(localStorage.getItem('quizengine.paper.{QUIZ}.1'))")
     assert list(kept) == ["5"] and kept["5"]["saved"] is False
-    viewport_shot(page, "paper-quiz-offline")
+    top_shot(page, screenshot, "paper-quiz-offline")
+    # 交卷 now is refused in the dialog (the status line at the top may be out of view)
+    page.locator("#submit").click()
+    expect(page.locator("#confirm-text")).to_have_text(
+        "还有 1 题的答案没有上传到服务器（网络中断），已暂存在本机。请等网络恢复、答案上传后再交卷。"
+    )
+    expect(page.locator("#confirm-no")).to_be_hidden()
+    viewport_shot(page, "paper-quiz-offline-submit")
+    page.locator("#confirm-yes").click()
+    expect(page.locator("#confirm")).to_be_hidden()
+    expect(page.locator("#sitting")).to_be_visible()
     page.context.set_offline(False)
     wait_saved(page)
     expect(page.locator("#net")).to_be_hidden()
@@ -512,7 +531,7 @@ def test_scroll_layout_paper_results_after_close(phones: Phones, paper_server: S
     assert [p for p, r in stored.items() if r is not None] == [1, 5, QUIZ_TOTAL]
     assert stored[QUIZ_TOTAL] == "告知承诺"
     assert no_horizontal_scroll(page)
-    screenshot(page, "paper-quiz-scroll")
+    top_shot(page, screenshot, "paper-quiz-scroll")
 
     # a reload keeps the answers
     page.reload()
@@ -521,9 +540,16 @@ def test_scroll_layout_paper_results_after_close(phones: Phones, paper_server: S
     expect(page.locator("#q5 button.option.chosen .key")).to_have_text("B")
     expect(page.locator(f"#q{QUIZ_TOTAL} input.fill-input")).to_have_value("告知承诺")
 
+    # edit the fill-in answer and tap 交卷 at once: the tap commits the text, and the dialog comes once it is saved
+    fill = page.locator(f"#q{QUIZ_TOTAL} input.fill-input")
+    fill.fill("告知承诺制")
+    with page.expect_response(lambda r: r.url.endswith("/save")) as saved:
+        page.locator("#submit").click()
+    assert saved.value.request.post_data_json["response"] == "告知承诺制" and saved.value.json()["ok"]
     # submit: results are published after the close, so no score now
-    page.locator("#submit").click()
     expect(page.locator("#confirm-text")).to_have_text(f"还有 {QUIZ_TOTAL - 3} 题未作答，交卷后不能修改。确定交卷吗？")
+    expect(page.locator("#confirm-no")).to_be_visible()
+    expect(page.locator("#save-state")).to_have_text(SAVED)
     page.locator("#confirm-yes").click()
     expect(page.locator("#overview")).to_be_visible()
     expect(page.locator("#ov-status")).to_contain_text("成绩将于 2027-12-31 18:00 截止后公布")
