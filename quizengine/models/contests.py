@@ -205,9 +205,11 @@ class Attempt(db.Model):
 class AttemptItem(db.Model):
     """One question of an attempt's paper, with the option order shown and the last saved response.
 
-    `revision` is the phone's edit counter for this question: a save with a
-    revision not above the stored one is a retry or arrived out of order and
-    changes nothing.
+    `revision` is the edit counter of the page (`client`) that saved last: a
+    save from that same page with a revision not above the stored one is a
+    retry or arrived out of order and changes nothing; a save from another page
+    (the person's second phone, or the same phone after a reload) is newer by
+    arrival and is stored.
     """
 
     __tablename__ = "attempt_items"
@@ -222,6 +224,7 @@ class AttemptItem(db.Model):
     points_value: Mapped[int]
     response: Mapped[list | str | bool | None] = mapped_column(JSON(none_as_null=True))  # None: unanswered
     revision: Mapped[int] = mapped_column(default=0)
+    client: Mapped[str] = mapped_column(String(64), default="")
     saved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     correct: Mapped[bool | None]
     points: Mapped[int | None]

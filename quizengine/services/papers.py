@@ -230,17 +230,22 @@ def _locked_open_attempt(contest: Contest, staff: Staff, now: datetime) -> Attem
     return attempt
 
 
-def save(contest: Contest, staff: Staff, position, response, revision, now: datetime) -> dict:
+def save(contest: Contest, staff: Staff, position, response, revision, now: datetime, client="") -> dict:
     """Store one answer of the open attempt (None clears it); acknowledged after commit.
 
-    `revision` counts the phone's edits of this question: a save whose
-    revision is not above the stored one (a retry, or one overtaken by a
-    later edit) changes nothing and is acknowledged with what is stored.
+    `client` names the page that sends (one per page load) and `revision`
+    counts its edits of this question. A save from the page that saved last
+    whose revision is not above the stored one (a retry, or one overtaken by
+    a later edit) changes nothing; a save from another page is newer by
+    arrival and is stored. The acknowledgement says whether it was stored and
+    what the server now holds.
     """
     if not isinstance(position, int) or isinstance(position, bool):
         raise LiveError("invalid_payload", "position 应为整数")
     if not isinstance(revision, int) or isinstance(revision, bool) or not 0 < revision < 2**31:
         raise LiveError("invalid_payload", "revision 应为正整数")
+    if not isinstance(client, str) or len(client) > 64:
+        raise LiveError("invalid_payload", "client 应为不超过 64 字的文字")
     attempt = _locked_open_attempt(contest, staff, now)
     item = db.session.scalar(
         select(AttemptItem).where(AttemptItem.attempt_id == attempt.id, AttemptItem.position == position)
@@ -248,13 +253,22 @@ def save(contest: Contest, staff: Staff, position, response, revision, now: date
     if item is None:
         db.session.rollback()
         raise refuse("unknown_item")
-    stored = _stored_response(item, response)
-    if revision > item.revision:
-        item.response, item.revision, item.saved_at = stored, revision, now
+    value = _stored_response(item, response)
+    fresh = client != item.client or revision > item.revision
+    if fresh:
+        item.response, item.revision, item.client, item.saved_at = value, revision, client, now
         db.session.commit()
     else:
         db.session.rollback()
-    return {"ok": True, "position": item.position, "revision": item.revision, "saved_at": iso(item.saved_at)}
+    return {
+        "ok": True,
+        "stored": fresh,
+        "position": item.position,
+        "revision": item.revision,
+        "client": item.client,
+        "response": item.response,
+        "saved_at": iso(item.saved_at),
+    }
 
 
 def _stored_response(item: AttemptItem, response):

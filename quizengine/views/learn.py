@@ -274,10 +274,11 @@ def paper_start(contest, staff, _body):
 @bp.post("/api/paper/<code>/save")
 @_api
 def paper_save(contest, staff, body):
-    """Save one answer: {position, response, revision}."""
+    """Save one answer: {position, response, revision, client}."""
     if not isinstance(body, dict):
         raise LiveError("invalid_payload")
-    return papers.save(contest, staff, body.get("position"), body.get("response"), body.get("revision"), utcnow())
+    position, response, revision = body.get("position"), body.get("response"), body.get("revision")
+    return papers.save(contest, staff, position, response, revision, utcnow(), body.get("client", ""))
 
 
 @bp.post("/api/paper/<code>/submit")

@@ -4,8 +4,9 @@
  * The server decides time and keeps every answer: each change is saved at once
  * (one request at a time, retried until acknowledged), and also kept in
  * localStorage until acknowledged, so a reload or a dead network loses nothing.
- * Each question's edits carry a growing `revision`; the server ignores a save
- * that is not newer than what it stored. When the countdown reaches zero the
+ * Each question's edits carry a growing `revision` and this page's `client` id; the
+ * server ignores a save of this page that is not newer than what it stored from it, and
+ * stores a save of another page (a second phone, or this one after a reload) as newer. When the countdown reaches zero the
  * page asks the server, which closes the attempt with what was saved.
  */
 (function () {
@@ -25,6 +26,7 @@
   var CLOSED_BY = { submit: "已交卷", timeout: "时间到自动交卷", finish: "组织者结束考试时收卷" };
   var LETTERS = "ABCDEFGHIJ";
   var GRACE_MS = 1500;
+  var CLIENT = Live.uuid(); // this page load: the server orders its saves by `revision`
 
   var state = null; // the last state from the server
   var paper = null; // the open attempt: {number, deadline, items}
@@ -159,19 +161,20 @@
     var position = Number(waiting[0]);
     var sent = answers[position];
     sending = true;
-    call("POST", "/save", { position: position, response: sent.response, revision: sent.revision }).then(
+    var body = { position: position, response: sent.response, revision: sent.revision, client: CLIENT };
+    call("POST", "/save", body).then(
       function (ack) {
         sending = false;
         retryMs = 1000;
         net("");
         if (ack.ok) {
-          if (answers[position] && ack.revision > answers[position].revision) {
-            // the server kept a newer edit of this question (made on another phone) and ignored
-            // this one: show what the server has rather than an answer it does not hold
+          var mine = answers[position];
+          if (ack.client !== CLIENT) {
+            // the server holds another page's edit and ignored this one: show what it has
             return load();
           }
-          if (answers[position] && ack.revision >= answers[position].revision) {
-            answers[position].saved = true;
+          if (mine && ack.revision >= mine.revision) {
+            mine.saved = true; // else a newer edit of this page waits and goes next
             keepLocally();
           }
           renderNavigator();

@@ -354,16 +354,16 @@ def test_single_layout_paper_through_reload_second_phone_and_submit(
     expect(other.locator("#items button.option.chosen .key")).to_have_text("B")
     expect(other.locator("#progress")).to_have_text(f"已答 5 / {EXAM_TOTAL}")
     screenshot(other, "paper-exam-second-phone")
-    # the first phone's older edit of question 2 (C) is not newer than the stored one: the server
-    # ignores it, and the phone then shows what the server keeps (B), not an answer the server lacks
+    # then the person taps C on question 2 on the first phone (not reloaded, so it still shows no
+    # answer there): the latest tap counts, whichever phone it came from
     go_to(page, 2)
     expect(page.locator("#items button.option.chosen")).to_have_count(0)
     tap_and_save(page, page.locator("#items button.option").nth(2))
-    expect(page.locator("#items button.option.chosen .key")).to_have_text("B")
     wait_saved(page)
+    expect(page.locator("#items button.option.chosen .key")).to_have_text("C")
     expect(page.locator("#progress")).to_have_text(f"已答 5 / {EXAM_TOTAL}")
     second = server_paper(page, EXAM)["current"]["items"][1]
-    assert (second["response"], second["revision"]) == (second["options"][1][0], 2)  # B, as shown
+    assert (second["response"], second["revision"]) == (second["options"][2][0], 1)  # C, as shown
     answered = [1, 2, 11, 16, 20]
 
     # --- 5. submit: the dialog counts the blank questions; the review shows marks, keys and sources
@@ -417,7 +417,7 @@ def test_single_layout_paper_through_reload_second_phone_and_submit(
         if number not in answered:
             assert (meta[3], mine, row["good"], meta[4]) == ("未作答", "（未作答）", False, "0")
             continue
-        expected = {1: "B", 2: "B", 11: "A、C", 16: "正确", 20: "错误"}[number]
+        expected = {1: "B", 2: "C", 11: "A、C", 16: "正确", 20: "错误"}[number]
         assert mine == expected, row
         right = mine == details["正确答案"]
         assert row["good"] is right and (meta[3] == "正确") is right, row

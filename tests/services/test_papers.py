@@ -194,6 +194,25 @@ def test_an_older_revision_never_overwrites_a_newer_one(loaded, tmp_path):
     assert papers.state(contest, person, T0 + timedelta(seconds=9))["current"]["items"][0]["response"] is None
 
 
+def test_the_latest_save_wins_across_phones_and_a_stale_retry_never_does(loaded, tmp_path):
+    contest = make_paper(tmp_path)
+    person = staff("PTC0101")
+    papers.start(contest, person, T0)
+    at = lambda s: T0 + timedelta(seconds=s)  # noqa: E731
+    second_phone = papers.save(contest, person, 1, "A", 1, at(1), client="phone-b")
+    assert second_phone["stored"] and second_phone["response"] == "A"
+    # the first phone, which still shows no answer there, taps B: its revision is also 1, but it
+    # comes from another page and later, so it is the person's latest choice
+    first_phone = papers.save(contest, person, 1, "B", 1, at(2), client="phone-a")
+    assert first_phone["stored"] and (first_phone["response"], first_phone["client"]) == ("B", "phone-a")
+    # a delayed retry of phone A's save changes nothing and says what the server holds
+    retry = papers.save(contest, person, 1, "B", 1, at(3), client="phone-a")
+    assert not retry["stored"] and retry["response"] == "B"
+    with pytest.raises(LiveError) as refused:
+        papers.save(contest, person, 1, "B", 2, at(4), client="x" * 65)
+    assert code_of(refused) == "invalid_payload"
+
+
 @pytest.mark.parametrize(
     ("position", "response", "revision", "code"),
     [

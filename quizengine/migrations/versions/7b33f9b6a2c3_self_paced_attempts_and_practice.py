@@ -95,6 +95,7 @@ def upgrade():
         sa.Column("points_value", sa.Integer(), nullable=False),
         sa.Column("response", sa.JSON(), nullable=True),
         sa.Column("revision", sa.Integer(), nullable=False),
+        sa.Column("client", sa.String(length=64), nullable=False),
         sa.Column("saved_at", quizengine.models.types.UTCDateTime(), nullable=True),
         sa.Column("correct", sa.Boolean(), nullable=True),
         sa.Column("points", sa.Integer(), nullable=True),
