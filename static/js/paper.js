@@ -480,23 +480,12 @@
 
   // --- before and after --------------------------------------------------------------------------
 
-  function fmt(iso) {
-    var t = Live.clock.parse(iso);
-    if (t === null) {
-      return "";
-    }
-    var d = new Date(t);
-    var two = function (n) {
-      return ("0" + n).slice(-2);
-    };
-    return d.getFullYear() + "-" + two(d.getMonth() + 1) + "-" + two(d.getDate()) + " " + two(d.getHours()) + ":" + two(d.getMinutes());
-  }
 
   function showOverview() {
     var c = state.contest;
     Live.showOnly([$("overview"), $("sitting")], $("overview"));
     var facts = [
-      ["开放时间", fmt(c.opens_at) + " — " + fmt(c.closes_at) + "（" + WINDOW[c.window] + "）"],
+      ["开放时间", c.opens_text + " — " + c.closes_text + "（" + WINDOW[c.window] + "）"],
       ["个人限时", c.time_limit + " 分钟，开始后不能暂停"],
       ["试卷结构", c.sections.map(function (s) {
         return s.title + " " + s.count + " 题" + (s.points ? " × " + s.points + " 分" : "");
@@ -529,9 +518,9 @@
     var withheld = state.attempts.some(function (a) {
       return a.closed_at && a.points === undefined;
     });
-    var later = "已交卷，成绩将于 " + fmt(c.closes_at) + " 截止后公布";
+    var later = "已交卷，成绩将于 " + c.closes_text + " 截止后公布";
     if (c.window === "before") {
-      status = "考试将于 " + fmt(c.opens_at) + " 开始";
+      status = "考试将于 " + c.opens_text + " 开始";
     } else if (c.window === "closed") {
       status = "考试已截止";
     } else if (!state.attempts_left) {
