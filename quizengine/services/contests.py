@@ -30,7 +30,8 @@ class ContestSummary:
     status: str
     phase: str
     groups: tuple[str, ...]
-    questions: int
+    questions: int  # per person, for a self-paced paper
+    mode: str = "live"
 
 
 def import_contest(spec: ContestSpec, actor=None, address: str = "") -> tuple[Contest | None, list[Problem]]:
@@ -189,7 +190,9 @@ def list_contests(group_keys=None) -> list[ContestSummary]:
             continue
         count = sum(r.scoring.get("count", 0) if r.kind == "section" else len(r.questions) for r in contest.rounds)
         result.append(
-            ContestSummary(contest.id, contest.code, contest.title, contest.status, contest.phase, keys, count)
+            ContestSummary(
+                contest.id, contest.code, contest.title, contest.status, contest.phase, keys, count, contest.mode
+            )
         )
     return result
 

@@ -52,7 +52,8 @@ def play(code: str):
 def host_entry():
     """The contests this user may host."""
     scope = None if current_user.role == "admin" else user_group_keys()
-    return render_template("live/host_entry.html", contests=list_contests(scope))
+    hosted = [c for c in list_contests(scope) if c.mode == "live"]  # papers have no host console
+    return render_template("live/host_entry.html", contests=hosted)
 
 
 @bp.get("/host/<int:contest_id>")
