@@ -53,6 +53,10 @@ def admin_page(browser, admin_server):
         ("/admin/contests/1/edit", "contest-edit", "修改竞赛"),
         ("/admin/audit", "audit", "操作日志"),
         ("/host/", "host-entry", "进入主持台"),
+        # examples/contests/*.yaml are imported in name order: written_test.yaml is the fifth
+        ("/admin/contests/5", "paper", "试卷结构"),
+        ("/admin/contests/5/paper", "paper-edit", "修改考试"),
+        ("/admin/learning/", "learning", "学习场次"),
     ],
 )
 def test_admin_pages_fit_a_laptop_screen(admin_page, screenshot, path, name, text):
