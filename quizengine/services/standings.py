@@ -14,7 +14,7 @@ from sqlalchemy import Integer, cast, func, select
 from quizengine.core.paper import AttemptResult, counted_attempt
 from quizengine.core.ranking import Standing, rank_centers, rank_people
 from quizengine.extensions import db
-from quizengine.models import Answer, Attempt, Center, Contest, Player, RoundQuestion, Staff
+from quizengine.models import Answer, Attempt, Center, Contest, Group, Player, RoundQuestion, Staff
 from quizengine.services.live import iso, upcoming_question
 from quizengine.services.papers import attempt_result
 
@@ -206,6 +206,30 @@ def rank_contest(contest: Contest):
     )
     _ranking_cache[contest.id] = (version, (people, centers))
     return people, centers
+
+
+def rankings_by_group(contest: Contest) -> list[tuple[str, list, list]]:
+    """(group name, ranked people, ranked centers) for each of the contest's groups: awards go per group."""
+    people, _ = rank_contest(contest)
+    group_of = dict(
+        db.session.execute(
+            select(Center.name, Group.name)
+            .join(Group, Center.group_id == Group.id)
+            .where(Group.id.in_([g.id for g in contest.groups]))
+        ).all()
+    )
+    sizes = roster_sizes(contest)
+    result = []
+    for group in sorted(contest.groups, key=lambda g: g.position):
+        mine = rank_people([r.standing for r in people if group_of.get(r.standing.center) == group.name])
+        centers = rank_centers(
+            [r.standing for r in mine],
+            {center: size for center, size in sizes.items() if group_of.get(center) == group.name},
+            contest.settings.get("center_rule", "mean"),
+            contest.settings.get("top_n", 3),
+        )
+        result.append((group.name, mine, centers))
+    return result
 
 
 def leaderboard(contest: Contest, limit: int = 10) -> dict:

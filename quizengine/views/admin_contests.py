@@ -17,7 +17,7 @@ from quizengine.services import live, papers
 from quizengine.services.banks import to_core
 from quizengine.services.contests import get_contest, import_contest, list_contests, update_contest
 from quizengine.services.live import LiveError
-from quizengine.services.standings import leaderboard
+from quizengine.services.standings import rankings_by_group
 from quizengine.views.access import ensure_scope, requires, user_group_keys
 from quizengine.views.forms import ActionForm, ContestForm, ContestUploadForm, PaperForm
 
@@ -82,7 +82,7 @@ def _paper_page(contest):
         contest=contest,
         sections=[(r, [to_core(rq.question) for rq in r.questions]) for r in contest.rounds],
         attempts=attempts,
-        board=leaderboard(contest, limit=1000),
+        groups=rankings_by_group(contest),
         open_count=sum(1 for row in attempts if row["attempt"].closed_at is None),
         action_form=ActionForm(),
         window=window_state(now, contest.opens_at, contest.closes_at),

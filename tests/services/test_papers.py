@@ -404,3 +404,26 @@ def test_the_servers_sweep_closes_attempts_nobody_looks_at(app, loaded, tmp_path
     loaded.session.expire_all()
     assert loaded.session.get(Attempt, attempt_id).closed_by == "timeout"
     assert loaded.session.scalar(select(func.count(Attempt.id)).where(Attempt.closed_at.is_(None))) == 1
+
+
+def test_a_paper_of_several_groups_ranks_each_group_apart(loaded, tmp_path):
+    from quizengine.services.standings import rankings_by_group
+
+    path = tmp_path / "two.yaml"
+    text = PAPER.format(code="TWO001", attempts=1, counting="best", results="after_submit")
+    path.write_text(text.replace("groups: [community]", "groups: [community, market]"), encoding="utf-8")
+    contest, problems = import_contest(read_contest(path)[0])
+    assert problems == []
+    open_contest(contest, None)
+    market = loaded.session.scalar(select(Staff).where(Staff.staff_no == "PTM0101"))
+    _sit(contest, staff("PTC0101"), T0, correct=8)
+    _sit(contest, staff("PTC0102"), T0, correct=2)
+    _sit(contest, market, T0, correct=4)
+    groups = rankings_by_group(contest)
+    assert [name for name, _, _ in groups] == [g.name for g in sorted(contest.groups, key=lambda g: g.position)]
+    (_, community_people, community_centers), (_, market_people, market_centers) = groups
+    assert [(r.rank, r.standing.correct) for r in community_people] == [(1, 8), (2, 2)]
+    assert [(r.rank, r.standing.correct) for r in market_people] == [(1, 4)]
+    assert {c.center for c in market_centers} == {c.name for c in market.center.group.centers}
+    assert market_centers[0].center == market.center.name and market_centers[0].joined == 1
+    assert not {c.center for c in community_centers} & {c.center for c in market_centers}
