@@ -208,6 +208,16 @@ def rank_contest(contest: Contest):
     return people, centers
 
 
+def player_staff_numbers(contest: Contest) -> dict[int, str]:
+    """Player id -> staff id (工号) of everyone in a contest."""
+    rows = db.session.execute(
+        select(Player.id, Staff.staff_no)
+        .join(Staff, Player.staff_id == Staff.id)
+        .where(Player.contest_id == contest.id)
+    )
+    return dict(rows.all())
+
+
 def rankings_by_group(contest: Contest) -> list[tuple[str, list, list]]:
     """(group name, ranked people, ranked centers) for each of the contest's groups: awards go per group."""
     people, _ = rank_contest(contest)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import io
 import tempfile
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 from werkzeug.utils import secure_filename
 
@@ -17,8 +18,9 @@ from quizengine.services import live, papers
 from quizengine.services.banks import to_core
 from quizengine.services.contests import get_contest, import_contest, list_contests, update_contest
 from quizengine.services.live import LiveError
-from quizengine.services.standings import rankings_by_group
+from quizengine.services.standings import player_staff_numbers, rankings_by_group
 from quizengine.views.access import ensure_scope, requires, user_group_keys
+from quizengine.views.exports import XLSX, results_workbook
 from quizengine.views.forms import ActionForm, ContestForm, ContestUploadForm, PaperForm
 
 bp = Blueprint("admin_contests", __name__, url_prefix="/admin/contests")
@@ -142,6 +144,18 @@ def edit_paper(contest_id: int):
     return render_template("admin/edit.html", form=form, title=f"修改考试 {contest.code} 的时间和设置"), (
         422 if form.errors else 200
     )
+
+
+@bp.get("/<int:contest_id>/results.xlsx")
+@requires("results.view")
+def results(contest_id: int):
+    """Download the standings, per group, as an Excel workbook."""
+    contest = _scoped_contest(contest_id, "results.view")
+    if contest.mode == "self_paced":
+        papers.close_due(utcnow())
+    data = results_workbook(contest, rankings_by_group(contest), player_staff_numbers(contest))
+    name = f"成绩_{contest.code}.xlsx"
+    return send_file(io.BytesIO(data), mimetype=XLSX, as_attachment=True, download_name=name)
 
 
 @bp.post("/<int:contest_id>/finish")

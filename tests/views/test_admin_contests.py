@@ -118,3 +118,17 @@ def test_admin_renames_a_center_and_moves_it_between_groups(app, client, contest
         assert _db.session.scalar(select(AuditEvent).where(AuditEvent.action == "center.edit")).target == "新中心"
     login(client, "org1")
     assert client.get(path).status_code == 403
+
+
+def test_a_live_contests_results_export_has_its_groups_sheets(client, contests):
+    import io
+
+    from openpyxl import load_workbook
+
+    login(client, "org1")
+    export = client.get(f"/admin/contests/{contests['community']}/results.xlsx")
+    assert export.status_code == 200
+    book = load_workbook(io.BytesIO(export.data))
+    assert book.sheetnames == ["第1组个人", "第1组中心", "说明"]
+    centers = [row[1] for row in book["第1组中心"].iter_rows(min_row=3, values_only=True)]
+    assert len(centers) == 10 and "长寿路街道社区事务受理服务中心" in centers

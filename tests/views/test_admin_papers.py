@@ -118,3 +118,27 @@ def test_the_learning_report_page_and_its_excel_export(app, client, paper):
 def test_trainers_have_no_learning_report(client, paper):
     login(client, "trainer1")
     assert client.get("/admin/learning/").status_code == 403
+
+
+def test_results_export_per_group(app, client, paper):
+    login(client, "org1")
+    post(client, f"/admin/contests/{paper}/open", page=f"/admin/contests/{paper}")
+    with app.app_context():
+        contest = _db.session.get(Contest, paper)
+        staff = _db.session.scalar(select(Staff).where(Staff.staff_no == "PTC0101"))
+        attempt = papers.start(contest, staff, datetime.now(UTC))
+        item = attempt.items[0]
+        papers.save(contest, staff, 1, item.question.answer[0], 1, datetime.now(UTC))
+        papers.submit(contest, staff, datetime.now(UTC))
+        name, center = staff.name, staff.center.name
+    export = client.get(f"/admin/contests/{paper}/results.xlsx")
+    assert export.status_code == 200
+    book = load_workbook(io.BytesIO(export.data))
+    assert book.sheetnames == ["第1组个人", "第1组中心", "说明"]
+    people = list(book["第1组个人"].iter_rows(min_row=3, values_only=True))
+    assert people[0][:7] == (1, "PTC0101", name, center, 5, 1, 1)
+    centers = {row[1]: row for row in book["第1组中心"].iter_rows(min_row=3, values_only=True)}
+    assert centers[center][0] == 1 and centers[center][3] == 1
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/admin/")})
+    login(client, "org2")
+    assert client.get(f"/admin/contests/{paper}/results.xlsx").status_code == 404
