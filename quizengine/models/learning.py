@@ -24,6 +24,8 @@ class PracticeAnswer(db.Model):
     from_book: Mapped[bool] = mapped_column(default=False)
     response: Mapped[list | str | bool | None] = mapped_column(JSON(none_as_null=True))
     correct: Mapped[bool]
+    # the question's wrong-answer book entry right after this answer (services.learning.note_answer)
+    book: Mapped[dict | None] = mapped_column(JSON(none_as_null=True))
     answered_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
 
     question = relationship("Question")

@@ -138,9 +138,8 @@ def answer(staff: Staff, question_id: int, response, nonce: str, now: datetime, 
     )
     if existing is not None:
         return existing
-    row = db.session.get(Question, question_id)
-    allowed = {b.key for b in practice_banks(staff)}
-    if row is None or (row.revision.bank.key not in allowed and not _in_book(staff, row.key)):
+    row = practisable(staff, question_id)
+    if row is None:
         raise LiveError("invalid_payload", "没有这道练习题")
     core = to_core(row)
     if response is None or not valid_response(core, response):
@@ -155,8 +154,8 @@ def answer(staff: Staff, question_id: int, response, nonce: str, now: datetime, 
         correct=verdict.correct,
         answered_at=now,
     )
+    record.book = note_answer(staff.id, row, verdict.correct, now)
     db.session.add(record)
-    note_answer(staff.id, row, verdict.correct, now)
     try:
         db.session.commit()
     except IntegrityError:  # the same form arrived twice at once
@@ -165,6 +164,17 @@ def answer(staff: Staff, question_id: int, response, nonce: str, now: datetime, 
             select(PracticeAnswer).where(PracticeAnswer.staff_id == staff.id, PracticeAnswer.nonce == nonce)
         )
     return record
+
+
+def practisable(staff: Staff, question_id: int) -> Question | None:
+    """The question, if the person may practise it (a bank of their group, or an open entry of their book)."""
+    row = db.session.get(Question, question_id)
+    if row is None:
+        return None
+    in_pool = row.revision.bank.current_revision_id == row.revision_id and row.revision.active
+    if in_pool and row.revision.bank.key in {b.key for b in practice_banks(staff)}:
+        return row
+    return row if _in_book(staff, row.key) else None
 
 
 def practice_answer(staff: Staff, answer_id: int) -> PracticeAnswer | None:
@@ -176,15 +186,27 @@ def practice_answer(staff: Staff, answer_id: int) -> PracticeAnswer | None:
 # --- the wrong-answer book ---------------------------------------------------------------
 
 
-def note_answer(staff_id: int, question: Question, correct: bool, at: datetime) -> None:
-    """Update the person's wrong-answer book after an answer (in the caller's transaction)."""
+def note_answer(staff_id: int, question: Question, correct: bool, at: datetime) -> dict | None:
+    """Update the person's wrong-answer book after an answer (in the caller's transaction).
+
+    Returns the question's book entry after this answer, {wrong_count, streak, cleared, left}
+    (`left`: this answer took it out of the book), or None when it is not and was never in the book.
+    """
     mistake = db.session.scalar(
         select(Mistake).where(Mistake.staff_id == staff_id, Mistake.question_key == question.key)
     )
     if mistake is None and correct:
-        return
+        return None
     entry = BookEntry(mistake.wrong_count, mistake.streak, mistake.cleared) if mistake else BookEntry()
     after = entry.after(correct)
+    state = {
+        "wrong_count": after.wrong_count,
+        "streak": after.streak,
+        "cleared": after.cleared,
+        "left": after.cleared and not entry.cleared,
+    }
+    if after == entry:  # a right answer to a question already out of the book
+        return state
     fields = {"wrong_count": after.wrong_count, "streak": after.streak, "cleared": after.cleared, "updated_at": at}
     if not correct:
         fields.update(question_id=question.id, last_wrong_at=at)
@@ -194,9 +216,10 @@ def note_answer(staff_id: int, question: Question, correct: bool, at: datetime) 
                 db.session.add(Mistake(staff_id=staff_id, question_key=question.key, **fields))
         except IntegrityError:  # entered by a parallel answer of the same person at the same instant
             pass
-        return
+        return state
     for name, value in fields.items():
         setattr(mistake, name, value)
+    return state
 
 
 def _in_book(staff: Staff, key: str) -> bool:

@@ -114,30 +114,49 @@ def index():
 
 
 def _filters() -> dict:
-    return {k: v for k in ("bank", "tag") if (v := request.args.get(k, "").strip()[:64])}
+    """The practice filters of the query string (bank, tag; book=1 for the wrong-answer book)."""
+    found = {k: v for k in ("bank", "tag") if (v := request.args.get(k, "").strip()[:64])}
+    if request.args.get("book") == "1":
+        found["book"] = "1"
+    return found
 
 
 @bp.get("/practice")
 @staff_required
 def practice():
-    """One practice question of the chosen bank/topic (never practised first)."""
+    """Pick a practice question of the chosen bank/topic (never practised first) and show it at its own address."""
     filters = _filters()
     question = learning.next_question(current_staff(), filters.get("bank"), filters.get("tag"))
-    return _question_page(question, filters, heading=_heading(filters))
+    if question is None:
+        return _question_page(None, filters)
+    return redirect(url_for("learn.question", question_id=question.id, **filters))
 
 
-def _question_page(question, filters: dict, *, heading: str, from_book: bool = False, entry=None):
+@bp.get("/practice/questions/<int:question_id>")
+@staff_required
+def question(question_id: int):
+    """One practice question; a reload or the back button shows the same one again."""
+    row = learning.practisable(current_staff(), question_id)
+    if row is None:
+        abort(404)
+    return _question_page(row, _filters())
+
+
+def _question_page(question, filters: dict, *, error: str | None = None):
     """A practice question's form (a fresh nonce each time), or the empty-pool message."""
+    staff = current_staff()
+    from_book = filters.get("book") == "1"
     return render_template(
         "learn/question.html",
-        staff=current_staff(),
+        staff=staff,
         question=to_core(question) if question else None,
         row=question,
         nonce=learning.new_nonce(),
         filters=filters,
         from_book=from_book,
-        heading=heading,
-        entry=entry,
+        heading="错题重练" if from_book else _heading(filters),
+        entry=learning.book_entry(staff, question.key) if question else None,
+        error=error,
         action_form=ActionForm(),
     )
 
@@ -158,17 +177,24 @@ def answer():
     staff = current_staff()
     if not ActionForm().validate_on_submit():
         abort(400)
-    from_book = request.form.get("from_book") == "1"
+    filters = _filters()
     response = _form_response(request.form)
     try:
         question_id = int(request.form.get("question_id", ""))
-        record = learning.answer(
-            staff, question_id, response, request.form.get("nonce", ""), utcnow(), from_book=from_book
-        )
-    except (ValueError, LiveError) as error:
-        message = error.message if isinstance(error, LiveError) else "请求格式不正确"
-        return render_template("learn/message.html", staff=staff, message=message, action_form=ActionForm()), 422
-    return redirect(url_for("learn.feedback", answer_id=record.id, **_filters()))
+        nonce = request.form.get("nonce", "")
+        record = learning.answer(staff, question_id, response, nonce, utcnow(), from_book="book" in filters)
+    except ValueError:
+        return _message("请求格式不正确", 400)
+    except LiveError as error:
+        row = learning.practisable(staff, question_id)
+        if error.code == "invalid_response" and row is not None:  # the same question again, with the reason
+            return _question_page(row, filters, error=error.message), 422
+        return _message(error.message, 422)
+    return redirect(url_for("learn.feedback", answer_id=record.id, **filters))
+
+
+def _message(text: str, status: int):
+    return render_template("learn/message.html", staff=current_staff(), message=text, action_form=ActionForm()), status
 
 
 def _form_response(form):
@@ -197,7 +223,7 @@ def feedback(answer_id: int):
         staff=staff,
         record=record,
         question=question,
-        entry=learning.book_entry(staff, question.id),
+        entry=record.book,
         filters=_filters(),
         action_form=ActionForm(),
     )
@@ -216,10 +242,10 @@ def book():
 @staff_required
 def retry():
     """The next question to retry from the book."""
-    staff = current_staff()
-    question = learning.next_from_book(staff, utcnow(), request.args.get("after"))
-    entry = learning.book_entry(staff, question.key) if question else None
-    return _question_page(question, {}, heading="错题重练", from_book=True, entry=entry)
+    question = learning.next_from_book(current_staff(), utcnow(), request.args.get("after"))
+    if question is None:
+        return _question_page(None, {"book": "1"})
+    return redirect(url_for("learn.question", question_id=question.id, book="1"))
 
 
 # --- self-paced papers ---------------------------------------------------------------------

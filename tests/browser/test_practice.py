@@ -266,7 +266,7 @@ def test_practice_wrong_answer_book_and_retry(phone: Phone, practice_server: Sim
 
     # --- 3. a topic: one of its questions, a real form; tapping an option marks its key badge red
     topics.filter(has_text=TOPIC).tap()
-    expect(page).to_have_url(re.compile(rf"/learn/practice\?bank={BANK}&tag={TOPIC_TAG}$"))
+    expect(page).to_have_url(re.compile(rf"/learn/practice/questions/\d+\?bank={BANK}&tag={TOPIC_TAG}$"))
     expect(page.locator("p.crumbs")).to_have_text(f"学习首页 · 专题练习：{TOPIC}")
     first = shown_question(page, practice_server)
     assert TOPIC_TAG in first.tags and first.kind in ("single", "multiple"), first
@@ -294,7 +294,7 @@ def test_practice_wrong_answer_book_and_retry(phone: Phone, practice_server: Sim
 
     # --- 5. 下一题: another question of the topic, answered right; it does not touch the book
     page.locator("a.button", has_text="下一题").tap()
-    expect(page).to_have_url(re.compile(rf"/learn/practice\?bank={BANK}&tag={TOPIC_TAG}$"))
+    expect(page).to_have_url(re.compile(rf"/learn/practice/questions/\d+\?bank={BANK}&tag={TOPIC_TAG}$"))
     second = shown_question(page, practice_server)
     assert second.key != first.key and TOPIC_TAG in second.tags
     expect(page.locator("form.practice input[name=choice]:checked")).to_have_count(0)
@@ -321,7 +321,7 @@ def test_practice_wrong_answer_book_and_retry(phone: Phone, practice_server: Sim
     # --- 7. 开始重练: the booked question; right once (still booked), right again (out of the book)
     page.locator("a.button", has_text="开始重练").tap()
     for streak in (0, 1):
-        expect(page).to_have_url(re.compile(r"/learn/book/retry(\?after=[\w-]+)?$"))
+        expect(page).to_have_url(re.compile(r"/learn/practice/questions/\d+\?book=1$"))
         expect(page.locator("p.crumbs")).to_have_text("学习首页 · 错题重练")
         retried = shown_question(page, practice_server)
         assert retried.key == first.key
@@ -386,7 +386,7 @@ def test_a_question_page_records_one_answer_however_often_it_is_submitted(
         feedback = submit(page)
     expect(page.locator("p.verdict")).to_have_text("回答正确")
     page.go_back()
-    expect(page).to_have_url(re.compile(r"/learn/practice\?"))
+    expect(page).to_have_url(re.compile(r"/learn/practice/questions/\d+\?"))
     expect(page.locator("form.practice")).to_be_visible()
     if page.locator("form.practice input[name=nonce]").input_value() == nonce:
         # restored from the back-forward cache, choice and all: 提交 again shows the answer already recorded

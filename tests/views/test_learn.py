@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from datetime import UTC, datetime, timedelta
 
@@ -122,9 +123,12 @@ def test_home_lists_the_groups_papers_banks_and_topics(loaded):
 # --- practice -----------------------------------------------------------------------------------
 
 
+ACTION = re.compile(r'<form method="post" action="([^"]+)" class="practice"')
+
+
 def _answer_practice(client, path, choose):
-    """The form data answering the question on `path` with `choose(kind, answer, option keys)`."""
-    page = client.get(path).get_data(as_text=True)
+    """(form action, form data) answering the question `path` leads to with `choose(kind, answer, option keys)`."""
+    page = client.get(path, follow_redirects=True).get_data(as_text=True)
     question_id = int(QUESTION_ID.search(page).group(1))
     nonce = NONCE.search(page).group(1)
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
@@ -132,9 +136,8 @@ def _answer_practice(client, path, choose):
         question = client.application.extensions["sqlalchemy"].session.get(Question, question_id)
         kind, answer, options = question.kind, list(question.answer), [k for k, _ in question.options]
     data = {"csrf_token": token, "question_id": question_id, "nonce": nonce, "kind": kind}
-    data["from_book"] = "1" if "book" in path else "0"
     data["choice"] = choose(kind, answer, options)
-    return question_id, data
+    return html.unescape(ACTION.search(page).group(1)), data
 
 
 @pytest.fixture
@@ -158,10 +161,11 @@ def _wrong(kind, answer, options):
 
 
 def test_practice_gives_feedback_with_explanation_and_source_and_a_resubmit_is_stored_once(practice_client, loaded):
-    _, data = _answer_practice(practice_client, "/learn/practice?bank=contest-plan&tag=plan-groups", _right)
-    first = practice_client.post("/learn/practice?bank=contest-plan&tag=plan-groups", data=data)
+    action, data = _answer_practice(practice_client, "/learn/practice?bank=contest-plan&tag=plan-groups", _right)
+    assert action == "/learn/practice?bank=contest-plan&tag=plan-groups"
+    first = practice_client.post(action, data=data)
     assert first.status_code == 302
-    again = practice_client.post("/learn/practice?bank=contest-plan&tag=plan-groups", data=data)
+    again = practice_client.post(action, data=data)
     assert again.headers["Location"] == first.headers["Location"]
     page = practice_client.get(first.headers["Location"]).get_data(as_text=True)
     assert "回答正确" in page and "政策出处" in page and "普府办〔2021〕31号" in page
@@ -170,34 +174,59 @@ def test_practice_gives_feedback_with_explanation_and_source_and_a_resubmit_is_s
         assert loaded.extensions["sqlalchemy"].session.scalar(select(func.count(PracticeAnswer.id))) == 1
 
 
+def test_a_question_keeps_its_address_so_a_reload_shows_it_again(practice_client):
+    picked = practice_client.get("/learn/practice?bank=contest-plan")
+    assert picked.status_code == 302 and "/learn/practice/questions/" in picked.headers["Location"]
+    first = practice_client.get(picked.headers["Location"]).get_data(as_text=True)
+    again = practice_client.get(picked.headers["Location"]).get_data(as_text=True)
+    assert QUESTION_ID.search(first).group(1) == QUESTION_ID.search(again).group(1)
+    assert NONCE.search(first).group(1) != NONCE.search(again).group(1)  # each visit answers once
+
+
 def test_a_wrong_practice_answer_goes_into_the_book_and_leaves_after_two_right_retries(practice_client, loaded):
-    _, data = _answer_practice(practice_client, "/learn/practice?bank=contest-plan", _wrong)
-    feedback = practice_client.get(practice_client.post("/learn/practice", data=data).headers["Location"])
-    assert "回答错误" in feedback.get_data(as_text=True) and "已记入错题本" in feedback.get_data(as_text=True)
+    action, data = _answer_practice(practice_client, "/learn/practice?bank=contest-plan", _wrong)
+    wrong_feedback = practice_client.post(action, data=data).headers["Location"]
+    text = practice_client.get(wrong_feedback).get_data(as_text=True)
+    assert "回答错误" in text and "已记入错题本" in text
     assert "1 道" in practice_client.get("/learn/book").get_data(as_text=True)
+    pages = []
     for attempt in (1, 2):
-        _, retry = _answer_practice(practice_client, "/learn/book/retry", _right)
-        assert retry["question_id"] == data["question_id"]
-        page = practice_client.get(practice_client.post("/learn/practice", data=retry).headers["Location"])
-        text = page.get_data(as_text=True)
+        action, retry = _answer_practice(practice_client, "/learn/book/retry", _right)
+        assert retry["question_id"] == data["question_id"] and "book=1" in action
+        pages.append(practice_client.post(action, data=retry).headers["Location"])
+        text = practice_client.get(pages[-1]).get_data(as_text=True)
         assert ("移出了错题本" in text) == (attempt == 2)
     assert "没有待巩固的错题" in practice_client.get("/learn/book").get_data(as_text=True)
     assert "错题本已清空" in practice_client.get("/learn/book/retry").get_data(as_text=True)
+    # feedback pages keep the book as it was right after their answer
+    assert "已记入错题本" in practice_client.get(wrong_feedback).get_data(as_text=True)
+    first_retry = practice_client.get(pages[0]).get_data(as_text=True)
+    assert "还在错题本中" in first_retry and "移出了错题本" not in first_retry
 
 
-def test_an_empty_practice_answer_is_refused(practice_client):
-    _, data = _answer_practice(practice_client, "/learn/practice?bank=contest-plan", _right)
+def test_an_empty_answer_shows_the_same_question_again_with_the_reason(practice_client):
+    action, data = _answer_practice(practice_client, "/learn/practice?bank=contest-plan", _right)
     data["choice"] = ""
-    response = practice_client.post("/learn/practice", data=data)
-    assert response.status_code == 422 and "请先选择或填写答案" in response.get_data(as_text=True)
+    response = practice_client.post(action, data=data)
+    text = response.get_data(as_text=True)
+    assert response.status_code == 422 and "请先选择或填写答案" in text
+    assert QUESTION_ID.search(text).group(1) == str(data["question_id"])
 
 
 def test_someone_elses_practice_answer_is_not_found(practice_client, loaded):
-    _, data = _answer_practice(practice_client, "/learn/practice", _right)
-    location = practice_client.post("/learn/practice", data=data).headers["Location"]
+    action, data = _answer_practice(practice_client, "/learn/practice", _right)
+    location = practice_client.post(action, data=data).headers["Location"]
     other = loaded.test_client()
-    sign_in(other, "PTC0102", _name_of("PTC0102"))
+    sign_in(other, "PTM0101", _name_of("PTM0101"))
     assert other.get(location).status_code == 404
+    # a question outside one's group's banks cannot be opened either
+    community = loaded.test_client()
+    sign_in(community, "PTC0102", _name_of("PTC0102"))
+    with loaded.app_context():
+        session = loaded.extensions["sqlalchemy"].session
+        mkt = session.scalar(select(Question.id).where(Question.key == "mkt-001"))
+    assert community.get(f"/learn/practice/questions/{mkt}").status_code == 404
+    assert other.get(f"/learn/practice/questions/{mkt}").status_code == 200
 
 
 def _name_of(staff_no):

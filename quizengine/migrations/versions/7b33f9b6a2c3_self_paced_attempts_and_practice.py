@@ -48,6 +48,7 @@ def upgrade():
         sa.Column("from_book", sa.Boolean(), nullable=False),
         sa.Column("response", sa.JSON(), nullable=True),
         sa.Column("correct", sa.Boolean(), nullable=False),
+        sa.Column("book", sa.JSON(none_as_null=True), nullable=True),
         sa.Column("answered_at", quizengine.models.types.UTCDateTime(), nullable=False),
         sa.ForeignKeyConstraint(
             ["question_id"], ["questions.id"], name=op.f("fk_practice_answers_question_id_questions")
