@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from functools import wraps
 
-from flask import Blueprint, abort, g, jsonify, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, g, jsonify, make_response, redirect, render_template, request, session, url_for
 
 from quizengine.models.types import utcnow
 from quizengine.services import learning, papers
@@ -139,7 +139,10 @@ def question(question_id: int):
     row = learning.practisable(current_staff(), question_id)
     if row is None:
         abort(404)
-    return _question_page(row, _filters())
+    response = make_response(_question_page(row, _filters()))
+    # never from the back-forward cache: every visit gets its own one-time key and a clean form
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 def _question_page(question, filters: dict, *, error: str | None = None):
