@@ -121,6 +121,8 @@
     conn.hidden = !text;
   }
 
+  var joinWhenConnected = null; // the join tapped while the connection was still coming up
+
   socket.on("connect", function () {
     setConn("");
     st.entered = false;
@@ -128,6 +130,9 @@
       resume();
     } else if (!st.player) {
       show("join");
+      if (joinWhenConnected) {
+        joinWhenConnected();
+      }
     }
   });
 
@@ -223,9 +228,14 @@
       return;
     }
     if (!socket.connected) {
-      $("join-error").textContent = "正在连接服务器，请稍候再试";
+      // a tap before the connection is up (a slow hall Wi-Fi): join as soon as it is
+      $("join-error").textContent = "正在连接服务器，连上后自动加入……";
+      joinWhenConnected = function () {
+        form.requestSubmit ? form.requestSubmit() : form.dispatchEvent(new Event("submit", { cancelable: true }));
+      };
       return;
     }
+    joinWhenConnected = null;
     button.disabled = true;
     $("join-error").textContent = "";
     var payload = { code: code, staff_id: staffId, name: name };
