@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import secrets
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -30,6 +31,7 @@ from quizengine.core.paper import (
     score_item,
     window_state,
 )
+from quizengine.core.questions import Question as CoreQuestion
 from quizengine.core.questions import QuestionKind, canonical_response, valid_response
 from quizengine.extensions import db
 from quizengine.models import Attempt, AttemptItem, Contest, Player, Question, RoundQuestion, Staff
@@ -140,7 +142,8 @@ def start(contest: Contest, staff: Staff, now: datetime) -> Attempt:
         raise refuse("no_attempts_left")
     number = done + 1
     seed = person_seed(contest.settings.get("seed", 0), staff.staff_no, number)
-    items, rounds, questions, rows = _draw(contest, seed)
+    pools = _pools(contest)
+    items = _draw(contest, pools, seed)
     attempt = Attempt(
         contest_id=contest.id,
         player_id=player.id,
@@ -151,15 +154,15 @@ def start(contest: Contest, staff: Staff, now: datetime) -> Attempt:
     )
     db.session.add(attempt)
     for position, item in enumerate(items, 1):
-        round_ = rounds[item.section][0]
+        section = pools.sections[item.section]
         db.session.add(
             AttemptItem(
                 attempt=attempt,
                 position=position,
-                round_id=round_.id,
-                question_id=rows[item.question_id].id,
+                round_id=pools.round_ids[item.section],
+                question_id=pools.row_ids[item.question_id],
                 option_order=list(item.option_order),
-                points_value=round_.scoring.get("points") or questions[item.question_id].points,
+                points_value=section.points or pools.questions[item.question_id].points,
             )
         )
     try:
@@ -170,37 +173,58 @@ def start(contest: Contest, staff: Staff, now: datetime) -> Attempt:
     return attempt
 
 
-def _pools(contest: Contest):
-    """[(section round, [core questions])], core questions by id and rows by id, from the stored pools."""
+@dataclass(frozen=True)
+class _Pools:
+    """A paper's sections with their pools, as plain data: what every draw starts from."""
+
+    sections: tuple[Section, ...]
+    round_ids: tuple[int, ...]
+    questions: dict[str, CoreQuestion]
+    row_ids: dict[str, int]
+
+
+# A paper's pools never change after import, so they are read once per process. The key holds
+# the contest's creation time too, so another database reusing the id never gets these.
+_pool_cache: dict[tuple[int, datetime], _Pools] = {}
+POOL_CACHE_SIZE = 32
+
+
+def _pools(contest: Contest) -> _Pools:
+    key = (contest.id, contest.created_at)
+    if key in _pool_cache:
+        return _pool_cache[key]
     found = db.session.execute(
         select(RoundQuestion.round_id, Question)
         .join(Question, RoundQuestion.question_id == Question.id)
         .where(RoundQuestion.round_id.in_([r.id for r in contest.rounds]))
         .order_by(RoundQuestion.round_id, RoundQuestion.position)
     ).all()
-    questions, rows, by_round = {}, {}, defaultdict(list)
+    questions, row_ids, by_round = {}, {}, defaultdict(list)
     for round_id, row in found:
-        core = to_core(row)
-        questions[core.id], rows[core.id] = core, row
-        by_round[round_id].append(core)
-    return [(r, by_round[r.id]) for r in contest.rounds], questions, rows
+        questions[row.key], row_ids[row.key] = to_core(row), row.id
+        by_round[round_id].append(row.key)
+    sections = tuple(
+        Section(r.title, r.scoring["count"], tuple(by_round[r.id]), r.scoring.get("points")) for r in contest.rounds
+    )
+    pools = _Pools(sections, tuple(r.id for r in contest.rounds), questions, row_ids)
+    if len(_pool_cache) >= POOL_CACHE_SIZE:
+        _pool_cache.pop(next(iter(_pool_cache)))
+    _pool_cache[key] = pools
+    return pools
 
 
-def _draw(contest: Contest, seed: int):
-    """One paper drawn from the contest's stored pools, with the pools it came from."""
-    rounds, questions, rows = _pools(contest)
-    sections = [Section(r.title, r.scoring["count"], tuple(q.id for q in pool)) for r, pool in rounds]
+def _draw(contest: Contest, pools: _Pools, seed: int):
+    """One paper drawn from the contest's stored pools."""
     shuffle = contest.settings.get("shuffle_options", True)
     try:
-        items = draw_paper(sections, questions, seed, shuffle_options=shuffle)
+        return draw_paper(list(pools.sections), pools.questions, seed, shuffle_options=shuffle)
     except PaperError as exc:  # checked at import; only a changed pool gets here
         raise LiveError("paper_error", str(exc)) from exc
-    return items, rounds, questions, rows
 
 
 def replay(contest: Contest, attempt: Attempt) -> list[tuple[str, tuple[str, ...]]]:
     """Draw an attempt's paper again from its seed: (question id, option order) per position, for disputes."""
-    items = _draw(contest, attempt.seed)[0]
+    items = _draw(contest, _pools(contest), attempt.seed)
     return [(item.question_id, item.option_order) for item in items]
 
 
@@ -305,14 +329,17 @@ def close(attempt: Attempt, at: datetime, by: str) -> None:
     contest = db.session.get(Contest, attempt.contest_id)
     partial = contest.settings.get("partial", False)
     points = correct = answered = 0
-    staff_id = attempt.player.staff_id
-    for item in attempt.items:
-        question = to_core(item.question)
-        result = score_item(question, item.response, points=item.points_value, partial=partial)
+    items = db.session.scalars(
+        select(AttemptItem).where(AttemptItem.attempt_id == attempt.id).options(selectinload(AttemptItem.question))
+    )
+    given = []
+    for item in items:
+        result = score_item(to_core(item.question), item.response, points=item.points_value, partial=partial)
         item.correct, item.points = (result.correct, result.points) if result.answered else (None, None)
         points, correct, answered = points + result.points, correct + result.correct, answered + result.answered
         if result.answered:
-            learning.note_answer(staff_id, item.question, result.correct, at)
+            given.append((item.question, result.correct))
+    learning.note_answers(attempt.player.staff_id, given, at)
     attempt.closed_at, attempt.closed_by = at, by
     attempt.points, attempt.correct, attempt.answered = points, correct, answered
     db.session.commit()
