@@ -379,10 +379,18 @@ def finish(contest: Contest, actor=None, address: str = "") -> None:
 
 
 def freeze_scores(contest: Contest) -> None:
-    """Keep the final standings the awards are decided on (the tie-break is core.ranking's)."""
-    from quizengine.services.standings import standings  # standings builds on this module
+    """Keep the final standings the awards are decided on (the tie-break is core.ranking's).
 
-    for ranked in rank_people(standings(contest)):
+    `rank` is the rank within the player's group: awards go per group, and a contest
+    (a district-wide paper, say) may span several.
+    """
+    from quizengine.services.standings import group_of_centers, standings  # standings builds on this module
+
+    group_of = group_of_centers(contest)
+    by_group = {}
+    for standing in standings(contest):
+        by_group.setdefault(group_of.get(standing.center), []).append(standing)
+    for ranked in (r for people in by_group.values() for r in rank_people(people)):
         s = ranked.standing
         db.session.add(
             Score(

@@ -218,16 +218,16 @@ def player_staff_numbers(contest: Contest) -> dict[int, str]:
     return dict(rows.all())
 
 
+def group_of_centers(contest: Contest) -> dict[str, str]:
+    """Center name -> group name, for the contest's groups."""
+    query = select(Center.name, Group.name).join(Group, Center.group_id == Group.id)
+    return dict(db.session.execute(query.where(Group.id.in_([g.id for g in contest.groups]))).all())
+
+
 def rankings_by_group(contest: Contest) -> list[tuple[str, list, list]]:
     """(group name, ranked people, ranked centers) for each of the contest's groups: awards go per group."""
     people, _ = rank_contest(contest)
-    group_of = dict(
-        db.session.execute(
-            select(Center.name, Group.name)
-            .join(Group, Center.group_id == Group.id)
-            .where(Group.id.in_([g.id for g in contest.groups]))
-        ).all()
-    )
+    group_of = group_of_centers(contest)
     sizes = roster_sizes(contest)
     result = []
     for group in sorted(contest.groups, key=lambda g: g.position):

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from quizengine.contests import read_contest
 from quizengine.core.paper import person_seed
-from quizengine.models import Attempt, Score, Staff
+from quizengine.models import Attempt, Player, Score, Staff
 from quizengine.roster import read_roster
 from quizengine.services import learning, papers
 from quizengine.services.banks import to_core
@@ -427,3 +427,15 @@ def test_a_paper_of_several_groups_ranks_each_group_apart(loaded, tmp_path):
     assert {c.center for c in market_centers} == {c.name for c in market.center.group.centers}
     assert market_centers[0].center == market.center.name and market_centers[0].joined == 1
     assert not {c.center for c in community_centers} & {c.center for c in market_centers}
+    # the frozen ranks are ranks within each group
+    papers.finish(contest, T0 + timedelta(hours=1))
+    frozen = {
+        staff_no: rank
+        for staff_no, rank in loaded.session.execute(
+            select(Staff.staff_no, Score.rank)
+            .join(Player, Player.staff_id == Staff.id)
+            .join(Score, Score.player_id == Player.id)
+            .where(Score.contest_id == contest.id)
+        )
+    }
+    assert frozen == {"PTC0101": 1, "PTC0102": 2, "PTM0101": 1}
