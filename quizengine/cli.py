@@ -303,7 +303,7 @@ def demo_command(host, port, seed_only):
     from quizengine.roster import read_roster
     from quizengine.server import serve, urls
     from quizengine.services.banks import import_banks
-    from quizengine.services.roster import import_roster
+    from quizengine.services.roster import first_staff, import_roster
 
     upgrade()
     data, problems = read_roster(data_dir("examples") / "roster.yaml", max_bytes=10 * 1024 * 1024)
@@ -335,6 +335,9 @@ def demo_command(host, port, seed_only):
         click.echo(f"  投影大屏 projector:  {base}/board/{item.id}?key={item.board_key}")
         click.echo(f"  手机答题 phones:     {base}/play/{item.code}")
     click.echo(f"\n管理后台 admin: {base}/login  用户名 {username}  密码 {password}")
+    sample = first_staff()
+    if sample is not None:
+        click.echo(f"工作人员 staff:  {base}/learn/  如工号 {sample.staff_no}、姓名 {sample.name}（名单中的任何人）")
     # End this command's transaction: SQLite transactions begin IMMEDIATE, so an
     # open one would hold the write lock the server's deadline timers need.
     db.session.remove()

@@ -225,3 +225,8 @@ def update_center(center: Center, *, name: str, group: Group, actor, address: st
 def all_groups() -> list[Group]:
     """Every group, in display order."""
     return list(db.session.scalars(select(Group).order_by(Group.position, Group.id)))
+
+
+def first_staff() -> Staff | None:
+    """The roster's first staff member by staff id (the demo names one to sign in with)."""
+    return db.session.scalar(select(Staff).order_by(Staff.staff_no))
