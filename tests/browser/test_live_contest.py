@@ -14,13 +14,13 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, expect
+from playwright.sync_api import Browser, Page, expect
 
+from tests.browser.pages import WAIT_MS, Pages
 from tests.live import command_env, run_command, serving
 
 pytestmark = pytest.mark.browser
 
-WAIT_MS = 10_000  # no single wait longer than this
 CODE = "PTG1LIVE"  # contest 1: examples/contests/community.yaml, group community
 CONTEST_ID = 1
 # Real members of group community in examples/roster.yaml.
@@ -39,40 +39,6 @@ def contest_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SimpleN
     run_command(env, "demo", "--seed-only")
     with serving(folder, env) as base_url:
         yield SimpleNamespace(url=base_url, folder=folder)
-
-
-class Pages:
-    """Browser contexts of one test, each page watched for script errors and CSP violations."""
-
-    def __init__(self, browser: Browser, base_url: str):
-        self.browser = browser
-        self.base_url = base_url
-        self.contexts: list[BrowserContext] = []
-        self.errors: list[str] = []
-
-    def open(self, name: str, path: str, **options) -> Page:
-        context = self.browser.new_context(base_url=self.base_url, locale="zh-CN", **options)
-        context.set_default_timeout(WAIT_MS)
-        self.contexts.append(context)
-        page = context.new_page()
-        page.on("pageerror", lambda exc: self.errors.append(f"{name}: {exc}"))
-        page.on("console", lambda msg: self._console(name, msg))
-        page.on("response", lambda r: self._response(name, r))
-        page.goto(path)
-        return page
-
-    def _console(self, name: str, msg) -> None:
-        # Failed loads are reported with their address by _response.
-        if msg.type == "error" and not msg.text.startswith("Failed to load resource"):
-            self.errors.append(f"{name}: {msg.text}")
-
-    def _response(self, name: str, response) -> None:
-        if response.status >= 400 and not response.url.endswith("/favicon.ico"):
-            self.errors.append(f"{name}: HTTP {response.status} {response.url}")
-
-    def close(self) -> None:
-        for context in self.contexts:
-            context.close()
 
 
 @pytest.fixture

@@ -14,14 +14,14 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, expect
+from playwright.sync_api import Browser, Page, expect
 
+from tests.browser.pages import WAIT_MS, Pages
 from tests.conftest import REPO
 from tests.live import command_env, run_command, serving
 
 pytestmark = pytest.mark.browser
 
-WAIT_MS = 10_000  # no single wait longer than this
 # examples/contests/written_test.yaml: 10 single x 2, 5 multiple x 4, 5 judge x 2 points; one at a time.
 EXAM, EXAM_TOTAL, EXAM_POINTS = "PTEXAM", 20, 50
 # examples/contests/weekly_quiz.yaml: 5 single, 3 judge, 2 fill-in on one scrolling page; results after the close.
@@ -53,43 +53,9 @@ def paper_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SimpleNam
         yield SimpleNamespace(url=base_url, folder=folder)
 
 
-class Phones:
-    """Phone-sized browser contexts of one test, each page watched for script errors and failed requests."""
-
-    def __init__(self, browser: Browser, base_url: str):
-        self.browser = browser
-        self.base_url = base_url
-        self.contexts: list[BrowserContext] = []
-        self.errors: list[str] = []
-
-    def open(self, name: str, path: str) -> Page:
-        context = self.browser.new_context(base_url=self.base_url, **PHONE)
-        context.set_default_timeout(WAIT_MS)
-        self.contexts.append(context)
-        page = context.new_page()
-        page.on("pageerror", lambda exc: self.errors.append(f"{name}: {exc}"))
-        page.on("console", lambda msg: self._console(name, msg))
-        page.on("response", lambda r: self._response(name, r))
-        page.goto(path)
-        return page
-
-    def _console(self, name: str, msg) -> None:
-        # Failed loads are reported with their address by _response.
-        if msg.type == "error" and not msg.text.startswith("Failed to load resource"):
-            self.errors.append(f"{name}: {msg.text}")
-
-    def _response(self, name: str, response) -> None:
-        if response.status >= 400 and not response.url.endswith("/favicon.ico"):
-            self.errors.append(f"{name}: HTTP {response.status} {response.url}")
-
-    def close(self) -> None:
-        for context in self.contexts:
-            context.close()
-
-
 @pytest.fixture
-def phones(browser: Browser, paper_server: SimpleNamespace) -> Iterator[Phones]:
-    opened = Phones(browser, paper_server.url)
+def phones(browser: Browser, paper_server: SimpleNamespace) -> Iterator[Pages]:
+    opened = Pages(browser, paper_server.url, **PHONE)
     yield opened
     opened.close()
 
@@ -190,7 +156,7 @@ def go_to(page: Page, number: int) -> None:
 
 
 def test_single_layout_paper_through_reload_second_phone_and_submit(
-    phones: Phones, paper_server: SimpleNamespace, screenshot
+    phones: Pages, paper_server: SimpleNamespace, screenshot
 ):
     started = time.monotonic()
 
@@ -453,7 +419,7 @@ def test_single_layout_paper_through_reload_second_phone_and_submit(
     assert time.monotonic() - started < 90
 
 
-def test_scroll_layout_paper_results_after_close(phones: Phones, paper_server: SimpleNamespace, screenshot):
+def test_scroll_layout_paper_results_after_close(phones: Pages, paper_server: SimpleNamespace, screenshot):
     started = time.monotonic()
     page = phones.open("phone", f"/learn/paper/{QUIZ}")
     sign_in(page, QUIZ, *MARKET)

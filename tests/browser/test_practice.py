@@ -19,13 +19,13 @@ from types import SimpleNamespace
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
+from playwright.sync_api import Browser, Locator, Page, expect
 
+from tests.browser.pages import WAIT_MS, Pages
 from tests.live import command_env, run_command, serving
 
 pytestmark = pytest.mark.browser
 
-WAIT_MS = 10_000  # no single wait longer than this
 LEARNER = ("PTC0102", "顾涛然")  # examples/roster.yaml, group community
 REPEATER = ("PTC0103", "苏子华")  # the same center; only the double-submit test signs in as this person
 PHONE = {
@@ -65,43 +65,9 @@ def practice_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Simple
         yield SimpleNamespace(url=base_url, folder=folder, database=folder / "instance" / "quizengine.db")
 
 
-class Phone:
-    """Phone-sized browser contexts of one test, each page watched for script errors and failed requests."""
-
-    def __init__(self, browser: Browser, base_url: str):
-        self.browser = browser
-        self.base_url = base_url
-        self.contexts: list[BrowserContext] = []
-        self.errors: list[str] = []
-
-    def open(self, name: str, path: str) -> Page:
-        context = self.browser.new_context(base_url=self.base_url, **PHONE)
-        context.set_default_timeout(WAIT_MS)
-        self.contexts.append(context)
-        page = context.new_page()
-        page.on("pageerror", lambda exc: self.errors.append(f"{name}: {exc}"))
-        page.on("console", lambda msg: self._console(name, msg))
-        page.on("response", lambda r: self._response(name, r))
-        page.goto(path)
-        return page
-
-    def _console(self, name: str, msg) -> None:
-        # Failed loads are reported with their address by _response.
-        if msg.type == "error" and not msg.text.startswith("Failed to load resource"):
-            self.errors.append(f"{name}: {msg.text}")
-
-    def _response(self, name: str, response) -> None:
-        if response.status >= 400 and not response.url.endswith("/favicon.ico"):
-            self.errors.append(f"{name}: HTTP {response.status} {response.url}")
-
-    def close(self) -> None:
-        for context in self.contexts:
-            context.close()
-
-
 @pytest.fixture
-def phone(browser: Browser, practice_server: SimpleNamespace) -> Iterator[Phone]:
-    opened = Phone(browser, practice_server.url)
+def phone(browser: Browser, practice_server: SimpleNamespace) -> Iterator[Pages]:
+    opened = Pages(browser, practice_server.url, **PHONE)
     yield opened
     opened.close()
 
@@ -233,7 +199,7 @@ def check_feedback(page: Page, question: SimpleNamespace, mine: list[str], *, co
     assert no_horizontal_scroll(page)
 
 
-def test_practice_wrong_answer_book_and_retry(phone: Phone, practice_server: SimpleNamespace, screenshot):
+def test_practice_wrong_answer_book_and_retry(phone: Pages, practice_server: SimpleNamespace, screenshot):
     started = time.monotonic()
 
     # --- 1. signed out: the home page sends the phone to sign in
@@ -357,7 +323,7 @@ def test_practice_wrong_answer_book_and_retry(phone: Phone, practice_server: Sim
 
 
 def test_a_question_page_records_one_answer_however_often_it_is_submitted(
-    phone: Phone, practice_server: SimpleNamespace
+    phone: Pages, practice_server: SimpleNamespace
 ):
     started = time.monotonic()
     page = phone.open("phone", "/learn/")
