@@ -38,6 +38,21 @@ def rearm_all(app) -> int:
     return len(due)
 
 
+def book_answers_later(contest_id: int) -> None:
+    """Fill the players' wrong-answer books from a finished contest, after the podium has gone out."""
+    socketio.start_background_task(_book_answers, current_app._get_current_object(), contest_id)
+
+
+def _book_answers(app, contest_id: int) -> None:
+    with app.app_context():
+        try:
+            live.book_answers(db.session.get(Contest, contest_id))
+        except Exception:  # the contest's results stand; only the practice books miss these answers
+            app.logger.exception("filling wrong-answer books from contest %s failed", contest_id)
+        finally:
+            db.session.remove()
+
+
 def start_sweeper(app) -> None:
     """Close timed-out self-paced attempts every SWEEP_SECONDS (phones and pages also close them when they look)."""
     socketio.start_background_task(_sweep, app)

@@ -1,7 +1,7 @@
 """The learning phase (深入学习阶段): the wrong-answer book and the centers' study sessions.
 
 Wrong-answer book (错题本): a question enters a person's book when they answer
-it wrongly (in practice or in a self-paced paper). Every wrong answer resets
+it wrongly (in practice, a self-paced paper or a live contest). Every wrong answer resets
 its streak; it leaves the book after `RIGHT_TO_CLEAR` right answers in a row.
 The book shows the entries answered wrongly within the last `RECENT_DAYS`.
 

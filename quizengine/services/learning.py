@@ -192,17 +192,18 @@ def note_answer(staff_id: int, question: Question, correct: bool, at: datetime) 
     Returns the question's book entry after this answer, {wrong_count, streak, cleared, left}
     (`left`: this answer took it out of the book), or None when it is not and was never in the book.
     """
-    return note_answers(staff_id, [(question, correct)], at)[0]
+    return note_answers(staff_id, [(question, correct, at)])[0]
 
 
-def note_answers(staff_id: int, answers: list[tuple[Question, bool]], at: datetime) -> list[dict | None]:
-    """`note_answer` for several different questions at once (a closed paper), reading the book once."""
-    keys = [question.key for question, _ in answers]
+def note_answers(staff_id: int, answers: list[tuple[Question, bool, datetime]]) -> list[dict | None]:
+    """`note_answer` for several different questions at once (a closed paper, a finished contest), in
+    the order given (question, correct, when), reading the book once."""
+    keys = [question.key for question, _, _ in answers]
     book = {
         m.question_key: m
         for m in db.session.scalars(select(Mistake).where(Mistake.staff_id == staff_id, Mistake.question_key.in_(keys)))
     }
-    return [_note(staff_id, question, correct, at, book.get(question.key)) for question, correct in answers]
+    return [_note(staff_id, question, correct, at, book.get(question.key)) for question, correct, at in answers]
 
 
 def _note(staff_id: int, question: Question, correct: bool, at: datetime, mistake: Mistake | None) -> dict | None:

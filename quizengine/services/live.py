@@ -21,7 +21,7 @@ from quizengine.core.questions import valid_response
 from quizengine.core.ranking import rank_people
 from quizengine.core.scoring import RoundRule, score_answer
 from quizengine.extensions import db
-from quizengine.models import Answer, Contest, Player, Press, RoundQuestion, Score, Staff, Stake
+from quizengine.models import Answer, Contest, Player, Press, Question, RoundQuestion, Score, Staff, Stake
 from quizengine.services import audit
 from quizengine.services.banks import to_core
 from quizengine.services.contests import contest_by_code
@@ -375,6 +375,28 @@ def finish(contest: Contest, actor=None, address: str = "") -> None:
     contest.status, contest.phase = "finished", "finished"
     freeze_scores(contest)
     audit.record(actor, "contest.finish", contest.code, address)
+    db.session.commit()
+
+
+def book_answers(contest: Contest) -> None:
+    """Put every player's wrong answers into their wrong-answer book (services.learning) after the contest ended.
+
+    Run after the podium went out (timers.book_answers_later): a hall of players takes a moment."""
+    from quizengine.services import learning  # learning builds on this module
+
+    rows = db.session.execute(
+        select(Player.staff_id, Question, Answer.correct, Answer.received_at)
+        .join(Answer, Answer.player_id == Player.id)
+        .join(RoundQuestion, Answer.round_question_id == RoundQuestion.id)
+        .join(Question, RoundQuestion.question_id == Question.id)
+        .where(Player.contest_id == contest.id)
+        .order_by(Player.staff_id, Answer.received_at)
+    ).all()
+    by_staff: dict[int, list] = {}
+    for staff_id, question, correct, at in rows:
+        by_staff.setdefault(staff_id, []).append((question, correct, at))
+    for staff_id, answers in by_staff.items():
+        learning.note_answers(staff_id, answers)
     db.session.commit()
 
 

@@ -338,8 +338,8 @@ def close(attempt: Attempt, at: datetime, by: str) -> None:
         item.correct, item.points = (result.correct, result.points) if result.answered else (None, None)
         points, correct, answered = points + result.points, correct + result.correct, answered + result.answered
         if result.answered:
-            given.append((item.question, result.correct))
-    learning.note_answers(attempt.player.staff_id, given, at)
+            given.append((item.question, result.correct, at))
+    learning.note_answers(attempt.player.staff_id, given)
     attempt.closed_at, attempt.closed_by = at, by
     attempt.points, attempt.correct, attempt.answered = points, correct, answered
     db.session.commit()

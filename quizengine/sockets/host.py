@@ -159,6 +159,7 @@ class HostNamespace(Namespace):
         to_screens(contest.id, "finished", {"podium": podium})
         for player_id, figures in final_figures(contest).items():
             to_player(player_id, "finished", {"podium": podium, "you": figures})
+        timers.book_answers_later(contest.id)
         return {}
 
     @acknowledged

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from quizengine.contests import read_contest
 from quizengine.models import Answer, Contest, Press, Score
 from quizengine.roster import read_roster
-from quizengine.services import live
+from quizengine.services import learning, live
 from quizengine.services.banks import import_banks
 from quizengine.services.contests import import_contest
 from quizengine.services.live import LiveError
@@ -210,9 +210,10 @@ def test_kicked_player_cannot_resume_and_leaves_the_board(contest):
 
 def test_finish_needs_a_closed_question_and_freezes_the_scores(db, contest):
     player = join("PTC0101")
-    join("PTC0102")
+    other = join("PTC0102")
     rq = live.next_question(contest, T0)
     live.submit_answer(player, rq.id, "A", "k", T0)
+    live.submit_answer(other, rq.id, "B", "k", T0)
     with pytest.raises(LiveError, match="wrong_phase"):
         live.finish(contest)
     live.close_question(contest, T0)
@@ -220,5 +221,9 @@ def test_finish_needs_a_closed_question_and_freezes_the_scores(db, contest):
     assert db.session.get(Contest, contest.id).status == "finished"
     frozen = db.session.execute(select(Score.player_id, Score.points, Score.rank).order_by(Score.rank)).all()
     assert frozen[0] == (player.id, 10, 1) and frozen[1][1:] == (0, 2)
+    # afterwards the wrong answer goes into that person's wrong-answer book, the right one into nobody's
+    live.book_answers(contest)
+    assert [m.question_key for m in learning.book(other.staff, T0)] == [rq.question.key]
+    assert learning.book(player.staff, T0) == []
     with pytest.raises(LiveError, match="contest_not_open"):
         join("PTC0101")

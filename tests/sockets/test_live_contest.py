@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import subprocess
+import time
 from datetime import date, datetime
 from pathlib import Path
 
@@ -104,7 +105,15 @@ def hall(tmp_path_factory):
         phones = [Phone(base_url) for _ in range(3)]
         for phone, (staff_id, name) in zip(phones, roster_people(3), strict=True):
             assert phone.join(CODE, staff_id, name)["ok"]
-        yield {"url": base_url, "cid": cid, "host": host, "board": board, "phones": phones, "env": env}
+        yield {
+            "url": base_url,
+            "cid": cid,
+            "host": host,
+            "board": board,
+            "phones": phones,
+            "env": env,
+            "database": folder / "instance" / "quizengine.db",
+        }
         for client in (host, board, *phones):
             client.close()
 
@@ -228,6 +237,27 @@ def test_a_whole_contest_from_join_to_podium(hall):
     assert hall["host"].call("finish", {"contest_id": hall["cid"]})["ok"]
     podium = phones[0].wait_for("finished")["podium"]
     assert [p["score"] for p in podium["people"]] == sorted(expected, reverse=True)
+    # after the podium, the server fills the wrong-answer books: phone 2 answered plan-004 wrongly
+    assert "plan-004" in wait_for_book(hall["database"], roster_people(3)[1][0], "plan-004")
+
+
+def wait_for_book(database: Path, staff_no: str, key: str, seconds: float = 10) -> list[str]:
+    """The question ids in a person's wrong-answer book, once `key` is there (or the time is up)."""
+    import sqlite3
+
+    deadline = time.monotonic() + seconds
+    while True:
+        with sqlite3.connect(f"file:{database}?mode=ro", uri=True) as connection:
+            keys = [
+                row[0]
+                for row in connection.execute(
+                    "SELECT m.question_key FROM mistakes m JOIN staff s ON s.id = m.staff_id WHERE s.staff_no = ?",
+                    (staff_no,),
+                )
+            ]
+        if key in keys or time.monotonic() > deadline:
+            return keys
+        time.sleep(0.2)
 
 
 def test_a_phone_resumes_by_token_and_a_wrong_token_is_refused(hall):
