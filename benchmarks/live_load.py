@@ -22,7 +22,7 @@ import socketio
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.live import command_env, run_command, serving
+from tests.live import run_command, seeded, serving
 from tests.sockets.clients import signed_in_cookie
 
 PASSWORD = "benchmark password"
@@ -42,8 +42,7 @@ rounds:
 def seed_instance(folder: Path, people: list[str], contest: str) -> dict:
     """Seed the demo data, add `people` ("staff id,name,center" rows of the community group) and
     import and open `contest`; returns the environment of commands on this instance."""
-    env = command_env(folder, QUIZ_ASYNC_MODE="eventlet")
-    run_command(env, "demo", "--seed-only")
+    env = seeded(folder)
     rows = ["工号,姓名,中心,组", *(f"{row},community" for row in people)]
     (folder / "load.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
     run_command(env, "roster", "import", str(folder / "load.csv"))

@@ -23,6 +23,13 @@ def command_env(folder: Path, **extra: str) -> dict[str, str]:
     return env
 
 
+def seeded(folder: Path) -> dict[str, str]:
+    """Seed an instance in `folder` like `make demo` (`demo --seed-only`); the eventlet command environment."""
+    env = command_env(folder, QUIZ_ASYNC_MODE="eventlet")
+    run_command(env, "demo", "--seed-only")
+    return env
+
+
 def run_command(env: dict[str, str], *args: str, check: bool = True) -> subprocess.CompletedProcess:
     """Run `quizengine ARGS` and return the finished process."""
     result = subprocess.run([QUIZENGINE, *args], env=env, capture_output=True, text=True, timeout=120)

@@ -12,7 +12,6 @@ import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -37,6 +36,7 @@ from quizengine.models import (
 )
 from quizengine.services.banks import to_core
 from quizengine.services.live import LiveError
+from quizengine.timezone import local_zone
 
 
 def _fold(text: str) -> str:
@@ -303,15 +303,9 @@ def my_progress(staff: Staff, now: datetime) -> MyProgress:
         ).where(PracticeAnswer.staff_id == staff.id)
     ).one()
     times = db.session.scalars(select(PracticeAnswer.answered_at).where(PracticeAnswer.staff_id == staff.id))
-    zone = _zone()
+    zone = local_zone()
     days = len({t.astimezone(zone).date() for t in times})
     return MyProgress(int(answered), int(correct), days, len(book(staff, now)))
-
-
-def _zone() -> ZoneInfo:
-    from flask import current_app
-
-    return ZoneInfo(current_app.config.get("TIMEZONE", "Asia/Shanghai"))
 
 
 # --- the learning report ------------------------------------------------------------------
@@ -407,7 +401,7 @@ def topic_labels() -> dict[str, str]:
 
 def learning_report(group_keys, first: date, last: date, min_share: float) -> list[CenterLearning]:
     """Per center of the groups: who practised, how much, accuracy by topic, study sessions (core.learning)."""
-    zone = _zone()
+    zone = local_zone()
     start = datetime.combine(first, time.min, zone)
     end = datetime.combine(last + timedelta(days=1), time.min, zone)
     rows = db.session.execute(

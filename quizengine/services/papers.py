@@ -14,7 +14,6 @@ import secrets
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -38,6 +37,7 @@ from quizengine.models import Attempt, AttemptItem, Contest, Player, Question, R
 from quizengine.services import audit, learning
 from quizengine.services.banks import to_core
 from quizengine.services.live import GRACE, LiveError, freeze_scores, iso
+from quizengine.timezone import local_text
 
 MESSAGES = {
     "not_self_paced": "这场竞赛不是自定进度的笔试",
@@ -399,8 +399,8 @@ def state(contest: Contest, staff: Staff, now: datetime) -> dict:
             "opens_at": iso(contest.opens_at),
             "closes_at": iso(contest.closes_at),
             # the window as the organizer wrote it (QUIZ_TIMEZONE), whatever the phone's own zone
-            "opens_text": _local(contest.opens_at),
-            "closes_text": _local(contest.closes_at),
+            "opens_text": local_text(contest.opens_at),
+            "closes_text": local_text(contest.closes_at),
             "time_limit": settings["time_limit"],
             "attempts": settings.get("attempts", 1),
             "counting": settings.get("counting", "best"),
@@ -445,12 +445,6 @@ def attempt_result(attempt: Attempt) -> AttemptResult:
     """A closed attempt's totals for core.paper.counted_attempt."""
     duration = int((attempt.closed_at - attempt.started_at).total_seconds() * 1000)
     return AttemptResult(attempt.number, attempt.points, attempt.correct, attempt.answered, duration, attempt.closed_at)
-
-
-def _local(moment: datetime) -> str:
-    from flask import current_app
-
-    return moment.astimezone(ZoneInfo(current_app.config["TIMEZONE"])).strftime("%Y-%m-%d %H:%M")
 
 
 def _attempt_summary(contest: Contest, attempt: Attempt, now: datetime) -> dict:

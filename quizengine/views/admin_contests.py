@@ -5,9 +5,8 @@ from __future__ import annotations
 import io
 import tempfile
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 from werkzeug.utils import secure_filename
 
@@ -19,6 +18,7 @@ from quizengine.services.banks import to_core
 from quizengine.services.contests import get_contest, import_contest, list_contests, update_contest
 from quizengine.services.live import LiveError
 from quizengine.services.standings import player_staff_numbers, rankings_by_group
+from quizengine.timezone import local_zone
 from quizengine.views.access import ensure_scope, requires, user_group_keys
 from quizengine.views.exports import XLSX, results_workbook
 from quizengine.views.forms import ActionForm, ContestForm, ContestUploadForm, PaperForm
@@ -121,7 +121,7 @@ def edit_paper(contest_id: int):
     contest = _scoped_contest(contest_id, "contest.edit")
     if contest.mode != "self_paced":
         abort(404)
-    zone = ZoneInfo(current_app.config["TIMEZONE"])
+    zone = local_zone()
     local = lambda moment: moment.astimezone(zone).replace(tzinfo=None)  # noqa: E731
     form = PaperForm(
         opens_at=local(contest.opens_at),

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import io
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
-from flask import Blueprint, abort, current_app, render_template, request, send_file
+from flask import Blueprint, abort, render_template, request, send_file
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from quizengine.core.learning import REQUIRED_SESSIONS, session_threshold
 from quizengine.services import learning
 from quizengine.services.roster import all_groups
+from quizengine.timezone import local_zone
 from quizengine.views.access import requires, user_group_keys
 from quizengine.views.forms import LearningReportForm
 
@@ -22,7 +22,7 @@ bp = Blueprint("admin_learning", __name__, url_prefix="/admin/learning")
 def _form() -> LearningReportForm:
     """The report's filters from the query string, defaulting to the last 30 days of the user's groups."""
     mine = [g for g in all_groups() if current_user.role == "admin" or g.key in user_group_keys()]
-    today = datetime.now(ZoneInfo(current_app.config["TIMEZONE"])).date()
+    today = datetime.now(local_zone()).date()
     form = LearningReportForm(
         request.args, group=mine[0].key if mine else "", first=today - timedelta(days=29), last=today
     )

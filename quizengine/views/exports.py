@@ -7,7 +7,7 @@ import io
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from quizengine.views.filters import localtime
+from quizengine.timezone import local_text
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -36,7 +36,7 @@ def results_workbook(contest, groups, staff_numbers: dict[int, str]) -> bytes:
                     s.answered,
                     round(s.accuracy, 3),
                     round(s.total_time_ms / 1000, 1),
-                    localtime(s.last_answer_at, "%Y-%m-%d %H:%M:%S"),
+                    local_text(s.last_answer_at, "%Y-%m-%d %H:%M:%S"),
                 ]
             )
         _style(sheet, percent_column=8)

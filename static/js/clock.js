@@ -346,6 +346,17 @@
    * buzzer, reveal, leaderboard, podium) and the countdown in step, then call `render`.
    */
   function followScreens(socket, st, countdown, render) {
+    socket.on("question", function (q) {
+      clock.sync(q.server_now);
+      st.phase = "question";
+      st.question = q;
+      st.paused = false;
+      st.reveal = null;
+      st.buzzer = null;
+      st.counts.answered = 0;
+      countdown.start(q.closes_at, false);
+      render();
+    });
     socket.on("paused", function (m) {
       clock.sync(m.server_now);
       st.paused = true;

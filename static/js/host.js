@@ -126,19 +126,7 @@
 
   socket.on("state", applyState);
 
-  socket.on("question", function (q) {
-    L.clock.sync(q.server_now);
-    st.question = q;
-    st.phase = "question";
-    st.paused = false;
-    st.reveal = null;
-    st.buzzer = null;
-    st.counts.answered = 0;
-    countdown.start(q.closes_at, false);
-    render();
-  });
-
-  // pause, resume, close, buzzer, reveal, standings and podium: the same on every screen
+  // question, pause, resume, close, buzzer, reveal, standings and podium: the same on every screen
   L.followScreens(socket, st, countdown, render);
 
   socket.on("counts", function (c) {

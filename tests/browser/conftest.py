@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import REPO
-from tests.live import command_env, run_command, serving
+from tests.live import seeded, serving
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -49,8 +49,7 @@ def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """Base URL of `quizengine serve` (eventlet) on an instance seeded by `quizengine demo --seed-only`."""
     tmp = tmp_path_factory.mktemp("live_server")
-    env = command_env(tmp, QUIZ_ASYNC_MODE="eventlet")
-    run_command(env, "demo", "--seed-only")
+    env = seeded(tmp)
     with serving(tmp, env) as base_url:
         yield base_url
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import FIXTURES
-from tests.live import command_env, run_command, serving
+from tests.live import seeded, serving
 
 pytestmark = pytest.mark.browser
 LAPTOP = {"width": 1366, "height": 768}
@@ -18,8 +18,7 @@ LAPTOP = {"width": 1366, "height": 768}
 def admin_server(tmp_path_factory) -> Iterator[tuple[str, str]]:
     """A seeded server and its demo admin's password."""
     folder = tmp_path_factory.mktemp("admin_pages")
-    env = command_env(folder, QUIZ_ASYNC_MODE="eventlet")
-    run_command(env, "demo", "--seed-only")
+    env = seeded(folder)
     password = (Path(folder) / "instance" / "demo-admin-password").read_text().strip()
     with serving(folder, env) as base_url:
         yield base_url, password

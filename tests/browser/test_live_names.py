@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.test_live_contest import join, sign_in
-from tests.live import command_env, run_command, serving
+from tests.live import run_command, seeded, serving
 
 pytestmark = pytest.mark.browser
 HOSTILE = '<img src=x onerror="window.pwned=1">王<b>五</b>'
@@ -19,8 +19,7 @@ HOSTILE = '<img src=x onerror="window.pwned=1">王<b>五</b>'
 def server(tmp_path_factory) -> Iterator[tuple[str, str]]:
     """A seeded server whose roster has one staff member with a hostile name."""
     folder = tmp_path_factory.mktemp("names")
-    env = command_env(folder, QUIZ_ASYNC_MODE="eventlet")
-    run_command(env, "demo", "--seed-only")
+    env = seeded(folder)
     roster = folder / "hostile.csv"
     roster.write_text(
         f'工号,姓名,中心\nPTX666,"{HOSTILE.replace(chr(34), chr(34) * 2)}",长寿路街道社区事务受理服务中心\n',

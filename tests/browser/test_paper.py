@@ -18,7 +18,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from tests.browser.pages import WAIT_MS, Pages
 from tests.conftest import REPO
-from tests.live import command_env, run_command, serving
+from tests.live import seeded, serving
 
 pytestmark = pytest.mark.browser
 
@@ -47,8 +47,7 @@ expect.set_options(timeout=WAIT_MS)
 def paper_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SimpleNamespace]:
     """A seeded `quizengine serve` (eventlet) of this module's own, with its instance folder."""
     folder = tmp_path_factory.mktemp("paper")
-    env = command_env(folder, QUIZ_ASYNC_MODE="eventlet")
-    run_command(env, "demo", "--seed-only")
+    env = seeded(folder)
     with serving(folder, env) as base_url:
         yield SimpleNamespace(url=base_url, folder=folder)
 
