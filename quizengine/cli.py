@@ -10,9 +10,9 @@ from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
 
 from quizengine import __version__
-from quizengine.banks import check_paths
 from quizengine.core.access import ROLE_LABELS, ROLES
 from quizengine.core.bankstats import summarize
+from quizengine.formats.banks import check_paths
 from quizengine.paths import data_dir
 
 
@@ -94,19 +94,15 @@ def _print_stats(title: str, bank_file, questions=None) -> None:
 @with_appcontext
 def bank_import(paths):
     """检查并导入题库（默认导入 QUIZ_BANK_DIR）/ Validate and store banks."""
-    from quizengine.services.banks import import_banks
+    from quizengine.services.banks import import_paths
 
     paths = paths or (current_app.config["BANK_DIR"],)
-    banks, errors, _ = _check(paths, current_app.config["BANK_MAX_BYTES"])
-    if errors:
-        click.echo("没有导入任何题库 / nothing imported", err=True)
-        raise SystemExit(1)
     with click.progressbar(length=1, label="导入题库 importing banks", file=click.get_text_stream("stderr")) as bar:
-        results, problems = import_banks(banks)
+        results, problems = import_paths(paths, today=date.today(), max_bytes=current_app.config["BANK_MAX_BYTES"])
         bar.update(1)
     for problem in problems:
         click.echo(str(problem), err=True)
-    if problems:
+    if any(p.is_error for p in problems):
         click.echo("没有导入任何题库 / nothing imported", err=True)
         raise SystemExit(1)
     for result in results:
@@ -126,7 +122,7 @@ def roster():
 @with_appcontext
 def roster_import(file):
     """从 xlsx、csv 或 yaml 导入名单，按工号更新 / Import a roster (upsert by staff id)."""
-    from quizengine.roster import read_roster
+    from quizengine.formats.roster import read_roster
     from quizengine.services.roster import import_roster
 
     data, problems = read_roster(file, max_bytes=current_app.config["ROSTER_MAX_BYTES"])
@@ -164,7 +160,7 @@ def contest():
 @with_appcontext
 def contest_import(files, open_now):
     """从 YAML 导入竞赛（题号和抽题按已导入的题库解析）/ Import contest files."""
-    from quizengine.contests import read_contest
+    from quizengine.formats.contests import read_contest
     from quizengine.services import live
     from quizengine.services.contests import import_contest
 
@@ -243,7 +239,7 @@ def user_list():
 
 def _demo_contests():
     """Import and open the sample contests once (by join code); return them."""
-    from quizengine.contests import read_contest
+    from quizengine.formats.contests import read_contest
     from quizengine.services import live
     from quizengine.services.contests import contest_by_code, import_contest
 
@@ -300,9 +296,9 @@ def demo_command(host, port, seed_only):
     from flask_migrate import upgrade
 
     from quizengine.extensions import db
-    from quizengine.roster import read_roster
+    from quizengine.formats.roster import read_roster
     from quizengine.server import serve, urls
-    from quizengine.services.banks import import_banks
+    from quizengine.services.banks import import_paths
     from quizengine.services.roster import first_staff, import_roster
 
     upgrade()
@@ -311,12 +307,9 @@ def demo_command(host, port, seed_only):
         raise click.ClickException("\n".join(map(str, problems)))
     report = import_roster(data)
     click.echo(f"示例名单：新增 {report.created} 人，更新 {report.updated} 人，未变 {report.unchanged} 人")
-    banks, errors, _ = _check([current_app.config["BANK_DIR"]])
-    if errors:
-        raise click.ClickException("示例题库有错误")
-    results, problems = import_banks(banks)
-    if problems:
-        raise click.ClickException("\n".join(map(str, problems)))
+    results, problems = import_paths([current_app.config["BANK_DIR"]], today=date.today())
+    if any(p.is_error for p in problems):
+        raise click.ClickException("示例题库有错误：\n" + "\n".join(map(str, problems)))
     for result in results:
         click.echo(f"示例题库 {result.bank_id}：{result.questions} 道题（{result.status}）")
     contests = _demo_contests()

@@ -28,7 +28,7 @@ def serve(app: Flask, host: str, port: int) -> None:
     eventlet's defaults (50 and 1,024), which a join storm of a thousand
     phones would otherwise hit.
     """
-    from quizengine.timers import rearm_all, start_sweeper
+    from quizengine.sockets.timers import rearm_all, start_sweeper
 
     rearm_all(app)  # questions left open by a stopped server close at their stored deadline
     start_sweeper(app)  # so do self-paced attempts

@@ -1,4 +1,4 @@
-"""The organizers' time zone (QUIZ_TIMEZONE): calendar days, paper windows and times as people read them."""
+"""Times as they are shown: on the wire (ISO 8601, UTC offset) and in the organizers' time zone (QUIZ_TIMEZONE)."""
 
 from __future__ import annotations
 
@@ -16,3 +16,8 @@ def local_zone() -> ZoneInfo:
 def local_text(moment: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
     """An aware datetime in the configured time zone, e.g. 2026-08-15 09:00 ("" for None)."""
     return moment.astimezone(local_zone()).strftime(fmt) if moment is not None else ""
+
+
+def iso(moment: datetime | None) -> str | None:
+    """An aware datetime as the protocol's ISO 8601 string, to the millisecond (None for None)."""
+    return moment.isoformat(timespec="milliseconds") if moment else None

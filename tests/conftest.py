@@ -13,11 +13,19 @@ from sqlalchemy import create_engine, text
 from quizengine import create_app
 from quizengine.config import TestConfig
 from quizengine.extensions import db as _db
+from quizengine.services.banks import import_paths
 
 FIXTURES = Path(__file__).parent / "fixtures"
 REPO = Path(__file__).resolve().parent.parent
 POSTGRES_URL = os.environ.get("QUIZ_TEST_POSTGRES_URL")
 TODAY = date(2021, 8, 15)
+
+
+def store_banks(*paths):
+    """Read, validate and store bank files (services.banks.import_paths), asserting they have no error."""
+    results, problems = import_paths(paths, today=TODAY)
+    assert [p for p in problems if p.is_error] == []
+    return results
 
 
 def _reset_postgres(url: str) -> None:

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from quizengine.banks import check_paths, load_bank
 from quizengine.core.questions import QuestionKind
+from quizengine.formats.banks import check_paths, load_bank
 from tests.conftest import FIXTURES, REPO, TODAY
 
 INVALID = sorted((FIXTURES / "banks" / "invalid").glob("*.yaml"))

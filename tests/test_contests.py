@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from quizengine.contests import read_contest
-from quizengine.services.banks import import_banks
+from quizengine.formats.contests import read_contest
 from quizengine.services.contests import import_contest
 from quizengine.services.roster import ensure_default_groups
-from tests.conftest import FIXTURES, REPO
-from tests.services.test_bank_import import validated
+from tests.conftest import FIXTURES, REPO, store_banks
 from tests.test_banks import expected_problems
 
 
@@ -20,7 +18,7 @@ def test_every_marked_problem_of_a_contest_file_is_reported_on_its_line():
 
 def test_sample_contests_import_and_draw_the_same_questions_every_time(db, tmp_path):
     ensure_default_groups()
-    import_banks(validated(REPO / "question_banks"))
+    store_banks(REPO / "question_banks")
     drawn = []
     for attempt in range(2):
         spec, problems = read_contest(REPO / "examples" / "contests" / "community.yaml")
@@ -36,7 +34,7 @@ def test_sample_contests_import_and_draw_the_same_questions_every_time(db, tmp_p
 
 def test_unknown_question_and_impossible_draw_store_nothing(db, tmp_path):
     ensure_default_groups()
-    import_banks(validated(FIXTURES / "banks" / "valid_example.yaml"))
+    store_banks(FIXTURES / "banks" / "valid_example.yaml")
     path = tmp_path / "c.yaml"
     path.write_text(
         "contest: {title: 测试, groups: [community]}\n"

@@ -6,7 +6,7 @@ from datetime import date
 
 from openpyxl import Workbook
 
-from quizengine.roster import read_roster
+from quizengine.formats.roster import read_roster
 from tests.conftest import REPO
 
 HEADER = ["工号", "姓名", "中心", "组", "窗口工作起始日期", "是否在窗口"]

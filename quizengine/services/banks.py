@@ -1,19 +1,20 @@
-"""Store validated banks: one revision per distinct content, all or nothing."""
+"""Bank imports: read, validate and store bank files, one revision per distinct content, all or nothing."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from sqlalchemy import select
 
-from quizengine.banks import Bank as BankFile
-from quizengine.core.questions import Question as CoreQuestion
-from quizengine.core.questions import QuestionKind, Source
 from quizengine.extensions import db
+from quizengine.formats.banks import DEFAULT_MAX_BYTES, check_paths
+from quizengine.formats.banks import Bank as BankFile
+from quizengine.formats.yamlread import Problem
 from quizengine.models import Bank, BankRevision, Question
+from quizengine.models.mapping import question_fields
 from quizengine.services import audit
-from quizengine.yamlread import Problem
 
 
 @dataclass(frozen=True)
@@ -24,6 +25,21 @@ class BankImport:
     title: str
     questions: int
     status: str  # "created", "updated" (new revision) or "unchanged"
+
+
+def import_paths(
+    paths, *, today: date, max_bytes: int = DEFAULT_MAX_BYTES, actor=None, address: str = ""
+) -> tuple[list[BankImport], list[Problem]]:
+    """Read, validate and store bank files and folders: the one use case behind the CLI, the demo and the tests.
+
+    Returns what was stored and every problem found (warnings too); nothing is
+    stored when any file has an error.
+    """
+    files, problems = check_paths(paths, today=today, max_bytes=max_bytes)
+    if any(p.is_error for p in problems):
+        return [], problems
+    results, clashes = import_banks(files, actor, address)
+    return results, problems + clashes
 
 
 def import_banks(files: list[BankFile], actor=None, address: str = "") -> tuple[list[BankImport], list[Problem]]:
@@ -111,26 +127,7 @@ def _new_revision(bank: Bank, bank_file: BankFile) -> BankRevision:
     )
     db.session.add(revision)
     for position, q in enumerate(bank_file.questions, 1):
-        db.session.add(
-            Question(
-                revision=revision,
-                position=position,
-                key=q.id,
-                kind=q.kind.value,
-                stem=q.stem,
-                options=[list(option) for option in q.options],
-                answer=list(q.answer),
-                explanation=q.explanation,
-                source_document=q.source.document if q.source else "",
-                source_section=q.source.section if q.source else "",
-                tags=list(q.tags),
-                difficulty=q.difficulty,
-                points=q.points,
-                time_limit=q.time_limit,
-                effective=q.effective,
-                expires=q.expires,
-            )
-        )
+        db.session.add(Question(revision=revision, position=position, **question_fields(q)))
     db.session.flush()
     return revision
 
@@ -148,25 +145,6 @@ def list_banks() -> list[dict]:
         }
         for bank in banks
     ]
-
-
-def to_core(row: Question) -> CoreQuestion:
-    """Rebuild the core question a stored row was loaded from."""
-    return CoreQuestion(
-        id=row.key,
-        kind=QuestionKind(row.kind),
-        stem=row.stem,
-        answer=tuple(row.answer),
-        options=tuple((key, text) for key, text in row.options),
-        explanation=row.explanation,
-        source=Source(row.source_document, row.source_section) if row.source_document else None,
-        tags=tuple(row.tags),
-        difficulty=row.difficulty,
-        points=row.points,
-        time_limit=row.time_limit,
-        effective=row.effective,
-        expires=row.expires,
-    )
 
 
 def get_bank(key: str) -> Bank | None:

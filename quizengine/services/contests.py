@@ -7,15 +7,15 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from quizengine.contests import ContestSpec, PaperSpec
 from quizengine.core.access import allowed
 from quizengine.core.draw import DrawError, DrawSpec, draw, matches
 from quizengine.core.paper import Section, sections_problems
 from quizengine.extensions import db
+from quizengine.formats.contests import ContestSpec, PaperSpec
+from quizengine.formats.yamlread import Problem
 from quizengine.models import Bank, BankRevision, Contest, Group, Question, Round, RoundQuestion
+from quizengine.models.mapping import to_core
 from quizengine.services import audit
-from quizengine.services.banks import to_core
-from quizengine.yamlread import Problem
 
 _CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: read off a projector
 
@@ -225,4 +225,13 @@ def update_contest(
     if changes:
         audit.record(actor, "contest.edit", code, address, **changes)
     db.session.commit()
+    return None
+
+
+def upcoming_question(contest: Contest) -> RoundQuestion | None:
+    """The next question not yet opened, in round and position order."""
+    for round_ in contest.rounds:
+        for rq in round_.questions:
+            if rq.opened_at is None:
+                return rq
     return None

@@ -1,80 +1,33 @@
 """Live contests: joining, answering and the host's actions. Every function takes `now`.
 
-The server decides time: a question's `opened_at` and `closes_at` are stored
-when it opens; an answer counts only for the open question and only until
-`closes_at` + GRACE. One answer per player and question is enforced by the
-database; a retry returns the original acknowledgement.
+The phases, the moves between them and when an answer counts are
+core.live's; this module keeps them in the database. One answer per player
+and question is enforced by the database; a retry returns the original
+acknowledgement.
 """
 
 from __future__ import annotations
 
 import secrets
-import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
+from quizengine.core.live import Mode, Phase, Status, answer_elapsed_ms, may_move
 from quizengine.core.questions import Question as CoreQuestion
-from quizengine.core.questions import valid_response
-from quizengine.core.ranking import rank_people
+from quizengine.core.questions import canonical_response, valid_response
 from quizengine.core.scoring import RoundRule, score_answer
 from quizengine.extensions import db
-from quizengine.models import Answer, Contest, Player, Press, Question, RoundQuestion, Score, Staff, Stake
+from quizengine.models import Answer, Contest, Player, Press, RoundQuestion, Stake
+from quizengine.models.mapping import to_core
 from quizengine.services import audit
-from quizengine.services.banks import to_core
-from quizengine.services.contests import contest_by_code
-
-# Network latency between a phone's tap and the server; answers received
-# within this much after closes_at still count (scored at the full time).
-GRACE = timedelta(milliseconds=1500)
-
-MESSAGES = {
-    "invalid_payload": "请求格式不正确",
-    "contest_not_found": "没有这个参赛码的竞赛",
-    "contest_not_open": "竞赛尚未开放或已经结束",
-    "unknown_staff": "名单中没有这个工号，请核对或联系组织者",
-    "wrong_name": "姓名与工号不符",
-    "already_joined": "这个工号已在另一台手机上参赛",
-    "invalid_token": "登录信息已失效，请重新输入工号和姓名",
-    "kicked": "您已被主持人移出本场竞赛",
-    "not_joined": "请先加入竞赛",
-    "not_current": "这道题不是当前的题目",
-    "late": "本题已结束作答",
-    "invalid_response": "答案格式不正确",
-    "false_start": "抢答过早（题目尚未开放）",
-    "not_your_buzz": "其他选手已抢先作答",
-    "invalid_stake": "无效的赌注",
-    "wrong_phase": "当前环节不能进行此操作",
-    "forbidden": "您无权主持这场竞赛",
-    "signed_out": "请先用工号和姓名登录",
-    "self_paced": "这是自定进度的笔试，请打开“学习与考试”页面作答",
-}
-
-
-class LiveError(Exception):
-    """A refused request, with a code from docs/protocol.md."""
-
-    def __init__(self, code: str, message: str | None = None):
-        super().__init__(code)
-        self.code = code
-        self.message = message or MESSAGES.get(code, code)
-
-    def as_ack(self) -> dict:
-        """The acknowledgement a client receives."""
-        return {"ok": False, "error": {"code": self.code, "message": self.message}}
-
-
-def iso(moment: datetime | None) -> str | None:
-    """An aware datetime as an ISO 8601 string (milliseconds)."""
-    return moment.isoformat(timespec="milliseconds") if moment else None
-
-
-def _same_name(a: str, b: str) -> bool:
-    fold = lambda s: "".join(unicodedata.normalize("NFKC", s).split()).casefold()  # noqa: E731
-    return fold(a) == fold(b)
-
+from quizengine.services.contests import contest_by_code, upcoming_question
+from quizengine.services.errors import Refused
+from quizengine.services.identity import identify
+from quizengine.services.results import freeze_scores
+from quizengine.timezone import iso
 
 # --- players -------------------------------------------------------------------
 
@@ -83,16 +36,12 @@ def join(code: str, staff_no: str, name: str, token: str | None) -> Player:
     """Join a contest by roster identity; an existing player is taken over only with its token."""
     contest = contest_by_code(code)
     if contest is None:
-        raise LiveError("contest_not_found")
-    if contest.mode != "live":
-        raise LiveError("self_paced")
-    if contest.status != "open":
-        raise LiveError("contest_not_open")
-    staff = db.session.scalar(select(Staff).where(Staff.staff_no == (staff_no or "").strip()))
-    if staff is None or staff.center.group not in contest.groups:
-        raise LiveError("unknown_staff")
-    if not _same_name(staff.name, name or ""):
-        raise LiveError("wrong_name")
+        raise Refused("contest_not_found")
+    if contest.mode != Mode.LIVE:
+        raise Refused("self_paced")
+    if contest.status != Status.OPEN:
+        raise Refused("contest_not_open")
+    staff = identify(staff_no, name, contest.groups)
     player = _player_of(contest.id, staff.id)
     if player is None:
         player = Player(contest_id=contest.id, staff_id=staff.id, token=secrets.token_urlsafe(24))
@@ -104,9 +53,9 @@ def join(code: str, staff_no: str, name: str, token: str | None) -> Player:
             db.session.rollback()
             player = _player_of(contest.id, staff.id)
     if player.kicked_at is not None:
-        raise LiveError("kicked")
+        raise Refused("kicked")
     if not token or not secrets.compare_digest(token, player.token):
-        raise LiveError("already_joined")
+        raise Refused("already_joined")
     return player
 
 
@@ -118,9 +67,9 @@ def resume(token: str) -> Player:
     """The player a phone's token stands for."""
     player = db.session.scalar(select(Player).where(Player.token == token)) if token else None
     if player is None:
-        raise LiveError("invalid_token")
+        raise Refused("invalid_token")
     if player.kicked_at is not None:
-        raise LiveError("kicked")
+        raise Refused("kicked")
     return player
 
 
@@ -128,9 +77,9 @@ def live_player(player_id: int) -> Player:
     """A player still in the game (not kicked)."""
     player = db.session.get(Player, player_id)
     if player is None:
-        raise LiveError("not_joined")
+        raise Refused("not_joined")
     if player.kicked_at is not None:
-        raise LiveError("kicked")
+        raise Refused("kicked")
     return player
 
 
@@ -148,15 +97,15 @@ def submit_answer(player: Player, round_question_id: int, response, key: str, no
     try:
         info = _question_info(rq, contest)
         elapsed_ms = _elapsed_ms(contest, rq, info, now)
-    except LiveError:
+    except Refused:
         original = _existing_answer(player.id, round_question_id)
         if original is not None:
             return _ack(original, duplicate=True)
         raise
     if not valid_response(info.question, response):
-        raise LiveError("invalid_response")
+        raise Refused("invalid_response")
     if info.rule.kind == "buzzer" and rq.buzz_player_id != player.id:
-        raise LiveError("not_your_buzz")
+        raise Refused("not_your_buzz")
     stake = None
     if info.rule.kind == "risk":
         stake = db.session.scalar(
@@ -169,7 +118,7 @@ def submit_answer(player: Player, round_question_id: int, response, key: str, no
         player_id=player.id,
         round_question_id=rq.id,
         idempotency_key=str(key)[:64],
-        response={"value": response},
+        response={"value": canonical_response(info.question, response)},
         received_at=now,
         elapsed_ms=elapsed_ms,
         correct=outcome.correct,
@@ -203,7 +152,7 @@ _question_infos: dict[int, _QuestionInfo] = {}
 
 def _question_info(rq: RoundQuestion | None, contest: Contest) -> _QuestionInfo:
     if rq is None:
-        raise LiveError("not_current")
+        raise Refused("not_current")
     info = _question_infos.get(rq.id)
     if info is None:
         question = to_core(rq.question)
@@ -212,21 +161,24 @@ def _question_info(rq: RoundQuestion | None, contest: Contest) -> _QuestionInfo:
         )
         _question_infos[rq.id] = info
     if info.contest_id != contest.id or rq.opened_at is None or contest.current_id != rq.id:
-        raise LiveError("not_current")
+        raise Refused("not_current")
     return info
 
 
 def _elapsed_ms(contest: Contest, rq: RoundQuestion, info: _QuestionInfo, now: datetime) -> int:
-    """Milliseconds from the open to the answer (capped at the limit); refuses answers that are too late."""
-    # Once the key is revealed nothing more is taken; until then a tap that was
-    # in flight at the close still counts within GRACE.
-    closed = rq.closed_at if rq.closed_at and rq.closed_at < rq.closes_at else rq.closes_at
-    # The countdown is frozen during a pause, so an answer then is timed at the pause.
-    judged_at = min(now, contest.paused_at) if contest.paused_at else now
-    if contest.phase not in ("question", "closed") or judged_at > closed + GRACE:
-        raise LiveError("late")
-    elapsed = int((judged_at - rq.opened_at).total_seconds() * 1000)
-    return max(0, min(elapsed, info.time_limit * 1000))
+    """Milliseconds from the open to the answer (core.live.answer_elapsed_ms); refuses answers that are too late."""
+    elapsed = answer_elapsed_ms(
+        phase=contest.phase,
+        opened_at=rq.opened_at,
+        closes_at=rq.closes_at,
+        closed_at=rq.closed_at,
+        paused_at=contest.paused_at,
+        time_limit_s=info.time_limit,
+        now=now,
+    )
+    if elapsed is None:
+        raise Refused("late")
+    return elapsed
 
 
 def _existing_answer(player_id: int, round_question_id: int) -> Answer | None:
@@ -248,13 +200,13 @@ def buzz(player: Player, round_question_id: int, now: datetime) -> bool:
     """Press the buzzer; True when this player pressed first. A press before the open is a false start."""
     rq = db.session.get(RoundQuestion, round_question_id)
     if rq is None or rq.round.contest_id != player.contest_id or rq.round.kind != "buzzer":
-        raise LiveError("not_current")
+        raise Refused("not_current")
     if rq.opened_at is None:
         db.session.add(Press(player_id=player.id, round_question_id=rq.id, at=now, false_start=True))
         db.session.commit()
-        raise LiveError("false_start")
+        raise Refused("false_start")
     if rq.closed_at is not None:
-        raise LiveError("late")
+        raise Refused("late")
     db.session.add(Press(player_id=player.id, round_question_id=rq.id, at=now, false_start=False))
     # One conditional UPDATE decides the race: only the first press finds the slot empty.
     won = db.session.execute(
@@ -270,9 +222,9 @@ def choose_stake(player: Player, round_question_id: int, stake: int) -> int:
     """Set the stake for a risk question that has not opened yet."""
     rq = db.session.get(RoundQuestion, round_question_id)
     if rq is None or rq.round.contest_id != player.contest_id or rq.round.kind != "risk" or rq.opened_at:
-        raise LiveError("invalid_stake")
+        raise Refused("invalid_stake")
     if stake not in rq.round.scoring.get("stakes", []):
-        raise LiveError("invalid_stake")
+        raise Refused("invalid_stake")
     row = db.session.scalar(select(Stake).where(Stake.player_id == player.id, Stake.round_question_id == rq.id))
     if row is None:
         db.session.add(Stake(player_id=player.id, round_question_id=rq.id, stake=stake))
@@ -287,47 +239,38 @@ def choose_stake(player: Player, round_question_id: int, stake: int) -> int:
 
 def open_contest(contest: Contest, actor, address: str = "") -> None:
     """Let players join (draft -> open)."""
-    if contest.status != "draft":
-        raise LiveError("wrong_phase")
-    contest.status, contest.phase = "open", "lobby"
+    if contest.status != Status.DRAFT:
+        raise Refused("wrong_phase")
+    contest.status, contest.phase = Status.OPEN, Phase.LOBBY
     audit.record(actor, "contest.open", contest.code, address)
     db.session.commit()
 
 
 def next_question(contest: Contest, now: datetime, actor=None) -> RoundQuestion:
     """Open the next question: its deadline is stored now."""
-    if contest.mode != "live":
-        raise LiveError("self_paced", "自定进度的笔试没有主持台")
-    if contest.status != "open" or contest.phase not in ("lobby", "closed", "reveal", "leaderboard"):
-        raise LiveError("wrong_phase")
+    if contest.mode != Mode.LIVE:
+        raise Refused("not_live")
+    if not may_move(contest.status, contest.phase, Phase.QUESTION):
+        raise Refused("wrong_phase")
     rq = upcoming_question(contest)
     if rq is None:
-        raise LiveError("wrong_phase", "所有题目都已出完")
+        raise Refused("no_more_questions")
     time_limit = rq.round.time_limit or rq.question.time_limit
     rq.opened_at = now
     rq.closes_at = now + timedelta(seconds=time_limit)
-    contest.current_id, contest.phase, contest.paused_at = rq.id, "question", None
+    contest.current_id, contest.phase, contest.paused_at = rq.id, Phase.QUESTION, None
     audit.record(actor, "question.open", contest.code, round=rq.round.position, number=rq.position)
     db.session.commit()
     return rq
 
 
-def upcoming_question(contest: Contest) -> RoundQuestion | None:
-    """The next question not yet opened, in round and position order."""
-    for round_ in contest.rounds:
-        for rq in round_.questions:
-            if rq.opened_at is None:
-                return rq
-    return None
-
-
 def close_question(contest: Contest, now: datetime, actor=None) -> RoundQuestion | None:
     """Close the open question (early or at its deadline); None if nothing was open."""
     rq = db.session.get(RoundQuestion, contest.current_id) if contest.current_id else None
-    if rq is None or contest.phase != "question" or rq.closed_at is not None:
+    if rq is None or contest.phase != Phase.QUESTION or rq.closed_at is not None:
         return None
     rq.closed_at = now
-    contest.phase, contest.paused_at = "closed", None
+    contest.phase, contest.paused_at = Phase.CLOSED, None
     if actor is not None:
         audit.record(actor, "question.close", contest.code, round=rq.round.position, number=rq.position)
     db.session.commit()
@@ -336,8 +279,8 @@ def close_question(contest: Contest, now: datetime, actor=None) -> RoundQuestion
 
 def pause(contest: Contest, now: datetime, actor=None) -> None:
     """Freeze the countdown for everyone."""
-    if contest.phase != "question" or contest.paused_at is not None:
-        raise LiveError("wrong_phase")
+    if contest.phase != Phase.QUESTION or contest.paused_at is not None:
+        raise Refused("wrong_phase")
     contest.paused_at = now
     audit.record(actor, "question.pause", contest.code)
     db.session.commit()
@@ -345,8 +288,8 @@ def pause(contest: Contest, now: datetime, actor=None) -> None:
 
 def resume_countdown(contest: Contest, now: datetime, actor=None) -> RoundQuestion:
     """Continue: the open question's times move on by the pause's length."""
-    if contest.phase != "question" or contest.paused_at is None:
-        raise LiveError("wrong_phase")
+    if contest.phase != Phase.QUESTION or contest.paused_at is None:
+        raise Refused("wrong_phase")
     rq = db.session.get(RoundQuestion, contest.current_id)
     shift = now - contest.paused_at
     rq.opened_at += shift
@@ -357,81 +300,31 @@ def resume_countdown(contest: Contest, now: datetime, actor=None) -> RoundQuesti
     return rq
 
 
-def set_phase(contest: Contest, phase: str, actor=None) -> None:
-    """Move to `reveal` (after a close) or `leaderboard`."""
-    allowed_from = {"reveal": ("closed", "reveal"), "leaderboard": ("closed", "reveal", "leaderboard", "lobby")}
-    if contest.status != "open" or contest.phase not in allowed_from[phase]:
-        raise LiveError("wrong_phase")
+def set_phase(contest: Contest, phase: Phase, actor=None) -> None:
+    """Move to `reveal` (after a close) or `leaderboard`, as core.live.MOVES allows."""
+    if phase not in (Phase.REVEAL, Phase.LEADERBOARD) or not may_move(contest.status, contest.phase, phase):
+        raise Refused("wrong_phase")
     contest.phase = phase
     db.session.commit()
 
 
 def finish(contest: Contest, actor=None, address: str = "") -> None:
     """End the contest; phones see the podium."""
-    if contest.mode != "live":
-        raise LiveError("self_paced", "自定进度的笔试请在竞赛管理页结束")
-    if contest.status != "open" or contest.phase == "question":
-        raise LiveError("wrong_phase")
-    contest.status, contest.phase = "finished", "finished"
+    if contest.mode != Mode.LIVE:
+        raise Refused("not_live")
+    if not may_move(contest.status, contest.phase, Phase.FINISHED):
+        raise Refused("wrong_phase")
+    contest.status, contest.phase = Status.FINISHED, Phase.FINISHED
     freeze_scores(contest)
     audit.record(actor, "contest.finish", contest.code, address)
     db.session.commit()
-
-
-def book_answers(contest: Contest) -> None:
-    """Put every player's wrong answers into their wrong-answer book (services.learning) after the contest ended.
-
-    Run after the podium went out (timers.book_answers_later): a hall of players takes a moment."""
-    from quizengine.services import learning  # learning builds on this module
-
-    rows = db.session.execute(
-        select(Player.staff_id, Question, Answer.correct, Answer.received_at)
-        .join(Answer, Answer.player_id == Player.id)
-        .join(RoundQuestion, Answer.round_question_id == RoundQuestion.id)
-        .join(Question, RoundQuestion.question_id == Question.id)
-        .where(Player.contest_id == contest.id)
-        .order_by(Player.staff_id, Answer.received_at)
-    ).all()
-    by_staff: dict[int, list] = {}
-    for staff_id, question, correct, at in rows:
-        by_staff.setdefault(staff_id, []).append((question, correct, at))
-    for staff_id, answers in by_staff.items():
-        learning.note_answers(staff_id, answers)
-    db.session.commit()
-
-
-def freeze_scores(contest: Contest) -> None:
-    """Keep the final standings the awards are decided on (the tie-break is core.ranking's).
-
-    `rank` is the rank within the player's group: awards go per group, and a contest
-    (a district-wide paper, say) may span several.
-    """
-    from quizengine.services.standings import group_of_centers, standings  # standings builds on this module
-
-    group_of = group_of_centers(contest)
-    by_group = {}
-    for standing in standings(contest):
-        by_group.setdefault(group_of.get(standing.center), []).append(standing)
-    for ranked in (r for people in by_group.values() for r in rank_people(people)):
-        s = ranked.standing
-        db.session.add(
-            Score(
-                contest_id=contest.id,
-                player_id=s.player_id,
-                points=s.score,
-                correct=s.correct,
-                answered=s.answered,
-                total_time_ms=s.total_time_ms,
-                rank=ranked.rank,
-            )
-        )
 
 
 def kick(contest: Contest, player_id: int, now: datetime, actor=None, address: str = "") -> Player:
     """Remove a player: their token stops working."""
     player = db.session.get(Player, player_id)
     if player is None or player.contest_id != contest.id:
-        raise LiveError("invalid_payload", "没有这位选手")
+        raise Refused("invalid_payload", "没有这位选手")
     player.kicked_at = now
     audit.record(actor, "player.kick", contest.code, address, staff=player.staff.staff_no, name=player.staff.name)
     db.session.commit()
@@ -443,6 +336,6 @@ def due_for_closing(now: datetime) -> list[tuple[int, datetime]]:
     rows = db.session.execute(
         select(Contest.id, RoundQuestion.closes_at)
         .join(RoundQuestion, Contest.current_id == RoundQuestion.id)
-        .where(Contest.phase == "question", Contest.paused_at.is_(None), RoundQuestion.closed_at.is_(None))
+        .where(Contest.phase == Phase.QUESTION, Contest.paused_at.is_(None), RoundQuestion.closed_at.is_(None))
     ).all()
     return [(contest_id, closes_at) for contest_id, closes_at in rows]

@@ -4,61 +4,29 @@ The server decides time: an attempt's deadline is stored when it starts
 (core.paper.attempt_deadline). A save counts only until the deadline plus
 GRACE; after that the attempt is closed with what was saved, by whichever
 comes first: the person's next request, the organizer's pages or the sweeper
-(`close_due`). Answer keys leave the server only in `review`, which exists
-only for a closed attempt whose results are visible.
+(`close_due`). What the phone and the organizer see is services.paper_state.
 """
 
 from __future__ import annotations
 
 import secrets
-from collections import defaultdict
-from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from quizengine.core.paper import (
-    AttemptResult,
-    PaperError,
-    Section,
-    attempt_deadline,
-    counted_attempt,
-    draw_paper,
-    person_seed,
-    score_item,
-    window_state,
-)
-from quizengine.core.questions import Question as CoreQuestion
-from quizengine.core.questions import QuestionKind, canonical_response, valid_response
+from quizengine.core.live import GRACE, Mode, Phase, Status, is_overdue
+from quizengine.core.paper import attempt_deadline, person_seed, score_item, window_state
+from quizengine.core.questions import canonical_response, valid_response
 from quizengine.extensions import db
-from quizengine.models import Attempt, AttemptItem, Contest, Player, Question, RoundQuestion, Staff
-from quizengine.services import audit, learning
-from quizengine.services.banks import to_core
-from quizengine.services.live import GRACE, LiveError, freeze_scores, iso
-from quizengine.timezone import local_text
-
-MESSAGES = {
-    "not_self_paced": "这场竞赛不是自定进度的笔试",
-    "contest_not_open": "考试尚未发布",
-    "window_not_open": "考试尚未开始",
-    "window_closed": "考试已经截止",
-    "no_attempts_left": "作答次数已用完",
-    "attempt_closed": "本次作答已经交卷",
-    "time_up": "作答时间已到，已按已保存的答案交卷",
-    "no_attempt": "还没有开始作答",
-    "unknown_item": "试卷中没有这道题",
-    "invalid_response": "答案格式不正确",
-    "not_your_group": "这场考试不面向您所在的组",
-    "kicked": "组织者已取消您的参赛资格",
-}
-
-
-def refuse(code: str) -> LiveError:
-    """A refusal with this module's message for `code`."""
-    return LiveError(code, MESSAGES[code])
-
+from quizengine.models import Attempt, AttemptItem, Contest, Player, Staff
+from quizengine.models.mapping import to_core
+from quizengine.services import audit, book
+from quizengine.services.errors import Refused
+from quizengine.services.paper_pool import draw, pools
+from quizengine.services.results import freeze_scores
+from quizengine.timezone import iso
 
 # --- finding things ----------------------------------------------------------------
 
@@ -67,7 +35,7 @@ def papers_for(staff: Staff) -> list[Contest]:
     """Published self-paced contests of the person's group, newest window first."""
     rows = db.session.scalars(
         select(Contest)
-        .where(Contest.mode == "self_paced", Contest.status != "draft")
+        .where(Contest.mode == Mode.SELF_PACED, Contest.status != Status.DRAFT)
         .order_by(Contest.opens_at.desc(), Contest.id.desc())
     )
     return [c for c in rows if staff.center.group in c.groups]
@@ -75,16 +43,17 @@ def papers_for(staff: Staff) -> list[Contest]:
 
 def paper_contest(contest: Contest | None, staff: Staff) -> Contest:
     """The contest, if it is a published paper this person may take."""
-    if contest is None or contest.mode != "self_paced":
-        raise refuse("not_self_paced")
-    if contest.status == "draft":
-        raise refuse("contest_not_open")
+    if contest is None or contest.mode != Mode.SELF_PACED:
+        raise Refused("not_self_paced")
+    if contest.status == Status.DRAFT:
+        raise Refused("contest_not_open")
     if staff.center.group not in contest.groups:
-        raise refuse("not_your_group")
+        raise Refused("not_your_group")
     return contest
 
 
-def _player(contest: Contest, staff: Staff, *, create: bool) -> Player | None:
+def player_of(contest: Contest, staff: Staff, *, create: bool) -> Player | None:
+    """The person's player of this paper (made when `create`); refuses one the organizer removed."""
     player = db.session.scalar(select(Player).where(Player.contest_id == contest.id, Player.staff_id == staff.id))
     if player is None and create:
         player = Player(contest_id=contest.id, staff_id=staff.id, token=secrets.token_urlsafe(24))
@@ -93,13 +62,14 @@ def _player(contest: Contest, staff: Staff, *, create: bool) -> Player | None:
             db.session.flush()
         except IntegrityError:  # the same person started on two phones at once
             db.session.rollback()
-            return _player(contest, staff, create=False)
+            return player_of(contest, staff, create=False)
     if player is not None and player.kicked_at is not None:
-        raise refuse("kicked")
+        raise Refused("kicked")
     return player
 
 
-def _attempts(player: Player | None) -> list[Attempt]:
+def attempts_of(player: Player | None) -> list[Attempt]:
+    """A player's attempts in order, with their items and questions."""
     if player is None:
         return []
     return list(
@@ -117,7 +87,7 @@ def results_visible(contest: Contest, attempt: Attempt, now: datetime) -> bool:
     if attempt.closed_at is None:
         return False
     if contest.settings.get("results") == "after_close":
-        return contest.status == "finished" or now >= contest.closes_at
+        return contest.status == Status.FINISHED or now >= contest.closes_at
     return True
 
 
@@ -127,23 +97,23 @@ def results_visible(contest: Contest, attempt: Attempt, now: datetime) -> bool:
 def start(contest: Contest, staff: Staff, now: datetime) -> Attempt:
     """Start the next attempt, or return the one still open (a reload or a second phone resumes it)."""
     paper_contest(contest, staff)
-    player = _player(contest, staff, create=False)
-    for attempt in _attempts(player):
+    player = player_of(contest, staff, create=False)
+    for attempt in attempts_of(player):
         if attempt.closed_at is None and not close_if_due(attempt, now):
             return attempt
-    if contest.status != "open":
-        raise refuse("window_closed")
+    if contest.status != Status.OPEN:
+        raise Refused("window_closed")
     state = window_state(now, contest.opens_at, contest.closes_at)
     if state != "open":
-        raise refuse("window_not_open" if state == "before" else "window_closed")
-    player = player or _player(contest, staff, create=True)
-    done = len(_attempts(player))
+        raise Refused("window_not_open" if state == "before" else "window_closed")
+    player = player or player_of(contest, staff, create=True)
+    done = len(attempts_of(player))
     if done >= contest.settings.get("attempts", 1):
-        raise refuse("no_attempts_left")
+        raise Refused("no_attempts_left")
     number = done + 1
     seed = person_seed(contest.settings.get("seed", 0), staff.staff_no, number)
-    pools = _pools(contest)
-    items = _draw(contest, pools, seed)
+    paper_pools = pools(contest)
+    items = draw(contest, paper_pools, seed)
     attempt = Attempt(
         contest_id=contest.id,
         player_id=player.id,
@@ -154,15 +124,15 @@ def start(contest: Contest, staff: Staff, now: datetime) -> Attempt:
     )
     db.session.add(attempt)
     for position, item in enumerate(items, 1):
-        section = pools.sections[item.section]
+        section = paper_pools.sections[item.section]
         db.session.add(
             AttemptItem(
                 attempt=attempt,
                 position=position,
-                round_id=pools.round_ids[item.section],
-                question_id=pools.row_ids[item.question_id],
+                round_id=paper_pools.round_ids[item.section],
+                question_id=paper_pools.row_ids[item.question_id],
                 option_order=list(item.option_order),
-                points_value=section.points or pools.questions[item.question_id].points,
+                points_value=section.points or paper_pools.questions[item.question_id].points,
             )
         )
     try:
@@ -173,65 +143,10 @@ def start(contest: Contest, staff: Staff, now: datetime) -> Attempt:
     return attempt
 
 
-@dataclass(frozen=True)
-class _Pools:
-    """A paper's sections with their pools, as plain data: what every draw starts from."""
-
-    sections: tuple[Section, ...]
-    round_ids: tuple[int, ...]
-    questions: dict[str, CoreQuestion]
-    row_ids: dict[str, int]
-
-
-# A paper's pools never change after import, so they are read once per process. The key holds
-# the contest's creation time too, so another database reusing the id never gets these.
-_pool_cache: dict[tuple[int, datetime], _Pools] = {}
-POOL_CACHE_SIZE = 32
-
-
-def _pools(contest: Contest) -> _Pools:
-    key = (contest.id, contest.created_at)
-    if key in _pool_cache:
-        return _pool_cache[key]
-    found = db.session.execute(
-        select(RoundQuestion.round_id, Question)
-        .join(Question, RoundQuestion.question_id == Question.id)
-        .where(RoundQuestion.round_id.in_([r.id for r in contest.rounds]))
-        .order_by(RoundQuestion.round_id, RoundQuestion.position)
-    ).all()
-    questions, row_ids, by_round = {}, {}, defaultdict(list)
-    for round_id, row in found:
-        questions[row.key], row_ids[row.key] = to_core(row), row.id
-        by_round[round_id].append(row.key)
-    sections = tuple(
-        Section(r.title, r.scoring["count"], tuple(by_round[r.id]), r.scoring.get("points")) for r in contest.rounds
-    )
-    pools = _Pools(sections, tuple(r.id for r in contest.rounds), questions, row_ids)
-    if len(_pool_cache) >= POOL_CACHE_SIZE:
-        _pool_cache.pop(next(iter(_pool_cache)))
-    _pool_cache[key] = pools
-    return pools
-
-
-def _draw(contest: Contest, pools: _Pools, seed: int):
-    """One paper drawn from the contest's stored pools."""
-    shuffle = contest.settings.get("shuffle_options", True)
-    try:
-        return draw_paper(list(pools.sections), pools.questions, seed, shuffle_options=shuffle)
-    except PaperError as exc:  # checked at import; only a changed pool gets here
-        raise LiveError("paper_error", str(exc)) from exc
-
-
-def replay(contest: Contest, attempt: Attempt) -> list[tuple[str, tuple[str, ...]]]:
-    """Draw an attempt's paper again from its seed: (question id, option order) per position, for disputes."""
-    items = _draw(contest, _pools(contest), attempt.seed)
-    return [(item.question_id, item.option_order) for item in items]
-
-
 def current_attempt(contest: Contest, staff: Staff, now: datetime) -> Attempt | None:
     """The person's open attempt (closing it first if its time is up)."""
-    player = _player(contest, staff, create=False)
-    for attempt in _attempts(player):
+    player = player_of(contest, staff, create=False)
+    for attempt in attempts_of(player):
         if attempt.closed_at is None and not close_if_due(attempt, now):
             return attempt
     return None
@@ -239,7 +154,7 @@ def current_attempt(contest: Contest, staff: Staff, now: datetime) -> Attempt | 
 
 def _locked_open_attempt(contest: Contest, staff: Staff, now: datetime) -> Attempt:
     """The open attempt, row-locked so a save and a close cannot interleave (SQLite writes one at a time anyway)."""
-    player = _player(contest, staff, create=False)
+    player = player_of(contest, staff, create=False)
     attempt = None
     if player is not None:
         attempt = db.session.scalar(
@@ -249,9 +164,9 @@ def _locked_open_attempt(contest: Contest, staff: Staff, now: datetime) -> Attem
             .execution_options(populate_existing=True)
         )
     if attempt is None:
-        raise refuse("attempt_closed" if _attempts(player) else "no_attempt")
+        raise Refused("attempt_closed" if attempts_of(player) else "no_attempt")
     if close_if_due(attempt, now):
-        raise refuse("time_up")
+        raise Refused("time_up")
     return attempt
 
 
@@ -266,18 +181,18 @@ def save(contest: Contest, staff: Staff, position, response, revision, now: date
     what the server now holds.
     """
     if not isinstance(position, int) or isinstance(position, bool):
-        raise LiveError("invalid_payload", "position 应为整数")
+        raise Refused("invalid_payload", "position 应为整数")
     if not isinstance(revision, int) or isinstance(revision, bool) or not 0 < revision < 2**31:
-        raise LiveError("invalid_payload", "revision 应为正整数")
+        raise Refused("invalid_payload", "revision 应为正整数")
     if not isinstance(client, str) or len(client) > 64:
-        raise LiveError("invalid_payload", "client 应为不超过 64 字的文字")
+        raise Refused("invalid_payload", "client 应为不超过 64 字的文字")
     attempt = _locked_open_attempt(contest, staff, now)
     item = db.session.scalar(
         select(AttemptItem).where(AttemptItem.attempt_id == attempt.id, AttemptItem.position == position)
     )
     if item is None:
         db.session.rollback()
-        raise refuse("unknown_item")
+        raise Refused("unknown_item")
     value = _stored_response(item, response)
     fresh = client != item.client or revision > item.revision
     if fresh:
@@ -302,7 +217,7 @@ def _stored_response(item: AttemptItem, response):
     question = to_core(item.question)
     if not valid_response(question, response):
         db.session.rollback()
-        raise refuse("invalid_response")
+        raise Refused("invalid_response")
     stored = canonical_response(question, response)
     return None if stored == "" else stored
 
@@ -318,7 +233,7 @@ def close_if_due(attempt: Attempt, now: datetime) -> bool:
     """Close an open attempt whose time is up (at its deadline); True when it is (now) closed."""
     if attempt.closed_at is not None:
         return True
-    if now <= attempt.deadline + GRACE:
+    if not is_overdue(attempt.deadline, now):
         return False
     close(attempt, attempt.deadline, "timeout")
     return True
@@ -339,7 +254,7 @@ def close(attempt: Attempt, at: datetime, by: str) -> None:
         points, correct, answered = points + result.points, correct + result.correct, answered + result.answered
         if result.answered:
             given.append((item.question, result.correct, at))
-    learning.note_answers(attempt.player.staff_id, given)
+    book.note_answers(attempt.player.staff_id, given)
     attempt.closed_at, attempt.closed_by = at, by
     attempt.points, attempt.correct, attempt.answered = points, correct, answered
     db.session.commit()
@@ -361,8 +276,8 @@ def close_due(now: datetime) -> int:
 
 def finish(contest: Contest, now: datetime, actor=None, address: str = "") -> int:
     """End a self-paced contest: close open attempts now, freeze the scores. Returns attempts closed early."""
-    if contest.mode != "self_paced" or contest.status != "open":
-        raise LiveError("wrong_phase")
+    if contest.mode != Mode.SELF_PACED or contest.status != Status.OPEN:
+        raise Refused("wrong_phase")
     cut = 0
     for attempt in db.session.scalars(
         select(Attempt).where(Attempt.contest_id == contest.id, Attempt.closed_at.is_(None))
@@ -370,171 +285,11 @@ def finish(contest: Contest, now: datetime, actor=None, address: str = "") -> in
         if not close_if_due(attempt, now):
             close(attempt, now, "finish")
             cut += 1
-    contest.status, contest.phase = "finished", "finished"
+    contest.status, contest.phase = Status.FINISHED, Phase.FINISHED
     freeze_scores(contest)
     audit.record(actor, "contest.finish", contest.code, address, attempts_cut=cut)
     db.session.commit()
     return cut
-
-
-# --- what the phone sees --------------------------------------------------------------
-
-
-def state(contest: Contest, staff: Staff, now: datetime) -> dict:
-    """The person's view of a paper: window, attempts, the open paper (no keys) or a visible review."""
-    paper_contest(contest, staff)
-    current = current_attempt(contest, staff, now)
-    player = _player(contest, staff, create=False)
-    attempts = _attempts(player)
-    settings = contest.settings
-    closed = [a for a in attempts if a.closed_at is not None]
-    latest = closed[-1] if closed else None
-    window = window_state(now, contest.opens_at, contest.closes_at) if contest.status == "open" else "closed"
-    return {
-        "contest": {
-            "code": contest.code,
-            "title": contest.title,
-            "status": contest.status,
-            "window": window,
-            "opens_at": iso(contest.opens_at),
-            "closes_at": iso(contest.closes_at),
-            # the window as the organizer wrote it (QUIZ_TIMEZONE), whatever the phone's own zone
-            "opens_text": local_text(contest.opens_at),
-            "closes_text": local_text(contest.closes_at),
-            "time_limit": settings["time_limit"],
-            "attempts": settings.get("attempts", 1),
-            "counting": settings.get("counting", "best"),
-            "layout": settings.get("layout", "single"),
-            "results": settings.get("results", "after_submit"),
-            "sections": [
-                {"title": r.title, "count": r.scoring["count"], "points": r.scoring.get("points")}
-                for r in contest.rounds
-            ],
-        },
-        "staff": {"staff_no": staff.staff_no, "name": staff.name, "center": staff.center.name},
-        "now": iso(now),
-        "attempts": [_attempt_summary(contest, a, now) for a in attempts],
-        "attempts_left": max(0, settings.get("attempts", 1) - len(attempts)),
-        "current": _paper(current) if current else None,
-        "review": _review(latest) if latest and results_visible(contest, latest, now) else None,
-    }
-
-
-def summary(contest: Contest, staff: Staff, now: datetime) -> dict:
-    """One line of the person's home page: window, attempts used and left, the counted result when visible."""
-    current = current_attempt(contest, staff, now)
-    attempts = _attempts(_player(contest, staff, create=False))
-    closed = [a for a in attempts if a.closed_at is not None]
-    window = window_state(now, contest.opens_at, contest.closes_at) if contest.status == "open" else "closed"
-    visible = [a for a in closed if results_visible(contest, a, now)]
-    counted = None
-    if visible and len(visible) == len(closed):
-        results = [attempt_result(a) for a in closed]
-        best = counted_attempt(results, contest.settings.get("counting", "best"))
-        counted = next(a for a in closed if a.number == best.number)
-    return {
-        "window": window,
-        "used": len(attempts),
-        "left": max(0, contest.settings.get("attempts", 1) - len(attempts)),
-        "open": current is not None,
-        "counted": {"points": counted.points, "max_points": _max_points(counted)} if counted else None,
-    }
-
-
-def attempt_result(attempt: Attempt) -> AttemptResult:
-    """A closed attempt's totals for core.paper.counted_attempt."""
-    duration = int((attempt.closed_at - attempt.started_at).total_seconds() * 1000)
-    return AttemptResult(attempt.number, attempt.points, attempt.correct, attempt.answered, duration, attempt.closed_at)
-
-
-def _attempt_summary(contest: Contest, attempt: Attempt, now: datetime) -> dict:
-    summary = {
-        "number": attempt.number,
-        "started_at": iso(attempt.started_at),
-        "deadline": iso(attempt.deadline),
-        "closed_at": iso(attempt.closed_at),
-        "closed_by": attempt.closed_by,
-        "answered": sum(item.response is not None for item in attempt.items),
-        "total": len(attempt.items),
-    }
-    if results_visible(contest, attempt, now):
-        summary.update(points=attempt.points, correct=attempt.correct, max_points=_max_points(attempt))
-    return summary
-
-
-def _max_points(attempt: Attempt) -> int:
-    return sum(item.points_value for item in attempt.items)
-
-
-def _options(item: AttemptItem) -> list[list[str]]:
-    texts = dict(item.question.options)
-    return [[key, texts[key]] for key in item.option_order]
-
-
-def _item(item: AttemptItem) -> dict:
-    return {
-        "position": item.position,
-        "section": item.round.title,
-        "kind": item.question.kind,
-        "kind_label": QuestionKind(item.question.kind).label,
-        "stem": item.question.stem,
-        "options": _options(item),
-        "points": item.points_value,
-        "response": item.response,
-        "revision": item.revision,
-    }
-
-
-def _paper(attempt: Attempt) -> dict:
-    """The open paper: questions, option order and saved answers, never the keys."""
-    return {
-        "number": attempt.number,
-        "started_at": iso(attempt.started_at),
-        "deadline": iso(attempt.deadline),
-        "items": [_item(item) for item in attempt.items],
-    }
-
-
-def _review(attempt: Attempt) -> dict:
-    """A closed attempt with marks, keys, explanations and sources."""
-    items = []
-    for item in attempt.items:
-        question = item.question
-        items.append(
-            {
-                **_item(item),
-                "answer": question.answer,
-                "correct": item.correct,
-                "earned": item.points or 0,
-                "explanation": question.explanation,
-                "source": " ".join(p for p in (question.source_document, question.source_section) if p),
-            }
-        )
-    return {
-        "number": attempt.number,
-        "points": attempt.points,
-        "max_points": _max_points(attempt),
-        "correct": attempt.correct,
-        "answered": attempt.answered,
-        "closed_by": attempt.closed_by,
-        "items": items,
-    }
-
-
-def attempts_table(contest: Contest, now: datetime) -> list[dict]:
-    """Every attempt of a contest for the organizer (closing timed-out ones first)."""
-    close_due(now)
-    rows = db.session.execute(
-        select(Attempt, Staff)
-        .join(Player, Attempt.player_id == Player.id)
-        .join(Staff, Player.staff_id == Staff.id)
-        .where(Attempt.contest_id == contest.id)
-        .order_by(Staff.staff_no, Attempt.number)
-    ).all()
-    return [
-        {"attempt": attempt, "staff": staff, "answered": sum(item.response is not None for item in attempt.items)}
-        for attempt, staff in rows
-    ]
 
 
 def update_paper(
@@ -546,12 +301,12 @@ def update_paper(
     may move (an extension for a center that could not make it, say); the
     deadlines of attempts already started stay as they were decided.
     """
-    if contest.mode != "self_paced" or contest.status == "finished":
+    if contest.mode != Mode.SELF_PACED or contest.status == Status.FINISHED:
         return "已结束的考试不能再修改"
     if closes_at <= opens_at:
         return "截止时间应晚于开放时间"
     changes = {}
-    if contest.status == "open":
+    if contest.status == Status.OPEN:
         if opens_at != contest.opens_at or any(contest.settings.get(k) != v for k, v in settings.items()):
             return "考试发布后只能修改截止时间"
     else:

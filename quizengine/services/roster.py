@@ -8,10 +8,10 @@ from sqlalchemy import select
 
 from quizengine.core.groups import DEFAULT_GROUPS
 from quizengine.extensions import db
+from quizengine.formats.roster import RosterData
+from quizengine.formats.yamlread import Problem
 from quizengine.models import Center, Group, Staff
-from quizengine.roster import RosterData
 from quizengine.services import audit
-from quizengine.yamlread import Problem
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from flask_socketio import Namespace, join_room
 from quizengine.extensions import db
 from quizengine.models import Contest
 from quizengine.models.types import utcnow
-from quizengine.services.standings import counts, snapshot
+from quizengine.services.screens import counts, snapshot
 from quizengine.sockets.broadcast import room
 
 

@@ -30,11 +30,3 @@ def to_screens(contest_id: int, event: str, payload: dict) -> None:
 def to_player(player_id: int, event: str, payload: dict) -> None:
     """One player's phones."""
     socketio.emit(event, payload, to=player_room(player_id), namespace="/play")
-
-
-def closed_payload(contest, rq, now) -> dict:
-    """What `closed` carries: the question, the time, and the next question's round (for stakes/buzzer)."""
-    from quizengine.services.live import iso
-    from quizengine.services.standings import upcoming_payload
-
-    return {"round_question_id": rq.id, "server_now": iso(now), "upcoming": upcoming_payload(contest)}

@@ -6,27 +6,27 @@ from flask import request
 from flask_login import current_user
 from flask_socketio import Namespace, join_room
 
-from quizengine import timers
 from quizengine.core.access import allowed
+from quizengine.core.live import Phase
 from quizengine.extensions import db
 from quizengine.models import Contest, RoundQuestion
 from quizengine.models.types import utcnow
 from quizengine.services import live
-from quizengine.services.live import LiveError
-from quizengine.services.standings import (
+from quizengine.services.errors import MESSAGES, Refused
+from quizengine.services.results import final_figures, leaderboard, results_for_all
+from quizengine.services.screens import (
+    closed_payload,
     counts,
-    final_figures,
-    leaderboard,
     players_panel,
     question_payload,
-    results_for_all,
     reveal_payload,
     snapshot,
 )
-from quizengine.sockets import presence
-from quizengine.sockets.broadcast import closed_payload, room, to_everyone, to_player, to_screens
+from quizengine.sockets import presence, timers
+from quizengine.sockets.broadcast import room, to_everyone, to_player, to_screens
 from quizengine.sockets.payloads import field
 from quizengine.sockets.play import acknowledged
+from quizengine.timezone import iso
 
 
 class HostNamespace(Namespace):
@@ -40,12 +40,12 @@ class HostNamespace(Namespace):
     def _contest(self, data) -> Contest:
         contest = db.session.get(Contest, field(data, "contest_id", int))
         if contest is None:
-            raise LiveError("invalid_payload", "没有这场竞赛")
+            raise Refused("invalid_payload", "没有这场竞赛")
         user = current_user._get_current_object()
         db.session.refresh(user)
         groups = {g.key for g in contest.groups}
         if not user.is_active or not allowed(user.role, "contest.run", {g.key for g in user.groups}, groups):
-            raise LiveError("forbidden")
+            raise Refused("forbidden")
         return contest
 
     @property
@@ -88,7 +88,7 @@ class HostNamespace(Namespace):
         contest = self._contest(data)
         rq = live.close_question(contest, utcnow(), self._actor)
         if rq is None:
-            raise LiveError("wrong_phase")
+            raise Refused("wrong_phase")
         to_everyone(contest.id, "closed", closed_payload(contest, rq, utcnow()))
         return {}
 
@@ -104,9 +104,9 @@ class HostNamespace(Namespace):
             "paused",
             {
                 "round_question_id": rq.id,
-                "closes_at": live.iso(rq.closes_at),
-                "paused_at": live.iso(now),
-                "server_now": live.iso(now),
+                "closes_at": iso(rq.closes_at),
+                "paused_at": iso(now),
+                "server_now": iso(now),
             },
         )
         return {}
@@ -122,9 +122,9 @@ class HostNamespace(Namespace):
             "resumed",
             {
                 "round_question_id": rq.id,
-                "closes_at": live.iso(rq.closes_at),
-                "opened_at": live.iso(rq.opened_at),
-                "server_now": live.iso(now),
+                "closes_at": iso(rq.closes_at),
+                "opened_at": iso(rq.opened_at),
+                "server_now": iso(now),
             },
         )
         return {}
@@ -133,7 +133,7 @@ class HostNamespace(Namespace):
     def on_reveal(self, data):
         """Reveal the answer: the common part to all, each player's own result to their phone."""
         contest = self._contest(data)
-        live.set_phase(contest, "reveal", self._actor)
+        live.set_phase(contest, Phase.REVEAL, self._actor)
         rq = db.session.get(RoundQuestion, contest.current_id)
         payload = reveal_payload(rq)
         to_everyone(contest.id, "reveal", payload)
@@ -145,7 +145,7 @@ class HostNamespace(Namespace):
     def on_leaderboard(self, data):
         """Show the standings."""
         contest = self._contest(data)
-        live.set_phase(contest, "leaderboard", self._actor)
+        live.set_phase(contest, Phase.LEADERBOARD, self._actor)
         to_everyone(contest.id, "leaderboard", leaderboard(contest))
         return {}
 
@@ -167,6 +167,6 @@ class HostNamespace(Namespace):
         """Remove a player."""
         contest = self._contest(data)
         player = live.kick(contest, field(data, "player_id", int), utcnow(), self._actor, request.remote_addr or "")
-        to_player(player.id, "kicked", {"message": live.MESSAGES["kicked"]})
+        to_player(player.id, "kicked", {"message": MESSAGES["kicked"]})
         to_screens(contest.id, "counts", counts(contest))
         return {}

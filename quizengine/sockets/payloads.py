@@ -2,22 +2,22 @@
 
 from __future__ import annotations
 
-from quizengine.services.live import LiveError
+from quizengine.services.errors import Refused
 
 
 def field(data, name: str, kind: type | tuple[type, ...], *, required: bool = True, max_length: int = 200):
     """Return `data[name]` if it has the right type (strings capped at `max_length`)."""
     if not isinstance(data, dict):
-        raise LiveError("invalid_payload")
+        raise Refused("invalid_payload")
     value = data.get(name)
     if value is None and not required:
         return None
     if isinstance(value, bool) and bool not in (kind if isinstance(kind, tuple) else (kind,)):
-        raise LiveError("invalid_payload", f"{name} 类型不正确")
+        raise Refused("invalid_payload", f"{name} 类型不正确")
     if not isinstance(value, kind):
-        raise LiveError("invalid_payload", f"缺少 {name} 或类型不正确")
+        raise Refused("invalid_payload", f"缺少 {name} 或类型不正确")
     if isinstance(value, str) and len(value) > max_length:
-        raise LiveError("invalid_payload", f"{name} 过长")
+        raise Refused("invalid_payload", f"{name} 过长")
     return value
 
 
@@ -28,4 +28,4 @@ def response_value(data):
         return value
     if isinstance(value, list) and len(value) <= 8 and all(isinstance(v, str) and len(v) <= 4 for v in value):
         return value
-    raise LiveError("invalid_payload", "response 类型不正确")
+    raise Refused("invalid_payload", "response 类型不正确")

@@ -9,8 +9,8 @@ from quizengine.extensions import db
 from quizengine.models import Contest, Player
 from quizengine.models.types import utcnow
 from quizengine.services import live
-from quizengine.services.live import LiveError
-from quizengine.services.standings import counts, snapshot
+from quizengine.services.errors import Refused
+from quizengine.services.screens import counts, snapshot
 from quizengine.sockets import presence
 from quizengine.sockets.broadcast import player_room, room, to_everyone, to_screens
 from quizengine.sockets.payloads import field, response_value
@@ -18,14 +18,14 @@ from quizengine.sockets.ratelimit import join_attempts
 
 
 def acknowledged(handler):
-    """Turn a handler's result or LiveError into the protocol's acknowledgement."""
+    """Turn a handler's result or refusal into the protocol's acknowledgement."""
 
     def wrapped(self, data=None):
         try:
             return {"ok": True, **handler(self, data)}
-        except LiveError as error:
+        except Refused as error:
             db.session.rollback()
-            return error.as_ack()
+            return {"ok": False, "error": error.as_error()}
         finally:
             db.session.remove()
 
@@ -69,7 +69,7 @@ class PlayNamespace(Namespace):
                 field(data, "name", str, max_length=100),
                 field(data, "token", str, required=False),
             )
-        except LiveError as error:
+        except Refused as error:
             if error.code in ("unknown_staff", "wrong_name", "contest_not_found", "already_joined"):
                 join_attempts.fail(address, staff_id)
             raise
@@ -90,7 +90,7 @@ class PlayNamespace(Namespace):
     def _player(self):
         player_id = session.get("player_id")
         if player_id is None:
-            raise LiveError("not_joined")
+            raise Refused("not_joined")
         return live.live_player(player_id)
 
     @acknowledged

@@ -11,7 +11,7 @@ from limits import RateLimitItemPerMinute
 from limits.storage import storage_from_string
 from limits.strategies import MovingWindowRateLimiter
 
-from quizengine.services.live import LiveError
+from quizengine.services.errors import Refused
 
 FAILED_JOINS_PER_ADDRESS = 80
 FAILED_JOINS_PER_IDENTITY = 10
@@ -31,7 +31,7 @@ class FailedAttempts:
     def check(self, key: str) -> None:
         """Refuse when `key` has used up its failures for now."""
         if not self.limiter.test(self.limit, "join", key):
-            raise LiveError("rate_limited", "尝试次数过多，请一分钟后再试")
+            raise Refused("rate_limited")
 
     def fail(self, key: str) -> None:
         """Count one failure."""

@@ -10,9 +10,10 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_login import current_user
 from werkzeug.utils import secure_filename
 
-from quizengine.banks import load_bank
 from quizengine.core.bankstats import summarize
-from quizengine.services.banks import get_bank, import_banks, list_banks, to_core
+from quizengine.formats.banks import load_bank
+from quizengine.models.mapping import to_core
+from quizengine.services.banks import get_bank, import_banks, list_banks
 from quizengine.views.access import can, requires
 from quizengine.views.forms import BankUploadForm
 

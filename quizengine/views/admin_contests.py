@@ -10,14 +10,14 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from flask_login import current_user
 from werkzeug.utils import secure_filename
 
-from quizengine.contests import read_contest
 from quizengine.core.paper import window_state
+from quizengine.formats.contests import read_contest
+from quizengine.models.mapping import to_core
 from quizengine.models.types import utcnow
-from quizengine.services import live, papers
-from quizengine.services.banks import to_core
+from quizengine.services import live, paper_pool, paper_state, papers
 from quizengine.services.contests import get_contest, import_contest, list_contests, update_contest
-from quizengine.services.live import LiveError
-from quizengine.services.standings import player_staff_numbers, rankings_by_group
+from quizengine.services.errors import Refused
+from quizengine.services.results import player_staff_numbers, rankings_by_group
 from quizengine.timezone import local_zone
 from quizengine.views.access import ensure_scope, requires, user_group_keys
 from quizengine.views.exports import XLSX, results_workbook
@@ -78,7 +78,7 @@ def show(contest_id: int):
 def _paper_page(contest):
     """A self-paced contest: its settings, sections and pools, every attempt, the standings."""
     now = utcnow()
-    attempts = papers.attempts_table(contest, now)
+    attempts = paper_state.attempts_table(contest, now)
     return render_template(
         "admin/paper.html",
         contest=contest,
@@ -102,8 +102,8 @@ def attempt(contest_id: int, attempt_id: int):
     papers.close_if_due(found, utcnow())
     stored = [(item.question.key, tuple(item.option_order)) for item in found.items]
     try:
-        replayed = papers.replay(contest, found)
-    except LiveError:
+        replayed = paper_pool.replay(contest, found)
+    except Refused:
         replayed = None
     return render_template(
         "admin/attempt.html",
@@ -167,7 +167,7 @@ def finish(contest_id: int):
         try:
             cut = papers.finish(contest, utcnow(), current_user, request.remote_addr or "")
             flash(f"考试已结束，成绩已冻结{f'（{cut} 份未交的试卷已按已保存的答案收卷）' if cut else ''}", "ok")
-        except LiveError as error:
+        except Refused as error:
             flash(error.message, "error")
     return redirect(url_for("admin_contests.show", contest_id=contest_id))
 
@@ -206,6 +206,6 @@ def open_contest(contest_id: int):
         try:
             live.open_contest(contest, current_user, request.remote_addr or "")
             flash("已开放报名", "ok")
-        except LiveError as error:
+        except Refused as error:
             flash(error.message, "error")
     return redirect(url_for("admin_contests.show", contest_id=contest_id))

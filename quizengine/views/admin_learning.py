@@ -10,7 +10,7 @@ from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from quizengine.core.learning import REQUIRED_SESSIONS, session_threshold
-from quizengine.services import learning
+from quizengine.services import learning_report
 from quizengine.services.roster import all_groups
 from quizengine.timezone import local_zone
 from quizengine.views.access import requires, user_group_keys
@@ -37,7 +37,7 @@ def _report(form: LearningReportForm):
         if form.first.data and form.last.data and form.first.data > form.last.data:
             form.last.errors = [*form.last.errors, "结束日期不能早于开始日期"]
         return None
-    return learning.learning_report([form.group.data], form.first.data, form.last.data, float(form.share.data))
+    return learning_report.learning_report([form.group.data], form.first.data, form.last.data, float(form.share.data))
 
 
 @bp.get("/")
@@ -50,7 +50,7 @@ def index():
         "admin/learning.html",
         form=form,
         centers=centers,
-        labels=learning.topic_labels(),
+        labels=learning_report.topic_labels(),
         required=REQUIRED_SESSIONS,
         threshold=lambda c: session_threshold(c.staff_at_window, float(form.share.data or 0.5)),
     ), (422 if centers is None and request.args else 200)
@@ -64,7 +64,7 @@ def export():
     centers = _report(form)
     if centers is None:
         abort(400)
-    data = _workbook(centers, learning.topic_labels(), float(form.share.data))
+    data = _workbook(centers, learning_report.topic_labels(), float(form.share.data))
     name = f"学习情况_{form.group.data}_{form.first.data:%Y%m%d}-{form.last.data:%Y%m%d}.xlsx"
     return send_file(
         io.BytesIO(data),

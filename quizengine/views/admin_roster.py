@@ -12,8 +12,8 @@ from werkzeug.utils import secure_filename
 from wtforms.fields.choices import SelectChoice
 
 from quizengine.extensions import db
+from quizengine.formats.roster import read_roster, template_workbook
 from quizengine.models import Staff
-from quizengine.roster import read_roster, template_workbook
 from quizengine.services.overview import roster_overview
 from quizengine.services.roster import centers_in, import_roster, staff_page, update_staff
 from quizengine.views.access import can, ensure_scope, requires, user_group_keys

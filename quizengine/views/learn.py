@@ -11,11 +11,14 @@ from functools import wraps
 
 from flask import Blueprint, abort, g, jsonify, make_response, redirect, render_template, request, session, url_for
 
+from quizengine.models.mapping import to_core
 from quizengine.models.types import utcnow
-from quizengine.services import learning, papers
-from quizengine.services.banks import to_core
+from quizengine.services import book as wrong_answers
+from quizengine.services import identity, learning_report, papers
+from quizengine.services import paper_state as paper_views
+from quizengine.services import practice as practising
 from quizengine.services.contests import contest_by_code
-from quizengine.services.live import LiveError
+from quizengine.services.errors import Refused
 from quizengine.sockets.ratelimit import join_attempts
 from quizengine.views.forms import ActionForm, StaffLoginForm
 
@@ -24,6 +27,9 @@ bp = Blueprint("learn", __name__, url_prefix="/learn")
 STATUS = {
     "invalid_payload": 400,
     "invalid_response": 422,
+    "no_response": 422,
+    "page_expired": 400,
+    "unknown_question": 400,
     "unknown_item": 422,
     "not_self_paced": 404,
     "rate_limited": 429,
@@ -34,7 +40,7 @@ def current_staff():
     """The signed-in staff member of this phone, or None."""
     if "staff" not in g:
         staff_id = session.get("staff_id")
-        g.staff = learning.staff_by_id(staff_id) if isinstance(staff_id, int) else None
+        g.staff = identity.staff_by_id(staff_id) if isinstance(staff_id, int) else None
     return g.staff
 
 
@@ -45,15 +51,15 @@ def staff_required(view):
     def wrapped(*args, **kwargs):
         if current_staff() is None:
             if request.path.startswith(url_for("learn.index") + "api/"):
-                return _refused(LiveError("signed_out", "请先用工号和姓名登录"), 401)
+                return _refused(Refused("signed_out"), 401)
             return redirect(url_for("learn.login", next=request.full_path.rstrip("?")))
         return view(*args, **kwargs)
 
     return wrapped
 
 
-def _refused(error: LiveError, status: int | None = None):
-    return jsonify(error.as_ack()), status or STATUS.get(error.code, 409)
+def _refused(error: Refused, status: int | None = None):
+    return jsonify({"ok": False, "error": error.as_error()}), status or STATUS.get(error.code, 409)
 
 
 def _safe_next(target: str | None) -> str:
@@ -73,8 +79,8 @@ def login():
         staff_no = form.staff_no.data.strip()
         try:
             join_attempts.check(address, staff_no)
-            staff = learning.identify(staff_no, form.name.data)
-        except LiveError as refused:
+            staff = identity.identify(staff_no, form.name.data)
+        except Refused as refused:
             if refused.code != "rate_limited":
                 join_attempts.fail(address, staff_no)
             error = refused.message
@@ -103,9 +109,9 @@ def index():
     return render_template(
         "learn/index.html",
         staff=staff,
-        papers=[(c, papers.summary(c, staff, now)) for c in papers.papers_for(staff)],
-        banks=learning.practice_banks(staff),
-        progress=learning.my_progress(staff, now),
+        papers=[(c, paper_views.summary(c, staff, now)) for c in papers.papers_for(staff)],
+        banks=practising.practice_banks(staff),
+        progress=practising.my_progress(staff, now),
         action_form=ActionForm(),
     )
 
@@ -126,7 +132,7 @@ def _filters() -> dict:
 def practice():
     """Pick a practice question of the chosen bank/topic (never practised first) and show it at its own address."""
     filters = _filters()
-    question = learning.next_question(current_staff(), filters.get("bank"), filters.get("tag"))
+    question = practising.next_question(current_staff(), filters.get("bank"), filters.get("tag"))
     if question is None:
         return _question_page(None, filters)
     return redirect(url_for("learn.question", question_id=question.id, **filters))
@@ -136,7 +142,7 @@ def practice():
 @staff_required
 def question(question_id: int):
     """One practice question; a reload or the back button shows the same one again."""
-    row = learning.practisable(current_staff(), question_id)
+    row = practising.practisable(current_staff(), question_id)
     if row is None:
         abort(404)
     response = make_response(_question_page(row, _filters()))
@@ -154,11 +160,11 @@ def _question_page(question, filters: dict, *, error: str | None = None):
         staff=staff,
         question=to_core(question) if question else None,
         row=question,
-        nonce=learning.new_nonce(),
+        nonce=practising.new_nonce(),
         filters=filters,
         from_book=from_book,
         heading="错题重练" if from_book else _heading(filters),
-        entry=learning.book_entry(staff, question.key) if question else None,
+        entry=wrong_answers.book_entry(staff, question.key) if question else None,
         error=error,
         action_form=ActionForm(),
     )
@@ -166,9 +172,9 @@ def _question_page(question, filters: dict, *, error: str | None = None):
 
 def _heading(filters: dict) -> str:
     if "tag" in filters:
-        return f"专题练习：{learning.topic_labels().get(filters['tag'], filters['tag'])}"
+        return f"专题练习：{learning_report.topic_labels().get(filters['tag'], filters['tag'])}"
     if "bank" in filters:
-        bank = next((b for b in learning.practice_banks(current_staff()) if b.key == filters["bank"]), None)
+        bank = next((b for b in practising.practice_banks(current_staff()) if b.key == filters["bank"]), None)
         return f"题库练习：{bank.title}" if bank else "练习"
     return "随机练习"
 
@@ -185,12 +191,13 @@ def answer():
     try:
         question_id = int(request.form.get("question_id", ""))
         nonce = request.form.get("nonce", "")
-        record = learning.answer(staff, question_id, response, nonce, utcnow(), from_book="book" in filters)
+        record = practising.answer(staff, question_id, response, nonce, utcnow(), from_book="book" in filters)
     except ValueError:
         return _message("请求格式不正确", 400)
-    except LiveError as error:
-        row = learning.practisable(staff, question_id)
-        if error.code == "invalid_response" and row is not None:  # the same question again, with the reason
+    except Refused as error:
+        row = practising.practisable(staff, question_id)
+        # the same question again, with the reason
+        if error.code in ("invalid_response", "no_response") and row is not None:
             return _question_page(row, filters, error=error.message), 422
         return _message(error.message, 422)
     return redirect(url_for("learn.feedback", answer_id=record.id, **filters))
@@ -217,7 +224,7 @@ def _form_response(form):
 def feedback(answer_id: int):
     """Right or wrong, the key, the explanation and the policy source of one of the person's practice answers."""
     staff = current_staff()
-    record = learning.practice_answer(staff, answer_id)
+    record = practising.practice_answer(staff, answer_id)
     if record is None:
         abort(404)
     question = to_core(record.question)
@@ -237,7 +244,7 @@ def feedback(answer_id: int):
 def book():
     """The wrong-answer book (错题本)."""
     staff = current_staff()
-    entries = [(m, to_core(learning.book_question(m))) for m in learning.book(staff, utcnow())]
+    entries = [(m, to_core(wrong_answers.book_question(m))) for m in wrong_answers.book(staff, utcnow())]
     return render_template("learn/book.html", staff=staff, entries=entries, action_form=ActionForm())
 
 
@@ -245,7 +252,7 @@ def book():
 @staff_required
 def retry():
     """The next question to retry from the book."""
-    question = learning.next_from_book(current_staff(), utcnow(), request.args.get("after"))
+    question = wrong_answers.next_from_book(current_staff(), utcnow(), request.args.get("after"))
     if question is None:
         return _question_page(None, {"book": "1"})
     return redirect(url_for("learn.question", question_id=question.id, book="1"))
@@ -278,7 +285,7 @@ def _api(action):
         try:
             papers.paper_contest(contest, staff)
             return jsonify(action(contest, staff, request.get_json(silent=True)))
-        except LiveError as error:
+        except Refused as error:
             return _refused(error)
 
     return wrapped
@@ -288,7 +295,7 @@ def _api(action):
 @_api
 def paper_state(contest, staff, _body):
     """The person's paper state (closing a timed-out attempt first)."""
-    return {"ok": True, **papers.state(contest, staff, utcnow())}
+    return {"ok": True, **paper_views.state(contest, staff, utcnow())}
 
 
 @bp.post("/api/paper/<code>/start")
@@ -297,7 +304,7 @@ def paper_start(contest, staff, _body):
     """Start an attempt (or resume the open one)."""
     now = utcnow()
     papers.start(contest, staff, now)
-    return {"ok": True, **papers.state(contest, staff, now)}
+    return {"ok": True, **paper_views.state(contest, staff, now)}
 
 
 @bp.post("/api/paper/<code>/save")
@@ -305,7 +312,7 @@ def paper_start(contest, staff, _body):
 def paper_save(contest, staff, body):
     """Save one answer: {position, response, revision, client}."""
     if not isinstance(body, dict):
-        raise LiveError("invalid_payload")
+        raise Refused("invalid_payload")
     position, response, revision = body.get("position"), body.get("response"), body.get("revision")
     return papers.save(contest, staff, position, response, revision, utcnow(), body.get("client", ""))
 
@@ -316,4 +323,4 @@ def paper_submit(contest, staff, _body):
     """Hand in (交卷)."""
     now = utcnow()
     papers.submit(contest, staff, now)
-    return {"ok": True, **papers.state(contest, staff, now)}
+    return {"ok": True, **paper_views.state(contest, staff, now)}

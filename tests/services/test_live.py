@@ -7,17 +7,17 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from quizengine.contests import read_contest
+from quizengine.formats.contests import read_contest
+from quizengine.formats.roster import read_roster
 from quizengine.models import Answer, Contest, Press, Score
-from quizengine.roster import read_roster
-from quizengine.services import learning, live
-from quizengine.services.banks import import_banks
+from quizengine.services import book, live
 from quizengine.services.contests import import_contest
-from quizengine.services.live import LiveError
+from quizengine.services.errors import Refused
+from quizengine.services.results import leaderboard
 from quizengine.services.roster import import_roster
-from quizengine.services.standings import leaderboard, question_payload, reveal_payload, snapshot
-from tests.conftest import REPO
-from tests.services.test_bank_import import EXAMPLE, validated
+from quizengine.services.screens import question_payload, reveal_payload, snapshot
+from tests.conftest import REPO, store_banks
+from tests.services.test_bank_import import EXAMPLE
 
 T0 = datetime(2021, 9, 1, 9, 0, tzinfo=UTC)
 CONTEST = """
@@ -52,7 +52,7 @@ def contest(db, tmp_path):
     """An open contest over the example bank (+2 questions), with the sample roster loaded."""
     bank = tmp_path / "bank.yaml"
     bank.write_text(EXAMPLE.read_text(encoding="utf-8") + EXTRA, encoding="utf-8")
-    import_banks(validated(bank))
+    store_banks(bank)
     roster, _ = read_roster(REPO / "examples" / "roster.yaml", max_bytes=10**7)
     import_roster(roster)
     path = tmp_path / "contest.yaml"
@@ -84,14 +84,14 @@ def test_join_checks_the_roster_of_the_contest_groups(contest):
         "wrong_name": ("TEST01", staff_id, "别人"),
     }
     for code, args in errors.items():
-        with pytest.raises(LiveError) as caught:
+        with pytest.raises(Refused) as caught:
             live.join(*args, None)
         assert caught.value.code == code
     market_id, market_name = roster_person("PTM0101")
-    with pytest.raises(LiveError, match="unknown_staff"):
+    with pytest.raises(Refused, match="unknown_staff"):
         live.join("TEST01", market_id, market_name, None)
     player = live.join("TEST01", staff_id, f" {name} ", None)
-    with pytest.raises(LiveError, match="already_joined"):
+    with pytest.raises(Refused, match="already_joined"):
         live.join("TEST01", staff_id, name, None)
     assert live.join("TEST01", staff_id, name, player.token).id == player.id
     assert live.resume(player.token).id == player.id
@@ -121,24 +121,24 @@ def test_answers_once_after_commit_with_speed_points_and_original_ack_on_retry(d
     assert retry["duplicate"] and retry["received_at"] == ack["received_at"]
     assert db.session.scalar(select(func.count()).select_from(Answer)) == 1
     assert db.session.scalar(select(Answer.points)) == 8  # round(10 x (1 - (5 s / 10 s) / 2)) = round(7.5)
-    with pytest.raises(LiveError, match="invalid_response"):
+    with pytest.raises(Refused, match="invalid_response"):
         live.submit_answer(join("PTC0102"), rq.id, "E", "k3", T0)
 
 
 def test_late_and_not_current_answers_are_refused(contest):
     player = join("PTC0101")
     first = live.next_question(contest, T0)
-    with pytest.raises(LiveError, match="late"):
+    with pytest.raises(Refused, match="late"):
         live.submit_answer(player, first.id, "A", "k", T0 + timedelta(seconds=11.6))
     ok = live.submit_answer(player, first.id, "A", "k", T0 + timedelta(seconds=11.4))  # within the grace
     assert ok["ok"]
     live.close_question(contest, T0 + timedelta(seconds=12))
     live.set_phase(contest, "reveal")
     other = join("PTC0102")
-    with pytest.raises(LiveError, match="late"):
+    with pytest.raises(Refused, match="late"):
         live.submit_answer(other, first.id, "A", "k", T0 + timedelta(seconds=10.5))  # key is out: nothing more
     second = live.next_question(contest, T0 + timedelta(seconds=20))
-    with pytest.raises(LiveError, match="not_current"):
+    with pytest.raises(Refused, match="not_current"):
         live.submit_answer(other, first.id, "A", "k", T0 + timedelta(seconds=21))
     assert live.submit_answer(other, second.id, ["A", "B", "C"], "k2", T0 + timedelta(seconds=21))["ok"]
 
@@ -147,7 +147,7 @@ def test_early_close_refuses_answers_after_the_grace(contest):
     player = join("PTC0101")
     rq = live.next_question(contest, T0)
     live.close_question(contest, T0 + timedelta(seconds=3))
-    with pytest.raises(LiveError, match="late"):
+    with pytest.raises(Refused, match="late"):
         live.submit_answer(player, rq.id, "A", "k", T0 + timedelta(seconds=5))
 
 
@@ -174,13 +174,13 @@ def test_buzzer_first_press_answers_and_early_press_is_a_false_start(db, contest
     play_to(contest, 4, T0)
     live.close_question(contest, T0)
     upcoming = live.upcoming_question(contest)
-    with pytest.raises(LiveError, match="false_start"):
+    with pytest.raises(Refused, match="false_start"):
         live.buzz(second, upcoming.id, T0)
     assert db.session.scalar(select(Press.false_start)) is True
     rq = live.next_question(contest, T0 + timedelta(seconds=1))
     assert live.buzz(first, rq.id, T0 + timedelta(seconds=2)) is True
     assert live.buzz(second, rq.id, T0 + timedelta(seconds=2)) is False
-    with pytest.raises(LiveError, match="not_your_buzz"):
+    with pytest.raises(Refused, match="not_your_buzz"):
         live.submit_answer(second, rq.id, False, "k", T0 + timedelta(seconds=3))
     live.submit_answer(first, rq.id, True, "k", T0 + timedelta(seconds=3))  # wrong: the answer is 错
     assert db.session.scalar(select(Answer.points).where(Answer.round_question_id == rq.id)) == -20
@@ -191,7 +191,7 @@ def test_risk_stake_is_won_or_lost(db, contest):
     play_to(contest, 5, T0)
     live.close_question(contest, T0)
     upcoming = live.upcoming_question(contest)
-    with pytest.raises(LiveError, match="invalid_stake"):
+    with pytest.raises(Refused, match="invalid_stake"):
         live.choose_stake(player, upcoming.id, 20)
     live.choose_stake(player, upcoming.id, 30)
     rq = live.next_question(contest, T0 + timedelta(seconds=1))
@@ -203,7 +203,7 @@ def test_kicked_player_cannot_resume_and_leaves_the_board(contest):
     player = join("PTC0101")
     join("PTC0102")
     live.kick(contest, player.id, T0)
-    with pytest.raises(LiveError, match="kicked"):
+    with pytest.raises(Refused, match="kicked"):
         live.resume(player.token)
     assert [p["name"] for p in leaderboard(contest)["people"]] == [roster_person("PTC0102")[1]]
 
@@ -214,7 +214,7 @@ def test_finish_needs_a_closed_question_and_freezes_the_scores(db, contest):
     rq = live.next_question(contest, T0)
     live.submit_answer(player, rq.id, "A", "k", T0)
     live.submit_answer(other, rq.id, "B", "k", T0)
-    with pytest.raises(LiveError, match="wrong_phase"):
+    with pytest.raises(Refused, match="wrong_phase"):
         live.finish(contest)
     live.close_question(contest, T0)
     live.finish(contest)
@@ -222,8 +222,8 @@ def test_finish_needs_a_closed_question_and_freezes_the_scores(db, contest):
     frozen = db.session.execute(select(Score.player_id, Score.points, Score.rank).order_by(Score.rank)).all()
     assert frozen[0] == (player.id, 10, 1) and frozen[1][1:] == (0, 2)
     # afterwards the wrong answer goes into that person's wrong-answer book, the right one into nobody's
-    live.book_answers(contest)
-    assert [m.question_key for m in learning.book(other.staff, T0)] == [rq.question.key]
-    assert learning.book(player.staff, T0) == []
-    with pytest.raises(LiveError, match="contest_not_open"):
+    book.note_contest(contest)
+    assert [m.question_key for m in book.book(other.staff, T0)] == [rq.question.key]
+    assert book.book(player.staff, T0) == []
+    with pytest.raises(Refused, match="contest_not_open"):
         join("PTC0101")

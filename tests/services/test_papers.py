@@ -8,15 +8,17 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from quizengine.contests import read_contest
+from quizengine.core.live import GRACE
 from quizengine.core.paper import person_seed
+from quizengine.formats.contests import read_contest
+from quizengine.formats.roster import read_roster
 from quizengine.models import Attempt, Player, Score, Staff
-from quizengine.roster import read_roster
-from quizengine.services import learning, papers
-from quizengine.services.banks import to_core
+from quizengine.models.mapping import to_core
+from quizengine.services import book, identity, paper_pool, paper_state, papers
 from quizengine.services.contests import import_contest
-from quizengine.services.live import GRACE, LiveError, open_contest
-from quizengine.services.standings import leaderboard
+from quizengine.services.errors import Refused
+from quizengine.services.live import open_contest
+from quizengine.services.results import leaderboard
 from tests.conftest import REPO
 
 # 2021-08-15 09:00 and 2021-09-15 18:00 in Shanghai (UTC+8).
@@ -59,7 +61,7 @@ def make_paper(tmp_path, code="EXAM01", attempts=1, counting="best", results="af
 
 
 def staff(staff_no: str) -> Staff:
-    return learning.identify(staff_no, next(s.name for s in _roster() if s.staff_no == staff_no))
+    return identity.identify(staff_no, next(s.name for s in _roster() if s.staff_no == staff_no))
 
 
 def _roster():
@@ -93,10 +95,10 @@ def code_of(exc) -> str:
 def test_the_window_opens_at_its_first_instant_and_closes_at_its_last(loaded, tmp_path):
     contest = make_paper(tmp_path)
     person = staff("PTC0101")
-    with pytest.raises(LiveError) as early:
+    with pytest.raises(Refused) as early:
         papers.start(contest, person, OPENS - timedelta(microseconds=1))
     assert code_of(early) == "window_not_open"
-    with pytest.raises(LiveError) as late:
+    with pytest.raises(Refused) as late:
         papers.start(contest, staff("PTC0102"), CLOSES)
     assert code_of(late) == "window_closed"
     assert papers.start(contest, person, OPENS).started_at == OPENS
@@ -106,7 +108,7 @@ def test_the_window_opens_at_its_first_instant_and_closes_at_its_last(loaded, tm
 
 def test_a_draft_contest_cannot_be_started(loaded, tmp_path):
     contest = make_paper(tmp_path, publish=False)
-    with pytest.raises(LiveError) as refused:
+    with pytest.raises(Refused) as refused:
         papers.start(contest, staff("PTC0101"), T0)
     assert code_of(refused) == "contest_not_open"
 
@@ -114,7 +116,7 @@ def test_a_draft_contest_cannot_be_started(loaded, tmp_path):
 def test_other_groups_cannot_take_the_paper(loaded, tmp_path):
     contest = make_paper(tmp_path)
     market = loaded.session.scalar(select(Staff).where(Staff.staff_no.like("PTM%")))
-    with pytest.raises(LiveError) as refused:
+    with pytest.raises(Refused) as refused:
         papers.start(contest, market, T0)
     assert code_of(refused) == "not_your_group"
 
@@ -133,7 +135,7 @@ def test_an_answer_after_the_personal_deadline_is_refused_and_the_attempt_closes
     papers.save(contest, person, 1, right(items[0]), 1, T0 + timedelta(minutes=1))
     # within the grace after the deadline (network latency): still taken
     papers.save(contest, person, 2, right(items[1]), 1, attempt.deadline + GRACE)
-    with pytest.raises(LiveError) as late:
+    with pytest.raises(Refused) as late:
         papers.save(contest, person, 3, right(items[2]), 1, attempt.deadline + GRACE + timedelta(milliseconds=1))
     assert code_of(late) == "time_up"
     loaded.session.expire_all()
@@ -141,7 +143,7 @@ def test_an_answer_after_the_personal_deadline_is_refused_and_the_attempt_closes
     assert (closed.closed_at, closed.closed_by) == (attempt.deadline, "timeout")
     assert [item.response is not None for item in closed.items][:3] == [True, True, False]
     assert closed.answered == 2 and closed.correct == 2 and closed.points == 4
-    with pytest.raises(LiveError) as after:
+    with pytest.raises(Refused) as after:
         papers.save(contest, person, 3, right(items[2]), 2, attempt.deadline + timedelta(minutes=1))
     assert code_of(after) == "attempt_closed"
 
@@ -157,7 +159,7 @@ def test_the_sweeper_closes_timed_out_attempts_with_what_was_saved(loaded, tmp_p
     closed = loaded.session.get(Attempt, attempt.id)
     assert closed.closed_by == "timeout" and closed.answered == 1 and closed.points == 0
     # the wrong answer went into the person's wrong-answer book
-    assert [m.question_key for m in learning.book(person, attempt.deadline)] == [closed.items[0].question.key]
+    assert [m.question_key for m in book.book(person, attempt.deadline)] == [closed.items[0].question.key]
 
 
 # --- saving and resuming --------------------------------------------------------------------------
@@ -170,7 +172,7 @@ def test_a_reload_or_another_phone_resumes_with_the_servers_remaining_time(loade
     papers.save(contest, person, 1, right(attempt.items[0]), 1, T0 + timedelta(minutes=1))
     papers.save(contest, person, 5, ["A", "B"], 1, T0 + timedelta(minutes=2))
     later = T0 + timedelta(minutes=12)
-    view = papers.state(contest, person, later)
+    view = paper_state.state(contest, person, later)
     current = view["current"]
     assert current["number"] == 1
     assert datetime.fromisoformat(current["deadline"]) - datetime.fromisoformat(view["now"]) == timedelta(minutes=18)
@@ -189,9 +191,9 @@ def test_an_older_revision_never_overwrites_a_newer_one(loaded, tmp_path):
     first = papers.save(contest, person, 1, "A", 2, T0 + timedelta(seconds=5))
     stale = papers.save(contest, person, 1, "B", 1, T0 + timedelta(seconds=6))  # overtaken retry
     assert first["revision"] == stale["revision"] == 2
-    assert papers.state(contest, person, T0 + timedelta(seconds=7))["current"]["items"][0]["response"] == "A"
+    assert paper_state.state(contest, person, T0 + timedelta(seconds=7))["current"]["items"][0]["response"] == "A"
     papers.save(contest, person, 1, None, 3, T0 + timedelta(seconds=8))  # cleared
-    assert papers.state(contest, person, T0 + timedelta(seconds=9))["current"]["items"][0]["response"] is None
+    assert paper_state.state(contest, person, T0 + timedelta(seconds=9))["current"]["items"][0]["response"] is None
 
 
 def test_the_latest_save_wins_across_phones_and_a_stale_retry_never_does(loaded, tmp_path):
@@ -208,7 +210,7 @@ def test_the_latest_save_wins_across_phones_and_a_stale_retry_never_does(loaded,
     # a delayed retry of phone A's save changes nothing and says what the server holds
     retry = papers.save(contest, person, 1, "B", 1, at(3), client="phone-a")
     assert not retry["stored"] and retry["response"] == "B"
-    with pytest.raises(LiveError) as refused:
+    with pytest.raises(Refused) as refused:
         papers.save(contest, person, 1, "B", 2, at(4), client="x" * 65)
     assert code_of(refused) == "invalid_payload"
 
@@ -228,10 +230,10 @@ def test_bad_saves_are_refused_and_change_nothing(loaded, tmp_path, position, re
     contest = make_paper(tmp_path)
     person = staff("PTC0101")
     papers.start(contest, person, T0)
-    with pytest.raises(LiveError) as refused:
+    with pytest.raises(Refused) as refused:
         papers.save(contest, person, position, response, revision, T0 + timedelta(seconds=5))
     assert code_of(refused) == code
-    items = papers.state(contest, person, T0 + timedelta(seconds=6))["current"]["items"]
+    items = paper_state.state(contest, person, T0 + timedelta(seconds=6))["current"]["items"]
     assert all(item["response"] is None and item["revision"] == 0 for item in items)
 
 
@@ -239,7 +241,7 @@ def test_no_answer_key_is_sent_before_the_attempt_closes(loaded, tmp_path):
     contest = make_paper(tmp_path)
     person = staff("PTC0101")
     attempt = papers.start(contest, person, T0)
-    view = papers.state(contest, person, T0 + timedelta(seconds=1))
+    view = paper_state.state(contest, person, T0 + timedelta(seconds=1))
     assert view["review"] is None
     for item in view["current"]["items"]:
         assert set(item) == {
@@ -277,7 +279,7 @@ def test_every_person_gets_their_own_reproducible_paper_of_the_same_blueprint(lo
         # the stored paper is what its seed draws again (a dispute can be replayed)
         assert attempt.seed == person_seed(7, attempt.player.staff.staff_no, 1)
         stored = [(item.question.key, tuple(item.option_order)) for item in attempt.items]
-        assert papers.replay(contest, attempt) == stored
+        assert paper_pool.replay(contest, attempt) == stored
     # option orders are shuffled for some questions, never for judge questions
     orders = [tuple(i.option_order) for i in a.items + b.items if i.question.kind != "judge"]
     assert any(list(order) != sorted(order) for order in orders)
@@ -315,10 +317,10 @@ def test_one_attempt_only(loaded, tmp_path):
     person = staff("PTC0101")
     papers.start(contest, person, T0)
     papers.submit(contest, person, T0 + timedelta(minutes=5))
-    with pytest.raises(LiveError) as refused:
+    with pytest.raises(Refused) as refused:
         papers.start(contest, person, T0 + timedelta(minutes=6))
     assert code_of(refused) == "no_attempts_left"
-    with pytest.raises(LiveError) as again:
+    with pytest.raises(Refused) as again:
         papers.submit(contest, person, T0 + timedelta(minutes=6))
     assert code_of(again) == "attempt_closed"
 
@@ -341,20 +343,20 @@ def test_several_attempts_count_the_best_or_the_last(loaded, tmp_path, counting,
     for n, correct in enumerate((2, 8, 4)):
         attempt = _sit(contest, person, T0 + timedelta(hours=n), correct)
         scores.append(attempt.points)
-    with pytest.raises(LiveError) as refused:
+    with pytest.raises(Refused) as refused:
         papers.start(contest, person, T0 + timedelta(hours=4))
     assert code_of(refused) == "no_attempts_left"
     assert len(set(scores)) == 3
     board = leaderboard(contest)
     assert board["people"][0]["score"] == scores[expected - 1]
-    assert papers.summary(contest, person, T0 + timedelta(hours=5))["counted"]["points"] == scores[expected - 1]
+    assert paper_state.summary(contest, person, T0 + timedelta(hours=5))["counted"]["points"] == scores[expected - 1]
 
 
 def test_results_after_submit_show_marks_keys_and_sources(loaded, tmp_path):
     contest = make_paper(tmp_path)
     person = staff("PTC0101")
     _sit(contest, person, T0, correct=4)
-    view = papers.state(contest, person, T0 + timedelta(minutes=11))
+    view = paper_state.state(contest, person, T0 + timedelta(minutes=11))
     review = view["review"]
     assert review["correct"] == 4 and review["points"] == 8 and review["max_points"] == 36
     assert all(item["source"] for item in review["items"])
@@ -366,10 +368,10 @@ def test_results_after_close_stay_hidden_until_the_window_closes(loaded, tmp_pat
     contest = make_paper(tmp_path, results="after_close")
     person = staff("PTC0101")
     _sit(contest, person, T0, correct=3)
-    hidden = papers.state(contest, person, T0 + timedelta(minutes=11))
+    hidden = paper_state.state(contest, person, T0 + timedelta(minutes=11))
     assert hidden["review"] is None and "points" not in hidden["attempts"][0]
     assert '"answer"' not in json.dumps(hidden) and "explanation" not in json.dumps(hidden)
-    shown = papers.state(contest, person, CLOSES)
+    shown = paper_state.state(contest, person, CLOSES)
     assert shown["review"]["correct"] == 3
 
 
@@ -384,13 +386,13 @@ def test_finish_cuts_open_attempts_and_freezes_scores(loaded, tmp_path):
     assert loaded.session.get(Attempt, open_attempt.id).closed_by == "finish"
     scores = {s.player_id: (s.points, s.rank) for s in loaded.session.scalars(select(Score))}
     assert sorted(scores.values()) == [(2, 2), (36, 1)]
-    with pytest.raises(LiveError) as closed:
+    with pytest.raises(Refused) as closed:
         papers.start(contest, staff("PTC0103"), T0 + timedelta(minutes=4))
     assert code_of(closed) == "window_closed"
 
 
 def test_the_servers_sweep_closes_attempts_nobody_looks_at(app, loaded, tmp_path):
-    from quizengine import timers
+    from quizengine.sockets import timers
 
     contest = make_paper(tmp_path)
     now = datetime.now(UTC)
@@ -407,7 +409,7 @@ def test_the_servers_sweep_closes_attempts_nobody_looks_at(app, loaded, tmp_path
 
 
 def test_a_paper_of_several_groups_ranks_each_group_apart(loaded, tmp_path):
-    from quizengine.services.standings import rankings_by_group
+    from quizengine.services.results import rankings_by_group
 
     path = tmp_path / "two.yaml"
     text = PAPER.format(code="TWO001", attempts=1, counting="best", results="after_submit")

@@ -6,8 +6,8 @@ from datetime import date
 
 from sqlalchemy import func, select
 
+from quizengine.formats.roster import read_roster
 from quizengine.models import Center, Group, Staff
-from quizengine.roster import read_roster
 from quizengine.services.roster import import_roster
 from tests.conftest import REPO
 from tests.test_roster import write_xlsx

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from quizengine.banks import load_bank
+from quizengine.formats.banks import load_bank
 from tests.conftest import REPO
 from tests.live import QUIZENGINE, command_env, free_port, run_command, serving, wait_until_up
 from tests.sockets.clients import Phone, Recorder, signed_in_cookie

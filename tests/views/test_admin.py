@@ -9,8 +9,8 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from quizengine.extensions import db as _db
+from quizengine.formats.roster import read_roster
 from quizengine.models import AuditEvent, Bank, Staff
-from quizengine.roster import read_roster
 from quizengine.services.roster import import_roster
 from tests.conftest import FIXTURES, REPO, csrf_token, login
 from tests.test_roster import write_xlsx

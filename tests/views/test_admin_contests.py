@@ -5,13 +5,11 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from quizengine.contests import read_contest
 from quizengine.extensions import db as _db
+from quizengine.formats.contests import read_contest
 from quizengine.models import AuditEvent, Contest
-from quizengine.services.banks import import_banks
 from quizengine.services.contests import import_contest
-from tests.conftest import FIXTURES, REPO, csrf_token, login
-from tests.services.test_bank_import import validated
+from tests.conftest import FIXTURES, REPO, csrf_token, login, store_banks
 from tests.views.test_admin import upload
 
 
@@ -19,7 +17,7 @@ from tests.views.test_admin import upload
 def contests(app, accounts):
     """The three sample contests over the sample banks: {group key: contest id}."""
     with app.app_context():
-        import_banks(validated(REPO / "question_banks"))
+        store_banks(REPO / "question_banks")
         ids = {}
         for name, group in (("community", "community"), ("market", "market"), ("government", "government")):
             spec, _ = read_contest(REPO / "examples" / "contests" / f"{name}.yaml")

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from quizengine.extensions import db as _db
 from quizengine.models import Attempt, AuditEvent, Contest, Staff
-from quizengine.services import learning, papers
+from quizengine.services import papers, practice
 from tests.conftest import csrf_token, login
 from tests.views.test_learn import seed_paper
 
@@ -96,8 +96,8 @@ def test_settings_change_freely_before_publication_and_only_the_close_after(app,
 def test_the_learning_report_page_and_its_excel_export(app, client, paper):
     with app.app_context():
         staff = _db.session.scalar(select(Staff).where(Staff.staff_no == "PTC0101"))
-        row = learning.practice_pool(staff, "contest-plan")[0]
-        learning.answer(staff, row.id, row.answer[0] if row.kind != "judge" else True, "n1", datetime.now(UTC))
+        row = practice.practice_pool(staff, "contest-plan")[0]
+        practice.answer(staff, row.id, row.answer[0] if row.kind != "judge" else True, "n1", datetime.now(UTC))
         center = staff.center.name
     login(client, "org1")
     page = client.get("/admin/learning/")

@@ -9,15 +9,13 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from quizengine.contests import read_contest
+from quizengine.formats.contests import read_contest
+from quizengine.formats.roster import read_roster
 from quizengine.models import Attempt, PracticeAnswer, Question
-from quizengine.roster import read_roster
-from quizengine.services.banks import import_banks
 from quizengine.services.contests import import_contest
 from quizengine.services.live import open_contest
 from quizengine.services.roster import import_roster
-from tests.conftest import REPO
-from tests.services.test_bank_import import validated
+from tests.conftest import REPO, store_banks
 
 CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
 NONCE = re.compile(r'name="nonce" value="([^"]+)"')
@@ -49,7 +47,7 @@ def seed_paper(app, tmp_path, *, publish: bool) -> int:
     """Import the sample banks and roster and a paper whose window is open now; returns its id."""
     now = datetime.now(UTC).replace(second=0, microsecond=0)
     with app.app_context():
-        import_banks(validated(REPO / "question_banks"))
+        store_banks(REPO / "question_banks")
         roster, _ = read_roster(REPO / "examples" / "roster.yaml", max_bytes=10**7)
         import_roster(roster)
         path = tmp_path / "paper.yaml"

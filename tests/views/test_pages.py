@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from quizengine.roster import RosterData, StaffRow
-from quizengine.services.banks import import_banks
+from quizengine.formats.roster import RosterData, StaffRow
 from quizengine.services.roster import import_roster
-from tests.services.test_bank_import import EXAMPLE, validated
+from tests.conftest import store_banks
+from tests.services.test_bank_import import EXAMPLE
 
 
 def test_overview_lists_groups_centers_and_banks(client, db):
-    import_banks(validated(EXAMPLE))
+    store_banks(EXAMPLE)
     roster = RosterData(
         "r.yaml",
         staff=[StaffRow("PT001", "张三", "甘泉路街道社区事务受理服务中心", "community", None, True, 2)],

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from quizengine.core.paper import COUNTING, LAYOUTS, RESULTS
 from quizengine.core.ranking import CENTER_RULES
 from quizengine.core.scoring import ROUND_KINDS, SCORING_RULES
-from quizengine.yamlread import NodeReader, Problem, read_yaml_file
+from quizengine.formats.yamlread import NodeReader, Problem, read_yaml_file
 
 _CODE = re.compile(r"[A-Z0-9]{4,12}")
 _KEY = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")

@@ -26,7 +26,7 @@ from quizengine.core.questions import (
     normalize_fill,
     parse_judge_word,
 )
-from quizengine.yamlread import NodeReader, Problem, read_yaml_file
+from quizengine.formats.yamlread import NodeReader, Problem, read_yaml_file
 
 DEFAULT_MAX_BYTES = 2 * 1024 * 1024
 BANK_SUFFIXES = (".yaml", ".yml")

@@ -1,111 +1,25 @@
-"""What phones, the board and the host see: question payloads, reveals, standings, snapshots.
+"""Results: every player's standing, the rankings (cached per state of the answers), frozen scores.
 
-Question payloads never carry the answer key; it appears first in `reveal_payload`,
-which is only built once the question is closed.
+Live contests are totalled from their answers, papers from each person's
+counted attempt (core.paper.counted_attempt). Ranking and its tie-break are
+core.ranking's; `rank_contest` caches them, invalidated only by
+`ranking_version`.
 """
 
 from __future__ import annotations
 
-from collections import Counter
-from datetime import datetime
-
 from sqlalchemy import Integer, cast, func, select
 
+from quizengine.core.live import Mode
 from quizengine.core.paper import AttemptResult, counted_attempt
 from quizengine.core.ranking import Standing, rank_centers, rank_people
 from quizengine.extensions import db
-from quizengine.models import Answer, Attempt, Center, Contest, Group, Player, RoundQuestion, Staff
-from quizengine.services.live import iso, upcoming_question
-from quizengine.services.papers import attempt_result
-
-
-def question_count(contest: Contest) -> int:
-    """How many questions the contest has in all."""
-    return sum(len(r.questions) for r in contest.rounds)
-
-
-def question_number(rq: RoundQuestion) -> int:
-    """1-based position of a question across all rounds."""
-    number = 0
-    for round_ in rq.round.contest.rounds:
-        for other in round_.questions:
-            number += 1
-            if other.id == rq.id:
-                return number
-    return number
-
-
-def _round_info(rq: RoundQuestion) -> dict:
-    round_ = rq.round
-    return {
-        "id": round_.id,
-        "position": round_.position,
-        "kind": round_.kind,
-        "title": round_.title,
-        "stakes": round_.scoring.get("stakes", []),
-    }
-
-
-def question_payload(rq: RoundQuestion, now: datetime) -> dict:
-    """The open question as phones and the board get it: no answer, explanation or source."""
-    q = rq.question
-    return {
-        "contest_id": rq.round.contest_id,
-        "round_question_id": rq.id,
-        "number": question_number(rq),
-        "total": question_count(rq.round.contest),
-        "round": _round_info(rq),
-        "kind": q.kind,
-        "stem": q.stem,
-        "options": [list(option) for option in q.options],
-        "points": rq.round.scoring.get("points") or q.points,
-        "time_limit": rq.round.time_limit or q.time_limit,
-        "opened_at": iso(rq.opened_at),
-        "closes_at": iso(rq.closes_at),
-        "server_now": iso(now),
-    }
-
-
-def reveal_payload(rq: RoundQuestion) -> dict:
-    """The answer key, explanation, source and answer distribution of a closed question."""
-    if rq.closed_at is None:
-        raise ValueError("a question's key is revealed only after it closes")
-    q = rq.question
-    values = [
-        row.response.get("value") for row in db.session.scalars(select(Answer).where(Answer.round_question_id == rq.id))
-    ]
-    distribution: Counter = Counter()
-    for value in values:
-        if q.kind in ("single", "multiple"):
-            keys = [value] if isinstance(value, str) and q.kind == "single" else list(value or [])
-            distribution.update(str(k).upper() for k in keys)
-        elif q.kind == "judge":
-            distribution["true" if value in (True, "对", "true") else "false"] += 1
-    answer: object = q.answer
-    if q.kind == "judge":
-        answer = q.answer[0] == "true"
-    buzzer = db.session.get(Player, rq.buzz_player_id) if rq.buzz_player_id else None
-    return {
-        "round_question_id": rq.id,
-        "kind": q.kind,
-        "answer": answer,
-        "explanation": q.explanation,
-        "source": " ".join(filter(None, [q.source_document, q.source_section])),
-        "distribution": dict(distribution),
-        "answered": len(values),
-        "correct": db.session.scalar(
-            select(func.count()).where(Answer.round_question_id == rq.id, Answer.correct.is_(True))
-        ),
-        "buzzer": {"player_id": buzzer.id, "name": buzzer.staff.name, "center": buzzer.staff.center.name}
-        if buzzer
-        else None,
-        "upcoming": upcoming_payload(rq.round.contest),
-    }
+from quizengine.models import Answer, Attempt, Center, Contest, Group, Player, RoundQuestion, Score, Staff
 
 
 def standings(contest: Contest) -> list[Standing]:
     """Every (not kicked) player's totals, from the stored answers (a paper's: from its counted attempt)."""
-    if contest.mode == "self_paced":
+    if contest.mode == Mode.SELF_PACED:
         return paper_standings(contest)
     rows = db.session.execute(
         select(
@@ -169,7 +83,7 @@ _ranking_cache: dict[int, tuple[tuple, tuple]] = {}
 
 def ranking_version(contest: Contest) -> tuple:
     """What a ranking depends on; a new answer, join or kick makes a new version (the cache's only invalidation)."""
-    if contest.mode == "self_paced":
+    if contest.mode == Mode.SELF_PACED:
         closed = db.session.execute(
             select(func.count(Attempt.id), func.max(Attempt.closed_at), func.sum(Attempt.points)).where(
                 Attempt.contest_id == contest.id, Attempt.closed_at.is_not(None)
@@ -340,96 +254,32 @@ def player_result(rq: RoundQuestion, player: Player) -> dict:
     return results_for_all(rq).get(player.id, empty)
 
 
-def snapshot(contest: Contest, now: datetime, player: Player | None = None) -> dict:
-    """Everything a (re)connecting client needs to show the right screen."""
-    rq = db.session.get(RoundQuestion, contest.current_id) if contest.current_id else None
-    question = (
-        question_payload(rq, now) if rq is not None and contest.phase in ("question", "closed", "reveal") else None
-    )
-    state = {
-        "server_now": iso(now),
-        "contest": {
-            "id": contest.id,
-            "title": contest.title,
-            "status": contest.status,
-            "phase": contest.phase,
-            "code": contest.code,
-        },
-        "question": question,
-        "paused": contest.paused_at is not None,
-        "paused_at": iso(contest.paused_at),
-        "buzzer": _buzzer(rq) if rq is not None and contest.phase == "question" else None,
-        "reveal": reveal_payload(rq) if rq is not None and contest.phase == "reveal" else None,
-        "upcoming": upcoming_payload(contest),
-        "answered": False,
-        "you": None,
-    }
-    if player is not None:
-        if rq is not None:
-            state["answered"] = (
-                db.session.scalar(
-                    select(func.count()).where(Answer.player_id == player.id, Answer.round_question_id == rq.id)
-                )
-                > 0
+def freeze_scores(contest: Contest) -> None:
+    """Keep the final standings the awards are decided on (in the caller's transaction).
+
+    `rank` is the rank within the player's group: awards go per group, and a contest
+    (a district-wide paper, say) may span several.
+    """
+    group_of = group_of_centers(contest)
+    by_group = {}
+    for standing in standings(contest):
+        by_group.setdefault(group_of.get(standing.center), []).append(standing)
+    for ranked in (r for people in by_group.values() for r in rank_people(people)):
+        s = ranked.standing
+        db.session.add(
+            Score(
+                contest_id=contest.id,
+                player_id=s.player_id,
+                points=s.score,
+                correct=s.correct,
+                answered=s.answered,
+                total_time_ms=s.total_time_ms,
+                rank=ranked.rank,
             )
-            if contest.phase == "reveal":
-                state["reveal"]["you"] = player_result(rq, player)
-        # Before the first question nobody has scored: a join storm need not rank the hall per join.
-        state["you"] = player_figures(contest, player) if contest.current_id else NO_FIGURES
-    if contest.phase in ("leaderboard", "finished"):
-        state["leaderboard"] = leaderboard(contest)
-    return state
-
-
-def _buzzer(rq: RoundQuestion) -> dict | None:
-    """Who won the buzzer on the open question, if anyone yet."""
-    if rq.buzz_player_id is None:
-        return None
-    player = db.session.get(Player, rq.buzz_player_id)
-    return {"player_id": player.id, "name": player.staff.name, "center": player.staff.center.name}
-
-
-def upcoming_payload(contest: Contest) -> dict | None:
-    """The next question's round, so phones can stake or arm the buzzer before it opens."""
-    rq = upcoming_question(contest)
-    if rq is None:
-        return None
-    return {"round_question_id": rq.id, "round": _round_info(rq)}
-
-
-def counts(contest: Contest) -> dict:
-    """Joined players by center and answers to the current question, for the board."""
-    joined = db.session.execute(
-        select(Center.name, func.count(Player.id))
-        .join(Staff, Staff.center_id == Center.id)
-        .join(Player, Player.staff_id == Staff.id)
-        .where(Player.contest_id == contest.id, Player.kicked_at.is_(None))
-        .group_by(Center.name)
-    ).all()
-    answered_ids: list[int] = []
-    if contest.current_id:
-        answered_ids = list(
-            db.session.scalars(select(Answer.player_id).where(Answer.round_question_id == contest.current_id))
         )
-    answered = len(answered_ids)
-    return {
-        "joined_by_center": {name: int(n) for name, n in joined},
-        "joined": sum(int(n) for _, n in joined),
-        "answered": answered,
-        "answered_players": answered_ids,
-    }
 
 
-def players_panel(contest: Contest, is_connected) -> list[dict]:
-    """Every player of the contest for the host's panel; `is_connected(player_id)` says who is online."""
-    players = db.session.scalars(select(Player).where(Player.contest_id == contest.id).order_by(Player.id))
-    return [
-        {
-            "id": p.id,
-            "name": p.staff.name,
-            "center": p.staff.center.name,
-            "kicked": p.kicked_at is not None,
-            "connected": is_connected(p.id),
-        }
-        for p in players
-    ]
+def attempt_result(attempt: Attempt) -> AttemptResult:
+    """A closed attempt's totals for core.paper.counted_attempt."""
+    duration = int((attempt.closed_at - attempt.started_at).total_seconds() * 1000)
+    return AttemptResult(attempt.number, attempt.points, attempt.correct, attempt.answered, duration, attempt.closed_at)

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
-from quizengine.yamlread import NodeReader, Problem, decode_source
+from quizengine.formats.yamlread import NodeReader, Problem, decode_source
 
 ROSTER_SUFFIXES = (".xlsx", ".csv", ".yaml", ".yml")
 _STAFF_NO = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")

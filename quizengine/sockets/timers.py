@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from flask import current_app
 
+from quizengine.core.live import Phase
 from quizengine.extensions import db, socketio
 from quizengine.models import Contest, RoundQuestion
 from quizengine.models.types import utcnow
-from quizengine.services import live, papers
-from quizengine.services.standings import counts
-from quizengine.sockets.broadcast import closed_payload, to_everyone, to_screens
+from quizengine.services import book, live, papers
+from quizengine.services.screens import closed_payload, counts
+from quizengine.sockets.broadcast import to_everyone, to_screens
 
 TICK_SECONDS = 0.5
 SWEEP_SECONDS = 10
@@ -46,7 +47,7 @@ def book_answers_later(contest_id: int) -> None:
 def _book_answers(app, contest_id: int) -> None:
     with app.app_context():
         try:
-            live.book_answers(db.session.get(Contest, contest_id))
+            book.note_contest(db.session.get(Contest, contest_id))
         except Exception:  # the contest's results stand; only the practice books miss these answers
             app.logger.exception("filling wrong-answer books from contest %s failed", contest_id)
         finally:
@@ -97,7 +98,7 @@ def _run(contest_id: int, round_question_id: int) -> None:
         db.session.expire_all()
         contest = db.session.get(Contest, contest_id)
         rq = db.session.get(RoundQuestion, round_question_id)
-        if contest.current_id != round_question_id or contest.phase != "question" or rq.closed_at is not None:
+        if contest.current_id != round_question_id or contest.phase != Phase.QUESTION or rq.closed_at is not None:
             return
         now = utcnow()
         if contest.paused_at is None and now >= rq.closes_at:

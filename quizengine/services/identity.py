@@ -1,0 +1,44 @@
+"""Roster identity: who a staff id and name stand for, for live joins and the staff pages' sign-in (DESIGN §4.6)."""
+
+from __future__ import annotations
+
+import unicodedata
+
+from sqlalchemy import select
+
+from quizengine.extensions import db
+from quizengine.models import Staff
+from quizengine.services.errors import Refused
+
+
+def same_name(a: str, b: str) -> bool:
+    """Whether two names are the same person's: spaces and full-/half-width forms do not count."""
+    return _fold_name(a) == _fold_name(b)
+
+
+def _fold_name(text: str) -> str:
+    return "".join(unicodedata.normalize("NFKC", text or "").split()).casefold()
+
+
+def staff_by_number(staff_no: str) -> Staff | None:
+    """The roster member with this staff id (工号), if any."""
+    return db.session.scalar(select(Staff).where(Staff.staff_no == (staff_no or "").strip()))
+
+
+def identify(staff_no: str, name: str, groups=None) -> Staff:
+    """The roster member with this staff id and name; refuses an unknown id or a name that does not match.
+
+    With `groups`, someone of another group is as unknown as an id not on the
+    roster: a phone learns nothing about the other groups' staff.
+    """
+    staff = staff_by_number(staff_no)
+    if staff is None or (groups is not None and staff.center.group not in groups):
+        raise Refused("unknown_staff")
+    if not same_name(staff.name, name):
+        raise Refused("wrong_name")
+    return staff
+
+
+def staff_by_id(staff_id: int) -> Staff | None:
+    """A roster member by row id (a phone's session)."""
+    return db.session.get(Staff, staff_id)
