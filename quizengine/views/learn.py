@@ -15,7 +15,7 @@ from quizengine.models.types import utcnow
 from quizengine.services import learning, papers
 from quizengine.services.banks import to_core
 from quizengine.services.contests import contest_by_code
-from quizengine.services.live import LiveError
+from quizengine.services.live import GRACE, LiveError
 from quizengine.sockets.ratelimit import join_attempts
 from quizengine.views.forms import ActionForm, StaffLoginForm
 
@@ -266,7 +266,10 @@ def _paper_contest(code: str):
 def paper(code: str):
     """The paper page (static/js/paper.js drives it through the API below)."""
     contest = _paper_contest(code)
-    return render_template("learn/paper.html", staff=current_staff(), contest=contest, action_form=ActionForm())
+    grace_ms = int(GRACE.total_seconds() * 1000)  # paper.js waits this long past the deadline
+    return render_template(
+        "learn/paper.html", staff=current_staff(), contest=contest, action_form=ActionForm(), grace_ms=grace_ms
+    )
 
 
 def _api(action):
