@@ -1,4 +1,4 @@
-// host.js — the host console (/host/<id>): run the contest and watch it (controls, question, reveal, standings, players).
+// host.js — the host console (/host/<id>): run the contest and watch it (question, reveal, standings, players).
 /*
  * Protocol: docs/protocol.md, namespace /host (the signed-in session cookie authenticates).
  */

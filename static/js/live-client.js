@@ -1,4 +1,4 @@
-// live-client.js — the live client library: the server's clock, countdowns, socket requests, safe DOM building, wording.
+// live-client.js — the live client library: server clock, countdowns, socket requests, safe DOM building, wording.
 /*
  * Used by the live pages (phone, host console, projector) and the paper page (its clock,
  * countdown and DOM building). Answers (controls, format, wording) are answers.js.

@@ -1,4 +1,4 @@
-// paper-overview.js — the paper page before and after a sitting: the paper's facts, the attempts, what may be done now, the marked review.
+// paper-overview.js — the paper page outside a sitting: the paper's facts, the attempts, the marked review.
 /*
  * PaperOverview.show(state) draws the state of views/learn.py's paper API (paper.js fetches
  * it) when no attempt is open; PaperOverview.message(text) puts a refusal in its place.

@@ -1,4 +1,4 @@
-// paper.js — the self-paced paper on the phone (/learn/paper/<code>): the server's state, the sitting, saving every answer, handing in.
+// paper.js — the self-paced paper (/learn/paper/<code>): the sitting, saving every answer, the clock, handing in.
 /*
  * Over the JSON API of views/learn.py. The overview before and after a sitting (facts,
  * attempts, the review) is paper-overview.js; the answer controls are answers.js.

@@ -1,4 +1,4 @@
-// play-screens.js — what the phone page draws: its screens, the countdown, the question, the reveal, standings, podium, the next round.
+// play-screens.js — what the phone page draws: screens, countdown, question, reveal, standings, next round.
 /*
  * PlayScreens(app) draws from the state play.js keeps (app.st, app.memo) and answers through
  * play-send.js (app.send). Texts from the server go in with textContent only (Live.h).

@@ -1,4 +1,4 @@
-// play-send.js — what the phone sends and keeps: the join token and its choices in localStorage, answers with retries, buzzer presses, stakes.
+// play-send.js — what the phone sends and keeps: token and choices in localStorage, answers, buzzer, stakes.
 /*
  * PlaySend(app) works on the state play.js keeps (app.st), through its socket (app.socket),
  * and redraws with play-screens.js (app.screens).
