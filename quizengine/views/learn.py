@@ -11,6 +11,7 @@ from functools import wraps
 
 from flask import Blueprint, abort, g, jsonify, make_response, redirect, render_template, request, session, url_for
 
+from quizengine.core.live import GRACE
 from quizengine.models.mapping import to_core
 from quizengine.models.types import utcnow
 from quizengine.services import book as wrong_answers
@@ -273,7 +274,10 @@ def _paper_contest(code: str):
 def paper(code: str):
     """The paper page (static/js/paper.js drives it through the API below)."""
     contest = _paper_contest(code)
-    return render_template("learn/paper.html", staff=current_staff(), contest=contest, action_form=ActionForm())
+    grace_ms = int(GRACE.total_seconds() * 1000)  # paper.js waits this long past the deadline
+    return render_template(
+        "learn/paper.html", staff=current_staff(), contest=contest, action_form=ActionForm(), grace_ms=grace_ms
+    )
 
 
 def _api(action):

@@ -1,12 +1,14 @@
+// board.js — the projector (/board/<id>?key=...): lobby, question with its countdown, reveal, standings, podium.
 /*
- * The projector (/board/<id>?key=...): lobby with QR code, question with a big countdown,
- * the reveal with the answer distribution, the standings and the podium.
+ * Lobby with QR code, question with a big countdown, the reveal with the answer
+ * distribution, the standings and the podium.
  * Protocol: docs/protocol.md, namespace /board (admitted with the contest's board key).
  */
 (function () {
   "use strict";
 
   var L = window.Live;
+  var A = window.Answers;
   var h = L.h;
   var body = document.body;
 
@@ -143,18 +145,6 @@
     );
   }
 
-  function options(q) {
-    if (q.kind === "judge") {
-      return [
-        ["TRUE", "✓", "正确"],
-        ["FALSE", "✗", "错误"],
-      ];
-    }
-    return (q.options || []).map(function (o) {
-      return [String(o[0]).toUpperCase(), String(o[0]), o[1]];
-    });
-  }
-
   function renderQuestion() {
     var q = st.question;
     $("bq-number").textContent = "第 " + q.number + " / " + q.total + " 题";
@@ -168,8 +158,8 @@
       $("bq-options"),
       q.kind === "fill"
         ? [h("li", { className: "fill-note", text: "填空题：请在手机上填写答案" })]
-        : options(q).map(function (o) {
-            return h("li", {}, [h("span", { className: "key", text: o[1] }), h("span", { className: "text", text: o[2] })]);
+        : A.choices(q, { marks: "live" }).map(function (c) {
+            return h("li", {}, [h("span", { className: "key", text: c.key }), h("span", { className: "text", text: c.text })]);
           }),
     );
   }
@@ -179,29 +169,27 @@
     var r = st.reveal;
     var kind = r.kind || q.kind;
     $("br-number").textContent = "第 " + q.number + " / " + q.total + " 题 · 公布答案";
-    $("br-answer").textContent = "正确答案：" + L.answerText(kind, r.answer, q.options);
+    $("br-answer").textContent = "正确答案：" + A.text(kind, r.answer, q.options);
     $("br-stem").textContent = q.stem;
-    var right = L.answerKeys(r.answer).map(function (k) {
-      return k.toUpperCase();
-    });
+    var right = A.ids(kind, r.answer);
     var dist = r.distribution || {};
-    var rows = kind === "fill" ? [] : options(q);
-    var counts = rows.map(function (o) {
-      return dist[o[0]] || dist[o[0].toLowerCase()] || 0;
+    var rows = A.choices({ kind: kind, options: q.options }, { marks: "live" });
+    var counts = rows.map(function (c) {
+      return dist[c.id] || 0;
     });
     var max = counts.reduce(function (m, n) {
       return Math.max(m, n);
     }, 0);
     L.fill(
       $("br-bars"),
-      rows.map(function (o, i) {
+      rows.map(function (c, i) {
         var fill = h("div", { className: "bar-fill" });
         fill.style.width = (max ? (counts[i] / max) * 100 : 0) + "%";
-        var isRight = right.indexOf(o[0]) >= 0;
+        var isRight = right.indexOf(c.id) >= 0;
         return h("li", { className: isRight ? "right" : "" }, [
           h("span", { className: "bar-label" }, [
-            h("span", { className: "key", text: o[1] }),
-            h("span", { className: "text", text: o[2] }),
+            h("span", { className: "key", text: c.key }),
+            h("span", { className: "text", text: c.text }),
           ]),
           h("div", { className: "bar" }, [fill]),
           h("span", { className: "bar-count", text: counts[i] + " 人" }),

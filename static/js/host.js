@@ -1,11 +1,12 @@
+// host.js — the host console (/host/<id>): run the contest and watch it (question, reveal, standings, players).
 /*
- * The host console (/host/<id>): run the contest and watch it.
  * Protocol: docs/protocol.md, namespace /host (the signed-in session cookie authenticates).
  */
 (function () {
   "use strict";
 
   var L = window.Live;
+  var A = window.Answers;
   var h = L.h;
   var root = document.getElementById("host");
   var contestId = Number(root.dataset.contestId);
@@ -306,11 +307,10 @@
     var meta = [q.round && q.round.title, L.KINDS[q.kind] || q.kind, q.time_limit ? q.time_limit + " 秒" : ""];
     $("hq-meta").textContent = meta.filter(Boolean).join(" · ");
     $("hq-stem").textContent = q.stem;
-    var options = q.kind === "judge" ? [["✓", "正确"], ["✗", "错误"]] : q.options || [];
     L.fill(
       $("hq-options"),
-      options.map(function (o) {
-        return h("li", {}, [h("span", { className: "key", text: o[0] }), h("span", { text: o[1] })]);
+      A.choices(q, { marks: "live" }).map(function (c) {
+        return h("li", {}, [h("span", { className: "key", text: c.key }), h("span", { text: c.text })]);
       }),
     );
     var buzz = st.buzzer || (st.reveal && st.reveal.buzzer);
@@ -328,23 +328,13 @@
   function renderReveal() {
     var q = st.question || {};
     var r = st.reveal;
-    $("hr-answer").textContent = "正确答案：" + L.answerText(r.kind || q.kind, r.answer, q.options);
-    var right = L.answerKeys(r.answer).map(function (k) {
-      return k.toUpperCase();
-    });
+    var kind = r.kind || q.kind;
+    $("hr-answer").textContent = "正确答案：" + A.text(kind, r.answer, q.options);
+    var right = A.ids(kind, r.answer);
     var dist = r.distribution || {};
-    var rows = [];
-    if ((r.kind || q.kind) === "judge") {
-      rows = [
-        ["TRUE", "正确", dist["true"] || 0],
-        ["FALSE", "错误", dist["false"] || 0],
-      ];
-    } else if ((r.kind || q.kind) !== "fill") {
-      rows = (q.options || []).map(function (o) {
-        var key = String(o[0]).toUpperCase();
-        return [key, key + ". " + o[1], dist[key] || 0];
-      });
-    }
+    var rows = A.choices({ kind: kind, options: q.options }).map(function (c) {
+      return [c.id, kind === "judge" ? c.text : c.id + ". " + c.text, dist[c.id] || 0];
+    });
     var max = rows.reduce(function (m, row) {
       return Math.max(m, row[2]);
     }, 0);

@@ -1,5 +1,7 @@
+// paper.js — the self-paced paper (/learn/paper/<code>): the sitting, saving every answer, the clock, handing in.
 /*
- * The self-paced paper on the phone (/learn/paper/<code>), over the JSON API of views/learn.py.
+ * Over the JSON API of views/learn.py. The overview before and after a sitting (facts,
+ * attempts, the review) is paper-overview.js; the answer controls are answers.js.
  *
  * The server decides time and keeps every answer: each change is saved at once
  * (one request at a time, retried until acknowledged), and also kept in
@@ -13,6 +15,8 @@
   "use strict";
 
   var Live = window.Live;
+  var Answers = window.Answers;
+  var Overview = window.PaperOverview;
   var h = Live.h;
   var body = document.body;
   var api = body.getAttribute("data-api");
@@ -22,10 +26,9 @@
     return document.getElementById(id);
   };
 
-  var WINDOW = { before: "尚未开始", open: "开放中", closed: "已截止" };
-  var CLOSED_BY = { submit: "已交卷", timeout: "时间到自动交卷", finish: "组织者结束考试时收卷" };
-  var LETTERS = "ABCDEFGHIJ";
-  var GRACE_MS = 1500;
+  // the server's grace after the deadline (rendered into the page by views/learn.py); without it
+  // the page would just ask again until the server has closed the attempt
+  var GRACE_MS = Number(body.getAttribute("data-grace-ms")) || 0;
   var CLIENT = Live.uuid(); // this page load: the server orders its saves by `revision`
 
   var state = null; // the last state from the server
@@ -71,7 +74,7 @@
 
   function show(data) {
     if (!data.ok) {
-      return showMessage(data.error.message);
+      return Overview.message(data.error.message);
     }
     net(""); // the server answered: any "network down" notice is over
     Live.clock.sync(data.now);
@@ -81,7 +84,7 @@
     } else {
       paper = null;
       countdown.stop();
-      showOverview();
+      Overview.show(state);
     }
   }
 
@@ -236,8 +239,7 @@
   }
 
   function answered(position) {
-    var r = answers[position] && answers[position].response;
-    return r !== null && r !== undefined && r !== "" && !(Array.isArray(r) && r.length === 0);
+    return Answers.given(answers[position] && answers[position].response);
   }
 
   function tick(ms) {
@@ -272,69 +274,16 @@
     renderNavigator();
   }
 
-  function displayKeys(item) {
-    var keys = {};
-    item.options.forEach(function (opt, i) {
-      keys[opt[0]] = LETTERS.charAt(i);
-    });
-    return keys;
-  }
-
   function renderItem(item) {
     var position = item.position;
-    var response = answers[position].response;
-    var controls;
-    if (item.kind === "fill") {
-      var input = h("input", {
-        className: "fill-input",
-        attrs: { maxlength: "200", autocomplete: "off", placeholder: "填写答案", "aria-label": "第" + position + "题答案" },
-      });
-      input.value = typeof response === "string" ? response : "";
-      var timer = null;
-      var commit = function () {
-        window.clearTimeout(timer);
-        var value = input.value.trim();
-        if (value !== (answers[position].response || "")) {
-          change(position, value || null);
-        }
-      };
-      input.addEventListener("input", function () {
-        window.clearTimeout(timer);
-        timer = window.setTimeout(commit, 800);
-      });
-      input.addEventListener("change", commit);
-      controls = h("div", { className: "fill" }, [input]);
-    } else {
-      var options =
-        item.kind === "judge"
-          ? [
-              [true, "正确", "√"],
-              [false, "错误", "×"],
-            ]
-          : item.options.map(function (opt, i) {
-              return [opt[0], opt[1], LETTERS.charAt(i)];
-            });
-      controls = h(
-        "div",
-        { className: "options" },
-        options.map(function (opt) {
-          var chosen = item.kind === "multiple" ? Array.isArray(response) && response.indexOf(opt[0]) >= 0 : response === opt[0];
-          return h(
-            "button",
-            {
-              className: "option" + (chosen ? " chosen" : ""),
-              attrs: { type: "button", "aria-pressed": chosen ? "true" : "false" },
-              on: {
-                click: function () {
-                  choose(item, opt[0]);
-                },
-              },
-            },
-            [h("span", { className: "key", text: opt[2] }), h("span", { className: "text", text: opt[1] })]
-          );
-        })
-      );
-    }
+    var controls = Answers.controls(item, {
+      response: answers[position].response,
+      letters: true, // the options are shuffled: A, B, C… as they stand
+      label: "第" + position + "题答案",
+      onChange: function (response) {
+        choose(item, response);
+      },
+    });
     return h("article", { className: "paper-item", attrs: { id: "q" + position } }, [
       h("p", { className: "q-meta" }, [
         h("strong", { text: "第 " + position + " 题 " }),
@@ -342,26 +291,16 @@
         item.kind === "multiple" ? "（可多选）" : "",
       ]),
       h("p", { className: "stem", text: item.stem }),
-      controls,
+      h("div", { className: item.kind === "fill" ? "fill" : "options" }, controls),
     ]);
   }
 
-  function choose(item, key) {
-    var response = key;
-    if (item.kind === "multiple") {
-      var now = Array.isArray(answers[item.position].response) ? answers[item.position].response.slice() : [];
-      var at = now.indexOf(key);
-      if (at >= 0) {
-        now.splice(at, 1);
-      } else {
-        now.push(key);
-      }
-      now.sort();
-      response = now.length ? now : null;
-    } else if (answers[item.position].response === key) {
+  /** Keep a changed answer; a tapped option redraws its question (a typed one is on screen already). */
+  function choose(item, response) {
+    change(item.position, response);
+    if (item.kind === "fill") {
       return;
     }
-    change(item.position, response);
     if (layout() === "scroll") {
       var node = $("q" + item.position);
       node.parentNode.replaceChild(renderItem(item), node);
@@ -478,123 +417,7 @@
     });
   }
 
-  // --- before and after --------------------------------------------------------------------------
-
-
-  function showOverview() {
-    var c = state.contest;
-    Live.showOnly([$("overview"), $("sitting")], $("overview"));
-    var facts = [
-      ["开放时间", c.opens_text + " — " + c.closes_text + "（" + WINDOW[c.window] + "）"],
-      ["个人限时", c.time_limit + " 分钟，开始后不能暂停"],
-      ["试卷结构", c.sections.map(function (s) {
-        return s.title + " " + s.count + " 题" + (s.points ? " × " + s.points + " 分" : "");
-      }).join("；")],
-      ["作答次数", c.attempts + " 次" + (c.attempts > 1 ? (c.counting === "best" ? "，取最好成绩" : "，以最后一次为准") : "")],
-      ["成绩公布", c.results === "after_submit" ? "交卷后立即显示" : "截止后公布"],
-    ];
-    Live.fill(
-      $("facts"),
-      [].concat.apply(
-        [],
-        facts.map(function (f) {
-          return [h("dt", { text: f[0] }), h("dd", { text: f[1] })];
-        })
-      )
-    );
-    Live.fill(
-      $("attempts"),
-      state.attempts.map(function (a) {
-        var text = "第 " + a.number + " 次：" + (CLOSED_BY[a.closed_by] || "作答中") + "，答了 " + a.answered + " / " + a.total + " 题";
-        if (a.points !== undefined) {
-          text += "，得 " + a.points + " / " + a.max_points + " 分";
-        }
-        return h("li", { text: text });
-      })
-    );
-    var status = "";
-    var canStart = c.window === "open" && state.attempts_left > 0;
-    // a handed-in attempt whose marks are withheld until the close (results: after_close)
-    var withheld = state.attempts.some(function (a) {
-      return a.closed_at && a.points === undefined;
-    });
-    var later = "已交卷，成绩将于 " + c.closes_text + " 截止后公布";
-    if (c.window === "before") {
-      status = "考试将于 " + c.opens_text + " 开始";
-    } else if (c.window === "closed") {
-      status = "考试已截止";
-    } else if (!state.attempts_left) {
-      status = withheld ? later : "作答次数已用完";
-    } else if (state.attempts.length) {
-      status = (withheld ? later + "；" : "") + "还可以作答 " + state.attempts_left + " 次";
-    }
-    $("ov-status").textContent = status;
-    $("ov-status").classList.remove("error");
-    $("start").hidden = !canStart;
-    $("start").textContent = state.attempts.length ? "再次作答" : "开始作答";
-    renderReview(state.review);
-  }
-
-  function renderReview(review) {
-    $("review").hidden = !review;
-    if (!review) {
-      return;
-    }
-    $("review-title").textContent = "第 " + review.number + " 次作答成绩";
-    $("review-summary").textContent =
-      "得分 " + review.points + " / " + review.max_points + " · 答对 " + review.correct + " 题 · 作答 " + review.answered + " / " + review.items.length + " 题";
-    Live.fill(
-      $("review-items"),
-      review.items.map(function (item) {
-        var keys = displayKeys(item);
-        var mark = item.response === null ? "未作答" : item.correct ? "正确" : item.earned > 0 ? "部分正确" : "错误";
-        var shown = function (answer) {
-          if (item.kind === "judge" || item.kind === "fill") {
-            return Live.answerText(item.kind, answer, []);
-          }
-          return Live.answerKeys(answer)
-            .map(function (k) {
-              return keys[k] || k;
-            })
-            .sort()
-            .join("、");
-        };
-        var options = item.options.map(function (opt) {
-          var right = item.answer.indexOf(opt[0]) >= 0;
-          var mine = Live.answerKeys(item.response).indexOf(opt[0]) >= 0;
-          return h("li", { className: "option" + (right ? " right" : mine ? " wrong" : "") }, [
-            h("span", { className: "key", text: keys[opt[0]] }),
-            h("span", { className: "text", text: opt[1] }),
-            h("span", { className: "mark", text: mine ? "你的选择" : "" }),
-          ]);
-        });
-        return h("article", { className: "paper-item review-item " + (item.correct ? "good" : "bad") }, [
-          h("p", { className: "q-meta" }, [
-            h("strong", { text: "第 " + item.position + " 题 " }),
-            item.kind_label + " · " + mark + " · " + item.earned + " / " + item.points + " 分",
-          ]),
-          h("p", { className: "stem small", text: item.stem }),
-          options.length ? h("ul", { className: "options review" }, options) : null,
-          h("dl", { className: "details" }, [
-            h("dt", { text: "你的答案" }),
-            h("dd", { text: item.response === null ? "（未作答）" : shown(item.response) }),
-            h("dt", { text: "正确答案" }),
-            h("dd", { text: shown(item.answer) }),
-            item.explanation ? h("dt", { text: "解析" }) : null,
-            item.explanation ? h("dd", { text: item.explanation }) : null,
-            item.source ? h("dt", { text: "政策出处" }) : null,
-            item.source ? h("dd", { text: item.source }) : null,
-          ]),
-        ]);
-      })
-    );
-  }
-
-  function showMessage(text) {
-    Live.showOnly([$("overview"), $("sitting")], $("overview"));
-    $("ov-status").textContent = text;
-    $("ov-status").classList.add("error");
-  }
+  // --- before and after (paper-overview.js draws them) ----------------------------------------
 
   function start() {
     ask("开始后计时 " + state.contest.time_limit + " 分钟，不能暂停；每个答案都会立即保存。现在开始吗？", function () {

@@ -28,6 +28,7 @@ pytestmark = pytest.mark.browser
 
 LEARNER = ("PTC0102", "顾涛然")  # examples/roster.yaml, group community
 REPEATER = ("PTC0103", "苏子华")  # the same center; only the double-submit test signs in as this person
+SCRIPTLESS = ("PTC0104", "邱俊强")  # the same center; only the test without script signs in as this person
 PHONE = {
     "viewport": {"width": 390, "height": 844},
     "is_mobile": True,
@@ -246,6 +247,9 @@ def test_practice_wrong_answer_book_and_retry(phone: Pages, practice_server: Sim
         option(page, first.answer[0]).tap()
         assert badge_colours(page)[first.answer[0]] == red
     answer(page, first, mistake)
+    # answers.js marks the chosen labels as it does the paper's and the live phone's option buttons
+    marked = page.locator("form.practice label.option.chosen input")
+    assert sorted(marked.evaluate_all("inputs => inputs.map(i => i.value)")) == sorted(mistake)
     after = badge_colours(page)
     assert {k for k, colour in after.items() if colour == red} == set(mistake), (after, red)
     expect(option(page, mistake[0]).locator(".key")).to_have_css("color", "rgb(255, 255, 255)")
@@ -394,3 +398,21 @@ def test_a_question_page_records_one_answer_however_often_it_is_submitted(
     log = server_log(practice_server)
     assert "Traceback" not in log, log
     assert time.monotonic() - started < 60
+
+
+def test_practice_works_without_script(browser: Browser, practice_server: SimpleNamespace):
+    """The practice form is a plain form: with script off it answers, and the feedback page follows."""
+    phone = Pages(browser, practice_server.url, **PHONE, java_script_enabled=False)
+    try:
+        page = phone.open("phone", "/learn/")
+        sign_in(page, *SCRIPTLESS)
+        page.goto(f"/learn/practice?bank={BANK}&tag={TOPIC_TAG}")
+        question = shown_question(page, practice_server)
+        answer(page, question, right_choice(question))
+        expect(page.locator("form.practice label.option.chosen")).to_have_count(0)  # no script, no marking
+        submit(page)
+        check_feedback(page, question, right_choice(question), correct=True)
+        assert practised(page) == 1
+        assert phone.errors == []
+    finally:
+        phone.close()

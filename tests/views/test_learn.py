@@ -273,6 +273,7 @@ def test_the_paper_page_and_the_live_join_link_lead_to_the_staff_pages(loaded):
     sign_in(client)
     page = client.get("/learn/paper/WEBEXAM").get_data(as_text=True)
     assert 'data-api="/learn/api/paper/WEBEXAM"' in page and "paper.js" in page
+    assert 'data-grace-ms="1500"' in page  # the server's grace (services GRACE), not a copy in paper.js
     assert client.get("/learn/paper/NOSUCH").status_code == 404
 
 

@@ -1,6 +1,7 @@
+// live-client.js — the live client library: server clock, countdowns, socket requests, safe DOM building, wording.
 /*
- * Shared by the live pages (phone, host console, projector): the server's clock,
- * question countdowns and safe DOM building.
+ * Used by the live pages (phone, host console, projector) and the paper page (its clock,
+ * countdown and DOM building). Answers (controls, format, wording) are answers.js.
  *
  * The server decides time. Every message that concerns time carries `server_now`;
  * `Live.clock.sync(server_now)` keeps offset = server_now - local now (the latest wins),
@@ -225,45 +226,6 @@
 
   var ROUND_KINDS = { mandatory: "必答题", buzzer: "抢答题", risk: "风险题" };
 
-  /** The answer keys of a reveal as a list of strings ("A", "true", ...). */
-  function answerKeys(answer) {
-    if (answer === true || answer === false) {
-      return [String(answer)];
-    }
-    if (Array.isArray(answer)) {
-      return answer.map(String);
-    }
-    if (answer === null || answer === undefined) {
-      return [];
-    }
-    return [String(answer)];
-  }
-
-  /** A readable answer: "B. 普府办〔2021〕31号", "正确", "A、C" or a fill-in text. */
-  function answerText(kind, answer, options) {
-    if (kind === "judge") {
-      var value = answer;
-      if (Array.isArray(value)) {
-        value = value[0];
-      }
-      return value === true || value === "true" || value === "对" ? "正确" : "错误";
-    }
-    var keys = answerKeys(answer);
-    if (kind === "fill") {
-      return keys.join(" / ");
-    }
-    var texts = {};
-    (options || []).forEach(function (opt) {
-      texts[String(opt[0]).toUpperCase()] = opt[1];
-    });
-    return keys
-      .map(function (k) {
-        var key = String(k).toUpperCase();
-        return texts[key] ? key + ". " + texts[key] : key;
-      })
-      .join("；");
-  }
-
   /** 0.167 → "16.7%". */
   function percent(x) {
     var n = Number(x) || 0;
@@ -412,8 +374,6 @@
     PHASES: PHASES,
     KINDS: KINDS,
     ROUND_KINDS: ROUND_KINDS,
-    answerKeys: answerKeys,
-    answerText: answerText,
     percent: percent,
     score: score,
     rankClass: rankClass,

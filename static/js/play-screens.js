@@ -1,0 +1,383 @@
+// play-screens.js — what the phone page draws: screens, countdown, question, reveal, standings, next round.
+/*
+ * PlayScreens(app) draws from the state play.js keeps (app.st, app.memo) and answers through
+ * play-send.js (app.send). Texts from the server go in with textContent only (Live.h).
+ */
+(function () {
+  "use strict";
+
+  window.PlayScreens = function (app) {
+    var L = window.Live;
+    var h = L.h;
+    var st = app.st;
+    var memo = app.memo;
+
+    function $(id) {
+      return document.getElementById(id);
+    }
+
+    var screens = ["join", "wait", "question", "reveal", "standings", "finished", "kicked"].map($);
+
+    function show(id) {
+      L.showOnly(screens, $(id));
+      renderUpcoming();
+    }
+
+    /** The countdown's line (Live.Countdown's onTick). */
+    function tick(ms, state) {
+      var timer = $("q-timer");
+      var secs = L.seconds(ms);
+      timer.classList.toggle("urgent", state === "running" && secs <= 5);
+      timer.classList.toggle("paused", state === "paused");
+      if (state === "paused") {
+        timer.textContent = "暂停 " + secs + " 秒";
+      } else if (state === "stopped" || st.closed) {
+        timer.textContent = "已截止";
+      } else if (secs <= 0) {
+        timer.textContent = "时间到";
+      } else {
+        timer.textContent = "剩余 " + secs + " 秒";
+      }
+    }
+
+    function setConn(text) {
+      var conn = $("conn");
+      conn.textContent = text || "";
+      conn.hidden = !text;
+    }
+
+    function renderMe() {
+      var me = $("me");
+      if (!st.player) {
+        me.hidden = true;
+        return;
+      }
+      me.hidden = false;
+      $("me-name").textContent = st.player.name;
+      $("me-center").textContent = st.player.center;
+      $("me-score").textContent = "总分 " + L.score(st.you ? st.you.score : 0);
+    }
+
+    function renderWait() {
+      var text = "您已加入，等待主持人出题……";
+      if (st.status === "finished") {
+        text = "竞赛已结束";
+      } else if (st.status !== "open") {
+        text = "竞赛尚未开放，请稍候……";
+      }
+      $("wait-text").textContent = text;
+    }
+
+    function roundKind(q) {
+      return (q && q.round && q.round.kind) || "mandatory";
+    }
+
+    function questionMeta(q) {
+      var parts = [];
+      if (q.round && q.round.title) {
+        parts.push(q.round.title);
+      }
+      parts.push(L.KINDS[q.kind] || q.kind);
+      if (roundKind(q) === "risk") {
+        var chosen = memo.stakes[q.round_question_id];
+        parts.push(chosen ? "分值 " + chosen + " 分（答错扣分）" : "风险题（答错扣分）");
+      } else if (q.points) {
+        parts.push(q.points + " 分");
+      }
+      return parts.join(" · ");
+    }
+
+    function renderQuestion() {
+      var q = st.question;
+      if (!q) {
+        return;
+      }
+      $("q-number").textContent = "第 " + q.number + " / " + q.total + " 题";
+      $("q-meta").textContent = questionMeta(q);
+      $("q-stem").textContent = q.stem;
+      L.fill($("q-extra"), roundKind(q) === "buzzer" ? buzzerPanel(q) : []);
+      L.fill($("q-options"), optionControls(q));
+      var status = "";
+      var statusClass = "status";
+      if (st.answerError) {
+        status = st.answerError;
+        statusClass = "status error";
+      } else if (st.closed) {
+        status = st.answered ? "已提交 · 本题已结束，等待公布答案" : "本题已结束";
+      } else if (st.answered) {
+        var sending = st.pending && !st.pending.acked;
+        status = sending ? "提交中……" : "已提交";
+        statusClass = sending ? "status" : "status done";
+      } else if (st.paused) {
+        status = "主持人已暂停计时";
+      }
+      var line = $("q-status");
+      line.className = statusClass;
+      line.textContent = status;
+    }
+
+    function buzzerPanel(q) {
+      var b = st.buzz || {};
+      var children = [];
+      if (b.mine) {
+        children.push(h("p", { className: "buzz-note good", text: "您抢到了答题权，请作答！" }));
+      } else if (b.winner) {
+        children.push(
+          h("p", { className: "buzz-note", text: b.winner.name + "（" + b.winner.center + "）抢到答题权" }),
+        );
+      } else {
+        children.push(
+          h("button", {
+            className: "buzzer",
+            text: "抢答",
+            attrs: { type: "button" },
+            on: {
+              click: function (e) {
+                e.currentTarget.disabled = true;
+                app.send.buzz(q.round_question_id, false);
+              },
+            },
+          }),
+        );
+        if (st.closed) {
+          children[0].disabled = true;
+        }
+      }
+      if (b.message && !b.mine) {
+        children.push(h("p", { className: "buzz-note", text: b.message }));
+      }
+      return children;
+    }
+
+    /** The answer controls (answers.js): one answer per question, sent at once or with 提交. */
+    function optionControls(q) {
+      var multiple = q.kind === "multiple";
+      return window.Answers.controls(q, {
+        // a multiple-choice question shows the selection being made (the answer, once sent)
+        response: multiple ? st.selection : memo.answers[q.round_question_id],
+        disabled: !app.send.canAnswer(),
+        marks: "live",
+        label: "答案",
+        placeholder: "在此填写答案",
+        onChange: function (selection) {
+          st.selection = selection || [];
+          renderQuestion();
+        },
+        onSubmit: app.send.submit,
+      });
+    }
+
+    function renderReveal() {
+      var q = st.question;
+      var r = st.reveal;
+      if (!q || !r) {
+        return;
+      }
+      var verdict = $("r-verdict");
+      var result = st.result;
+      if (!result) {
+        verdict.className = "verdict";
+        verdict.textContent = "正在统计成绩……";
+      } else if (!result.answered) {
+        verdict.className = "verdict none";
+        verdict.textContent = "未作答";
+      } else if (result.correct) {
+        verdict.className = "verdict good";
+        verdict.textContent = "回答正确";
+      } else {
+        verdict.className = "verdict bad";
+        verdict.textContent = "回答错误";
+      }
+      $("r-stem").textContent = "第 " + q.number + " 题　" + q.stem;
+
+      var A = window.Answers;
+      var right = A.ids(q.kind, r.answer);
+      var mine = memo.answers[q.round_question_id];
+      var mineIds = A.ids(q.kind, mine);
+      L.fill(
+        $("r-options"),
+        A.choices(q, { marks: "live" }).map(function (c) {
+          var isRight = right.indexOf(c.id) >= 0;
+          var isMine = mineIds.indexOf(c.id) >= 0;
+          var cls =
+            "option static" + (isRight ? " right" : "") + (isMine && !isRight ? " wrong" : "") + (isMine ? " chosen" : "");
+          var mark = isRight ? "正确答案" : isMine ? "您的选择" : "";
+          return h("div", { className: cls }, [
+            h("span", { className: "key", text: c.key }),
+            h("span", { className: "text", text: c.text }),
+            mark ? h("span", { className: "mark", text: mark }) : null,
+          ]);
+        }),
+      );
+
+      var details = [["正确答案", A.text(q.kind, r.answer, q.options)]];
+      if (mine !== undefined) {
+        details.push(["您的答案", A.text(q.kind, mine, q.options)]);
+      }
+      L.revealDetails($("r-details"), r, details);
+
+      var figures = [];
+      if (result) {
+        var points = Number(result.points) || 0;
+        figures = [
+          ["本题得分", (points > 0 ? "+" : "") + L.score(points)],
+          ["总分", L.score(result.score)],
+          ["个人排名", rankText(result.rank)],
+          ["中心排名", rankText(result.center_rank)],
+        ];
+      }
+      L.fill($("r-figures"), figures.map(figure));
+    }
+
+    function rankText(rank) {
+      return rank ? "第 " + rank + " 名" : "—";
+    }
+
+    function figure(pair) {
+      return h("div", { className: "figure" }, [
+        h("span", { className: "label", text: pair[0] }),
+        h("strong", { className: "value", text: pair[1] }),
+      ]);
+    }
+
+    function myFigures() {
+      var you = st.you || {};
+      return [
+        ["总分", L.score(you.score || 0)],
+        ["答对", (you.correct_total || 0) + " 题"],
+        ["个人排名", rankText(you.rank)],
+        ["中心排名", rankText(you.center_rank)],
+      ].map(figure);
+    }
+
+    function personItem(p) {
+      var isMe = st.player && p.player_id === st.player.id;
+      return h("li", { className: isMe ? "me-row" : "" }, [
+        h("span", { className: L.rankClass(p.rank), text: p.rank }),
+        h("span", { className: "who" }, [
+          h("span", { className: "name", text: p.name }),
+          h("span", { className: "center", text: p.center }),
+        ]),
+        h("span", { className: "pts", text: L.score(p.score) + " 分" }),
+      ]);
+    }
+
+    function centerItem(c) {
+      return h("li", {}, [
+        h("span", { className: L.rankClass(c.rank), text: c.rank }),
+        h("span", { className: "who" }, [
+          h("span", { className: "name", text: c.name }),
+          h("span", { className: "center", text: "参与率 " + L.percent(c.participation) }),
+        ]),
+        h("span", { className: "pts", text: L.score(c.score) + " 分" }),
+      ]);
+    }
+
+    function syncMineFromBoard(board) {
+      if (!board || !st.player) {
+        return;
+      }
+      (board.people || []).forEach(function (p) {
+        if (p.player_id === st.player.id) {
+          st.you = st.you || {};
+          st.you.score = p.score;
+          st.you.correct_total = p.correct;
+          st.you.rank = p.rank;
+        }
+      });
+      renderMe();
+    }
+
+    function renderStandings() {
+      var board = st.leaderboard || { people: [], centers: [] };
+      syncMineFromBoard(board);
+      L.fill($("s-mine"), myFigures());
+      L.fill($("s-people"), (board.people || []).slice(0, 10).map(personItem));
+    }
+
+    function renderFinished() {
+      var podium = st.podium;
+      if (!podium && st.leaderboard) {
+        podium = {
+          people: (st.leaderboard.people || []).slice(0, 3),
+          centers: (st.leaderboard.centers || []).slice(0, 3),
+        };
+      }
+      podium = podium || { people: [], centers: [] };
+      syncMineFromBoard(st.leaderboard || podium);
+      L.fill($("f-mine"), myFigures());
+      L.fill($("f-people"), (podium.people || []).map(personItem));
+      L.fill($("f-centers"), (podium.centers || []).map(centerItem));
+    }
+
+    function renderUpcoming() {
+      var aside = $("upcoming");
+      var up = st.upcoming;
+      var between = ["lobby", "closed", "reveal", "leaderboard"].indexOf(st.phase) >= 0;
+      var kind = up && up.round && up.round.kind;
+      if (!st.entered || !up || !between || st.status !== "open" || (kind !== "risk" && kind !== "buzzer")) {
+        aside.hidden = true;
+        L.fill(aside, []);
+        return;
+      }
+      var rqid = up.round_question_id;
+      var children = [h("h2", { text: "下一题：" + (up.round.title || L.ROUND_KINDS[kind]) })];
+      if (kind === "risk") {
+        var chosen = memo.stakes[rqid];
+        children.push(h("p", { text: "风险题：请在题目出现前选择本题分值，答对加分，答错扣分。" }));
+        children.push(
+          h(
+            "div",
+            { className: "stakes" },
+            (up.round.stakes || []).map(function (value) {
+              return h("button", {
+                className: "stake" + (chosen === value ? " chosen" : ""),
+                text: value + " 分",
+                attrs: { type: "button", "aria-pressed": chosen === value ? "true" : "false" },
+                on: {
+                  click: function () {
+                    app.send.stake(rqid, value);
+                  },
+                },
+              });
+            }),
+          ),
+        );
+      } else {
+        children.push(
+          h("p", { text: "抢答题：题目出现后，第一个按下“抢答”的选手获得答题权。提前按下记为抢答过早。" }),
+        );
+        children.push(
+          h("button", {
+            className: "buzzer",
+            text: "抢答",
+            attrs: { type: "button" },
+            on: {
+              click: function () {
+                app.send.buzz(rqid, true);
+              },
+            },
+          }),
+        );
+      }
+      if (st.upcomingMessage) {
+        children.push(h("p", { className: "status", text: st.upcomingMessage }));
+      }
+      L.fill(aside, children);
+      aside.hidden = false;
+    }
+
+    return {
+      show: show,
+      tick: tick,
+      setConn: setConn,
+      renderMe: renderMe,
+      renderWait: renderWait,
+      renderQuestion: renderQuestion,
+      renderReveal: renderReveal,
+      renderStandings: renderStandings,
+      renderFinished: renderFinished,
+      renderUpcoming: renderUpcoming,
+    };
+  };
+})();
