@@ -22,9 +22,11 @@ demo: $(STAMP)
 test: $(STAMP) lint
 	$(BIN)/pytest; status=$$?; if [ $$status -eq 5 ]; then echo "no tests collected"; exit 0; fi; exit $$status
 
+## lint: ruff, and the layering contract of pyproject.toml [tool.importlinter] (layers, pure core, no cycles)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 ## make audit: known vulnerabilities in the installed dependencies (needs PyPI's JSON API or OSV)
 audit: $(STAMP)
