@@ -17,8 +17,12 @@ from quizengine.extensions import db
 from quizengine.models import Answer, Attempt, Center, Contest, Group, Player, RoundQuestion, Score, Staff
 
 
-def standings(contest: Contest) -> list[Standing]:
-    """Every (not kicked) player's totals, from the stored answers (a paper's: from its counted attempt)."""
+def standings(contest: Contest, hidden: int | None = None) -> list[Standing]:
+    """Every (not kicked) player's totals, from the stored answers (a paper's: from its counted attempt).
+
+    `hidden` is a round question whose answers do not count yet: the one not
+    revealed, so a phone cannot learn from its totals whether it was right.
+    """
     if contest.mode == Mode.SELF_PACED:
         return paper_standings(contest)
     rows = db.session.execute(
@@ -34,7 +38,7 @@ def standings(contest: Contest) -> list[Standing]:
         )
         .join(Staff, Player.staff_id == Staff.id)
         .join(Center, Staff.center_id == Center.id)
-        .outerjoin(Answer, Answer.player_id == Player.id)
+        .outerjoin(Answer, _counted_answers(hidden))
         .where(Player.contest_id == contest.id, Player.kicked_at.is_(None))
         .group_by(Player.id, Staff.name, Center.name)
     ).all()
@@ -42,6 +46,12 @@ def standings(contest: Contest) -> list[Standing]:
         Standing(pid, name, center, int(score), int(correct), int(answered), int(elapsed), last)
         for pid, name, center, score, answered, correct, elapsed, last in rows
     ]
+
+
+def _counted_answers(hidden: int | None):
+    """The join condition of a player's answers that count (all but `hidden`'s)."""
+    counted = Answer.player_id == Player.id
+    return counted if hidden is None else counted & (Answer.round_question_id != hidden)
 
 
 def paper_standings(contest: Contest) -> list[Standing]:
@@ -78,10 +88,10 @@ def roster_sizes(contest: Contest) -> dict[str, int]:
 
 # Rankings are computed once per state of the answers and players: a reconnect
 # storm of a thousand phones then ranks the hall once, not a thousand times.
-_ranking_cache: dict[int, tuple[tuple, tuple]] = {}
+_ranking_cache: dict[tuple[int, int | None], tuple[tuple, tuple]] = {}
 
 
-def ranking_version(contest: Contest) -> tuple:
+def ranking_version(contest: Contest, hidden: int | None = None) -> tuple:
     """What a ranking depends on; a new answer, join or kick makes a new version (the cache's only invalidation)."""
     if contest.mode == Mode.SELF_PACED:
         closed = db.session.execute(
@@ -95,7 +105,7 @@ def ranking_version(contest: Contest) -> tuple:
     answers = db.session.execute(
         select(func.count(Answer.id), func.max(Answer.id))
         .join(Player, Answer.player_id == Player.id)
-        .where(Player.contest_id == contest.id)
+        .where(Player.contest_id == contest.id, _counted_answers(hidden))
     ).one()
     players = db.session.execute(
         select(func.count(Player.id), func.max(Player.id), func.count(Player.kicked_at)).where(
@@ -105,20 +115,23 @@ def ranking_version(contest: Contest) -> tuple:
     return (tuple(answers), tuple(players), contest.settings.get("center_rule"), contest.settings.get("top_n"))
 
 
-def rank_contest(contest: Contest):
-    """People and centers ranked by the contest's rules (see core.ranking), cached per `ranking_version`."""
-    version = ranking_version(contest)
-    cached = _ranking_cache.get(contest.id)
+def rank_contest(contest: Contest, hidden: int | None = None):
+    """People and centers ranked by the contest's rules (see core.ranking), cached per `ranking_version`.
+
+    With `hidden`, that round question's answers are left out (see `standings`).
+    """
+    version = ranking_version(contest, hidden)
+    cached = _ranking_cache.get((contest.id, hidden))
     if cached is not None and cached[0] == version:
         return cached[1]
-    people = rank_people(standings(contest))
+    people = rank_people(standings(contest, hidden))
     centers = rank_centers(
         [r.standing for r in people],
         roster_sizes(contest),
         contest.settings.get("center_rule", "mean"),
         contest.settings.get("top_n", 3),
     )
-    _ranking_cache[contest.id] = (version, (people, centers))
+    _ranking_cache[(contest.id, hidden)] = (version, (people, centers))
     return people, centers
 
 
@@ -225,9 +238,9 @@ def final_figures(contest: Contest) -> dict[int, dict]:
     }
 
 
-def player_figures(contest: Contest, player: Player) -> dict:
-    """A player's score, correct count, rank and the rank of their center."""
-    people, centers = rank_contest(contest)
+def player_figures(contest: Contest, player: Player, hidden: int | None = None) -> dict:
+    """A player's score, correct count, rank and the rank of their center (without `hidden`'s answers)."""
+    people, centers = rank_contest(contest, hidden)
     mine = next((r for r in people if r.standing.player_id == player.id), None)
     center_rank = next((c.rank for c in centers if c.center == player.staff.center.name), None)
     if mine is None:

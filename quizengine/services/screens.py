@@ -142,7 +142,10 @@ def snapshot(contest: Contest, now: datetime, player: Player | None = None) -> d
             if contest.phase == Phase.REVEAL:
                 state["reveal"]["you"] = player_result(rq, player)
         # Before the first question nobody has scored: a join storm need not rank the hall per join.
-        state["you"] = player_figures(contest, player) if contest.current_id else NO_FIGURES
+        # Until the reveal a phone's figures are as they were at the last one: a resume must not tell
+        # whether the open question's answer was right.
+        hidden = contest.current_id if contest.phase in (Phase.QUESTION, Phase.CLOSED) else None
+        state["you"] = player_figures(contest, player, hidden) if contest.current_id else NO_FIGURES
     if contest.phase in SHOWS_LEADERBOARD:
         state["leaderboard"] = leaderboard(contest)
     return state

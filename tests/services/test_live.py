@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from quizengine.core.live import Phase
 from quizengine.formats.contests import read_contest
 from quizengine.formats.roster import read_roster
 from quizengine.models import Answer, Contest, Press, Score
@@ -123,6 +124,24 @@ def test_answers_once_after_commit_with_speed_points_and_original_ack_on_retry(d
     assert db.session.scalar(select(Answer.points)) == 8  # round(10 x (1 - (5 s / 10 s) / 2)) = round(7.5)
     with pytest.raises(Refused, match="invalid_response"):
         live.submit_answer(join("PTC0102"), rq.id, "E", "k3", T0)
+
+
+def test_a_resume_before_the_reveal_shows_the_figures_of_the_last_reveal(contest):
+    player = join("PTC0101")
+    rq = live.next_question(contest, T0)
+    live.submit_answer(player, rq.id, "A", "k1", T0 + timedelta(seconds=1))  # the right answer
+    before = {"score": 0, "correct_total": 0}
+    assert {k: snapshot(contest, T0, player)["you"][k] for k in before} == before
+    live.close_question(contest, T0 + timedelta(seconds=2))
+    assert {k: snapshot(contest, T0, player)["you"][k] for k in before} == before
+    live.set_phase(contest, Phase.REVEAL)
+    revealed = snapshot(contest, T0, player)
+    assert revealed["you"]["score"] > 0 and revealed["you"]["correct_total"] == 1
+    assert revealed["reveal"]["you"]["correct"] is True
+    # the next question hides only its own answers, not the revealed one's
+    second = live.next_question(contest, T0 + timedelta(seconds=30))
+    live.submit_answer(player, second.id, "A", "k2", T0 + timedelta(seconds=31))
+    assert snapshot(contest, T0, player)["you"]["score"] == revealed["you"]["score"]
 
 
 def test_late_and_not_current_answers_are_refused(contest):
