@@ -14,9 +14,20 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from quizengine.core.live import Mode, Status
 from quizengine.core.questions import canonical_response, check_answer, valid_response
 from quizengine.extensions import db
-from quizengine.models import Bank, BankRevision, PracticeAnswer, Question, Staff
+from quizengine.models import (
+    Bank,
+    BankRevision,
+    Contest,
+    ContestGroup,
+    PracticeAnswer,
+    Question,
+    Round,
+    RoundQuestion,
+    Staff,
+)
 from quizengine.models.mapping import to_core
 from quizengine.services.book import book, in_book, note_answer
 from quizengine.services.errors import Refused
@@ -53,7 +64,35 @@ def current_revisions():
     ).all()
 
 
-def practice_pool(staff: Staff, bank_key: str | None = None, tag: str | None = None) -> list[Question]:
+def held_back(staff: Staff, now: datetime) -> set[str]:
+    """Ids of questions practice must not show this person now: practice feedback shows the key.
+
+    Those of a paper of the person's group not closed yet (a draft too: it is
+    published later with these questions), and of a live contest of the group
+    that has not finished, until each question has been shown and closed.
+    """
+    paper_open = (Contest.mode == Mode.SELF_PACED) & (Contest.closes_at > now)
+    live_unshown = (Contest.mode == Mode.LIVE) & RoundQuestion.closed_at.is_(None)
+    return set(
+        db.session.scalars(
+            select(Question.key)
+            .join(RoundQuestion, RoundQuestion.question_id == Question.id)
+            .join(Round, RoundQuestion.round_id == Round.id)
+            .join(Contest, Round.contest_id == Contest.id)
+            .join(ContestGroup, ContestGroup.contest_id == Contest.id)
+            .where(
+                ContestGroup.group_id == staff.center.group_id,
+                Contest.status.in_([Status.DRAFT, Status.OPEN]),
+                paper_open | live_unshown,
+            )
+            .distinct()
+        )
+    )
+
+
+def practice_pool(
+    staff: Staff, bank_key: str | None = None, tag: str | None = None, *, now: datetime
+) -> list[Question]:
     """The questions a person may practise, optionally of one bank and/or one policy topic."""
     keys = {b.key for b in practice_banks(staff)}
     if bank_key:
@@ -65,12 +104,15 @@ def practice_pool(staff: Staff, bank_key: str | None = None, tag: str | None = N
         .where(Bank.key.in_(keys))
         .order_by(Question.id)
     )
-    return [q for q in rows if not tag or tag in q.tags]
+    hidden = held_back(staff, now)
+    return [q for q in rows if (not tag or tag in q.tags) and q.key not in hidden]
 
 
-def next_question(staff: Staff, bank_key: str | None, tag: str | None, rng: random.Random | None = None):
+def next_question(
+    staff: Staff, bank_key: str | None, tag: str | None, rng: random.Random | None = None, *, now: datetime
+):
     """A question not practised yet (at random), else the one practised longest ago; None for an empty pool."""
-    pool = practice_pool(staff, bank_key, tag)
+    pool = practice_pool(staff, bank_key, tag, now=now)
     if not pool:
         return None
     last_seen = dict(
@@ -101,7 +143,7 @@ def answer(staff: Staff, question_id: int, response, nonce: str, now: datetime, 
     )
     if existing is not None:
         return existing
-    row = practisable(staff, question_id)
+    row = practisable(staff, question_id, now)
     if row is None:
         raise Refused("unknown_question")
     core = to_core(row)
@@ -129,10 +171,10 @@ def answer(staff: Staff, question_id: int, response, nonce: str, now: datetime, 
     return record
 
 
-def practisable(staff: Staff, question_id: int) -> Question | None:
+def practisable(staff: Staff, question_id: int, now: datetime) -> Question | None:
     """The question, if the person may practise it (a bank of their group, or an open entry of their book)."""
     row = db.session.get(Question, question_id)
-    if row is None:
+    if row is None or row.key in held_back(staff, now):
         return None
     in_pool = row.revision.bank.current_revision_id == row.revision_id and row.revision.active
     if in_pool and row.revision.bank.key in {b.key for b in practice_banks(staff)}:

@@ -133,7 +133,7 @@ def _filters() -> dict:
 def practice():
     """Pick a practice question of the chosen bank/topic (never practised first) and show it at its own address."""
     filters = _filters()
-    question = practising.next_question(current_staff(), filters.get("bank"), filters.get("tag"))
+    question = practising.next_question(current_staff(), filters.get("bank"), filters.get("tag"), now=utcnow())
     if question is None:
         return _question_page(None, filters)
     return redirect(url_for("learn.question", question_id=question.id, **filters))
@@ -143,7 +143,7 @@ def practice():
 @staff_required
 def question(question_id: int):
     """One practice question; a reload or the back button shows the same one again."""
-    row = practising.practisable(current_staff(), question_id)
+    row = practising.practisable(current_staff(), question_id, utcnow())
     if row is None:
         abort(404)
     response = make_response(_question_page(row, _filters()))
@@ -196,7 +196,7 @@ def answer():
     except ValueError:
         return _message("请求格式不正确", 400)
     except Refused as error:
-        row = practising.practisable(staff, question_id)
+        row = practising.practisable(staff, question_id, utcnow())
         # the same question again, with the reason
         if error.code in ("invalid_response", "no_response") and row is not None:
             return _question_page(row, filters, error=error.message), 422

@@ -71,20 +71,20 @@ def test_each_group_practises_its_own_banks(loaded):
     with pytest.raises(Refused) as refused:
         practise(loaded, community, "mkt-001", True, T0)
     assert refused.value.code == "unknown_question"
-    pool = practice.practice_pool(community, "contest-plan", "plan-awards")
+    pool = practice.practice_pool(community, "contest-plan", "plan-awards", now=T0)
     assert pool and all("plan-awards" in q.tags and q.revision.bank.key == "contest-plan" for q in pool)
 
 
 def test_practice_offers_unseen_questions_first_then_the_longest_ago(loaded):
     staff = person(loaded, "PTC0101")
-    pool = practice.practice_pool(staff, "contest-plan", "plan-awards")
+    pool = practice.practice_pool(staff, "contest-plan", "plan-awards", now=T0)
     seen = []
     for n in range(len(pool)):
-        row = practice.next_question(staff, "contest-plan", "plan-awards", random.Random(n))
+        row = practice.next_question(staff, "contest-plan", "plan-awards", random.Random(n), now=T0)
         assert row.key not in seen
         seen.append(row.key)
         practise(loaded, staff, row.key, True, T0 + timedelta(minutes=n))
-    assert practice.next_question(staff, "contest-plan", "plan-awards").key == seen[0]
+    assert practice.next_question(staff, "contest-plan", "plan-awards", now=T0).key == seen[0]
 
 
 def test_a_resubmitted_practice_answer_is_stored_once(loaded):

@@ -14,7 +14,7 @@ from quizengine.formats.contests import read_contest
 from quizengine.formats.roster import read_roster
 from quizengine.models import Attempt, Player, Score, Staff
 from quizengine.models.mapping import to_core
-from quizengine.services import book, identity, paper_pool, paper_state, papers
+from quizengine.services import book, identity, paper_pool, paper_state, papers, practice
 from quizengine.services.contests import import_contest
 from quizengine.services.errors import Refused
 from quizengine.services.live import open_contest
@@ -441,3 +441,20 @@ def test_a_paper_of_several_groups_ranks_each_group_apart(loaded, tmp_path):
         )
     }
     assert frozen == {"PTC0101": 1, "PTC0102": 2, "PTM0101": 1}
+
+
+def test_a_papers_questions_stay_out_of_practice_for_its_group_until_it_closes(loaded, tmp_path):
+    contest = make_paper(tmp_path)
+    pool_keys = {rq.question.key for r in contest.rounds for rq in r.questions}
+    person, other_group = staff("PTC0101"), staff("PTM0101")
+    during = {q.key for q in practice.practice_pool(person, "contest-plan", now=T0)}
+    assert pool_keys and not pool_keys & during
+    some_row = next(rq.question for rq in contest.rounds[0].questions)
+    assert practice.practisable(person, some_row.id, T0) is None
+    with pytest.raises(Refused) as refused:
+        practice.answer(person, some_row.id, some_row.answer[0], "n1", T0)
+    assert refused.value.code == "unknown_question"
+    # staff of a group the paper is not for may practise them; after the close everyone may
+    assert not pool_keys & practice.held_back(other_group, T0)
+    after = {q.key for q in practice.practice_pool(person, "contest-plan", now=CLOSES + timedelta(seconds=1))}
+    assert pool_keys <= after

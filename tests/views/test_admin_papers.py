@@ -96,7 +96,7 @@ def test_settings_change_freely_before_publication_and_only_the_close_after(app,
 def test_the_learning_report_page_and_its_excel_export(app, client, paper):
     with app.app_context():
         staff = _db.session.scalar(select(Staff).where(Staff.staff_no == "PTC0101"))
-        row = practice.practice_pool(staff, "contest-plan")[0]
+        row = practice.practice_pool(staff, "contest-plan", now=datetime.now(UTC))[0]
         practice.answer(staff, row.id, row.answer[0] if row.kind != "judge" else True, "n1", datetime.now(UTC))
         center = staff.center.name
     login(client, "org1")
