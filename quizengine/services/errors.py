@@ -12,6 +12,7 @@ MESSAGES = {
     # any request
     "invalid_payload": "请求格式不正确",
     "rate_limited": "尝试次数过多，请一分钟后再试",
+    "too_many_events": "操作过于频繁，请稍后再试",
     "forbidden": "您无权主持这场竞赛",
     # joining and identity
     "contest_not_found": "没有这个参赛码的竞赛",

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import secrets
 
-from flask_socketio import Namespace, join_room
+from flask_socketio import join_room
 
 from quizengine.extensions import db
 from quizengine.models import Contest
 from quizengine.models.types import utcnow
 from quizengine.services.screens import counts, snapshot
 from quizengine.sockets.broadcast import room
+from quizengine.sockets.guard import GuardedNamespace
 
 
-class BoardNamespace(Namespace):
+class BoardNamespace(GuardedNamespace):
     """Sends nothing but what a projector shows; accepts no events."""
 
     def on_connect(self, auth=None):

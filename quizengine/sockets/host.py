@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import request
 from flask_login import current_user
-from flask_socketio import Namespace, join_room
+from flask_socketio import join_room
 
 from quizengine.core.access import allowed
 from quizengine.core.live import Phase
@@ -24,12 +24,13 @@ from quizengine.services.screens import (
 )
 from quizengine.sockets import presence, timers
 from quizengine.sockets.broadcast import room, to_everyone, to_player, to_screens
+from quizengine.sockets.guard import GuardedNamespace
 from quizengine.sockets.payloads import field
 from quizengine.sockets.play import acknowledged
 from quizengine.timezone import iso
 
 
-class HostNamespace(Namespace):
+class HostNamespace(GuardedNamespace):
     """Every action re-checks the signed-in user's right to run this contest."""
 
     def on_connect(self, auth=None):
