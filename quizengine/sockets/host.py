@@ -42,6 +42,8 @@ class HostNamespace(Namespace):
         if contest is None:
             raise LiveError("invalid_payload", "没有这场竞赛")
         user = current_user._get_current_object()
+        if not user.is_authenticated:  # signed out (or disabled) since this socket connected
+            raise LiveError("forbidden", "登录已失效，请重新登录")
         db.session.refresh(user)
         groups = {g.key for g in contest.groups}
         if not user.is_active or not allowed(user.role, "contest.run", {g.key for g in user.groups}, groups):
