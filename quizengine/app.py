@@ -77,7 +77,7 @@ def create_app(config: Config | None = None) -> Flask:
     from quizengine.sockets import register_namespaces
     from quizengine.sockets.ratelimit import join_attempts
 
-    join_attempts.configure(app.config["RATELIMIT_STORAGE_URI"])
+    join_attempts.configure(app.config["RATELIMIT_STORAGE_URI"], app.config["JOIN_FAILURES_PER_ADDRESS"])
     register_namespaces()
     return app
 

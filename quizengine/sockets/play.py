@@ -59,9 +59,9 @@ class PlayNamespace(Namespace):
     @acknowledged
     def on_join(self, data):
         """Join with staff id + name (+ token to take over one's own seat)."""
-        address = request.remote_addr or ""
+        address, connection = request.remote_addr or "", request.sid
         staff_id = field(data, "staff_id", str, max_length=64)
-        join_attempts.check(address, staff_id)
+        join_attempts.check(address, staff_id, connection)
         try:
             player = live.join(
                 field(data, "code", str, max_length=16),
@@ -71,7 +71,7 @@ class PlayNamespace(Namespace):
             )
         except LiveError as error:
             if error.code in ("unknown_staff", "wrong_name", "contest_not_found", "already_joined"):
-                join_attempts.fail(address, staff_id)
+                join_attempts.fail(address, staff_id, connection)
             raise
         entered = self._enter(player)
         to_screens(player.contest_id, "counts", counts(db.session.get(Contest, player.contest_id)))
