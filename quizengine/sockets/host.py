@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import request
 from flask_login import current_user
-from flask_socketio import Namespace, join_room
+from flask_socketio import ConnectionRefusedError, join_room  # socket.io's: the message reaches the client
 
 from quizengine import timers
 from quizengine.core.access import allowed
@@ -25,11 +25,12 @@ from quizengine.services.standings import (
 )
 from quizengine.sockets import presence
 from quizengine.sockets.broadcast import closed_payload, room, to_everyone, to_player, to_screens
+from quizengine.sockets.namespace import AckingNamespace
 from quizengine.sockets.payloads import field
 from quizengine.sockets.play import acknowledged
 
 
-class HostNamespace(Namespace):
+class HostNamespace(AckingNamespace):
     """Every action re-checks the signed-in user's right to run this contest."""
 
     def on_connect(self, auth=None):

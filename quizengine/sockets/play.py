@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import request, session
-from flask_socketio import Namespace, join_room
+from flask_socketio import join_room
 
 from quizengine.extensions import db
 from quizengine.models import Contest, Player
@@ -13,6 +13,7 @@ from quizengine.services.live import LiveError
 from quizengine.services.standings import counts, snapshot
 from quizengine.sockets import presence
 from quizengine.sockets.broadcast import player_room, room, to_everyone, to_screens
+from quizengine.sockets.namespace import AckingNamespace
 from quizengine.sockets.payloads import field, response_value
 from quizengine.sockets.ratelimit import join_attempts
 
@@ -34,7 +35,7 @@ def acknowledged(handler):
     return wrapped
 
 
-class PlayNamespace(Namespace):
+class PlayNamespace(AckingNamespace):
     """The phones' namespace (docs/protocol.md)."""
 
     def _enter(self, player) -> dict:
