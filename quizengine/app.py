@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import Flask
+from werkzeug.routing import IntegerConverter
 
 from quizengine.config import Config
 from quizengine.database import configure_engine
@@ -44,6 +45,8 @@ def create_app(config: Config | None = None) -> Flask:
     init_security(app)
 
     from quizengine import models  # noqa: F401  (register tables with the metadata)
+
+    app.url_map.converters["int"] = ColumnIntConverter
     from quizengine.views import (
         admin,
         admin_banks,
@@ -77,9 +80,23 @@ def create_app(config: Config | None = None) -> Flask:
     from quizengine.sockets import register_namespaces
     from quizengine.sockets.ratelimit import join_attempts
 
-    join_attempts.configure(app.config["RATELIMIT_STORAGE_URI"])
+    join_attempts.configure(app.config["RATELIMIT_STORAGE_URI"], app.config["JOIN_FAILURES_PER_ADDRESS"])
     register_namespaces()
     return app
+
+
+class ColumnIntConverter(IntegerConverter):
+    """`<int:...>` in a route matches ids within the INTEGER columns' range only.
+
+    A larger one would reach the database driver and fail there (a 500); out of
+    range, the URL simply matches no route (a 404).
+    """
+
+    def __init__(self, map, *args, **kwargs):
+        from quizengine.sockets.payloads import INT_MAX
+
+        kwargs.setdefault("max", INT_MAX)
+        super().__init__(map, *args, **kwargs)
 
 
 def _init_login(app: Flask) -> None:

@@ -59,6 +59,8 @@ class Config:
         self.SESSION_COOKIE_HTTPONLY = self.REMEMBER_COOKIE_HTTPONLY = True
         self.SESSION_COOKIE_SAMESITE = self.REMEMBER_COOKIE_SAMESITE = "Lax"
         self.RATELIMIT_STORAGE_URI = _env("RATELIMIT_STORAGE", "memory://")
+        # Failed joins a minute from one address before every phone there waits (docs/admin.md).
+        self.JOIN_FAILURES_PER_ADDRESS = _env_int("JOIN_FAILURES_PER_ADDRESS", 1000)
         self.RATELIMIT_HEADERS_ENABLED = True
         self.WTF_CSRF_TIME_LIMIT = None  # a host console stays open for a whole contest
         # Calendar days of the learning report (study sessions) and how windows are shown.

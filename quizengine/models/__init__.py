@@ -1,6 +1,6 @@
 """SQLAlchemy models: persistence only, no domain rules."""
 
-from quizengine.models.accounts import AuditEvent, User, UserGroup
+from quizengine.models.accounts import AuditEvent, User, UserGroup, UserSession
 from quizengine.models.banks import Bank, BankRevision, Question
 from quizengine.models.contests import (
     Answer,
@@ -41,4 +41,5 @@ __all__ = [
     "Stake",
     "User",
     "UserGroup",
+    "UserSession",
 ]

@@ -33,6 +33,7 @@ class User(UserMixin, db.Model):
     role: Mapped[str] = mapped_column(String(16))
     active: Mapped[bool] = mapped_column(default=True)
     # Bumped on password change or disable, so old sessions stop working.
+    # (Each sign-in is also a `UserSession` row; signing out deletes just that one.)
     session_version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -45,8 +46,27 @@ class User(UserMixin, db.Model):
         return self.active
 
     def get_id(self) -> str:
-        """Session id: user id and session version."""
-        return f"{self.id}:{self.session_version}"
+        """Session id: user id, session version and this sign-in's random token.
+
+        The token is set by `services.accounts.start_session` (at sign-in) or
+        by the user loader (for a session already signed in).
+        """
+        return f"{self.id}:{self.session_version}:{getattr(self, 'session_token', '')}"
+
+
+class UserSession(db.Model):
+    """One sign-in of an account; the session cookie carries its token, signing out deletes it.
+
+    Only a hash of the token is stored, so a copy of the database opens no session.
+    """
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+    address: Mapped[str] = mapped_column(String(64), default="")
 
 
 class AuditEvent(db.Model):

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import secrets
 from datetime import UTC, datetime
 
-from sqlalchemy import select
+from flask import current_app
+from sqlalchemy import delete, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from quizengine.core.access import ROLES
 from quizengine.extensions import db
-from quizengine.models import Group, User
+from quizengine.models import Group, User, UserSession
 from quizengine.services import audit
 
 MIN_PASSWORD_LENGTH = 10
@@ -93,6 +95,7 @@ def change_password(user: User, current: str, new: str) -> None:
     check_new_password(new)
     user.password_hash = hash_password(new)
     user.session_version += 1
+    _end_sessions(user, keep=getattr(user, "session_token", ""))
     audit.record(user, "user.password", user.username)
     db.session.commit()
 
@@ -103,18 +106,71 @@ def set_active(user: User, active: bool, actor: User) -> None:
         raise AccountError("不能停用自己的账号")
     user.active = active
     user.session_version += 1
+    if not active:
+        _end_sessions(user)
     audit.record(actor, "user.enable" if active else "user.disable", user.username)
     db.session.commit()
 
 
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _session_cutoff() -> datetime:
+    """Sessions begun before this have expired (Flask refuses their cookies anyway)."""
+    return datetime.now(UTC) - current_app.permanent_session_lifetime
+
+
+def start_session(user: User, address: str = "") -> None:
+    """Record a new sign-in of `user`; `user.get_id()` then carries its random token.
+
+    Call just before `login_user(user)`. Expired sign-ins of every account are
+    deleted on the way, so the table holds only sessions that may still be used.
+    """
+    token = secrets.token_urlsafe(32)
+    db.session.execute(delete(UserSession).where(UserSession.created_at < _session_cutoff()))
+    db.session.add(UserSession(user_id=user.id, token_hash=_token_hash(token), address=address[:64]))
+    db.session.commit()
+    user.session_token = token
+
+
+def end_session(user: User) -> None:
+    """Sign out this one session: its token stops working at once, wherever its cookie was copied."""
+    token = getattr(user, "session_token", "")
+    if token:
+        db.session.execute(delete(UserSession).where(UserSession.token_hash == _token_hash(token)))
+        db.session.commit()
+
+
+def _end_sessions(user: User, keep: str = "") -> None:
+    """Delete the account's sign-ins (but the one with token `keep`), in the caller's transaction."""
+    query = delete(UserSession).where(UserSession.user_id == user.id)
+    if keep:
+        query = query.where(UserSession.token_hash != _token_hash(keep))
+    db.session.execute(query)
+
+
 def load_session_user(session_id: str) -> User | None:
-    """Resolve a Flask-Login session id ("id:version") to a live account."""
-    user_id, _, version = session_id.partition(":")
-    if not user_id.isdigit() or not version.isdigit():
+    """Resolve a Flask-Login session id ("id:version:token") to a live account and a live sign-in."""
+    parts = session_id.split(":")
+    if len(parts) != 3:  # also a cookie of before sign-ins had tokens: signed in again
+        return None
+    user_id, version, token = parts
+    if not (user_id.isdigit() and version.isdigit() and token) or len(user_id) > 9 or len(version) > 9:
         return None
     user = db.session.get(User, int(user_id))
     if user is None or not user.active or user.session_version != int(version):
         return None
+    signed_in = db.session.scalar(
+        select(UserSession.id).where(
+            UserSession.token_hash == _token_hash(token),
+            UserSession.user_id == user.id,
+            UserSession.created_at >= _session_cutoff(),
+        )
+    )
+    if signed_in is None:
+        return None
+    user.session_token = token
     return user
 
 

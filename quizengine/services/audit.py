@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from quizengine.extensions import db
 from quizengine.models import AuditEvent, User
+from quizengine.sheets import csv_row
 
 
 def record(actor: User | None, action: str, target: str = "", address: str = "", **detail) -> None:
@@ -34,7 +35,7 @@ def recent_events(limit: int = 200, action: str | None = None) -> list[AuditEven
 
 
 def export_csv() -> str:
-    """The whole audit log as CSV text (UTF-8 with BOM, so Excel reads Chinese)."""
+    """The whole audit log as CSV text (UTF-8 with BOM, so Excel reads Chinese; no field is a formula)."""
     out = io.StringIO()
     out.write("\ufeff")
     writer = csv.writer(out)
@@ -42,6 +43,15 @@ def export_csv() -> str:
     for event in db.session.scalars(select(AuditEvent).order_by(AuditEvent.id)):
         detail = "; ".join(f"{k}={v}" for k, v in sorted(event.detail.items()))
         writer.writerow(
-            [event.at.isoformat(timespec="seconds"), event.username, event.action, event.target, detail, event.address]
+            csv_row(
+                [
+                    event.at.isoformat(timespec="seconds"),
+                    event.username,
+                    event.action,
+                    event.target,
+                    detail,
+                    event.address,
+                ]
+            )
         )
     return out.getvalue()

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import secrets
 
-from flask_socketio import join_room
+from flask_socketio import ConnectionRefusedError, join_room  # socket.io's: the message reaches the client
 
 from quizengine.extensions import db
 from quizengine.models import Contest
 from quizengine.models.types import utcnow
+from quizengine.services.errors import Refused
 from quizengine.services.screens import counts, snapshot
 from quizengine.sockets.broadcast import room
-from quizengine.sockets.guard import GuardedNamespace
+from quizengine.sockets.namespace import GuardedNamespace
+from quizengine.sockets.payloads import field
 
 
 class BoardNamespace(GuardedNamespace):
@@ -19,10 +21,12 @@ class BoardNamespace(GuardedNamespace):
 
     def on_connect(self, auth=None):
         """Admit a board that presents its contest's key; send it the state at once."""
-        auth = auth if isinstance(auth, dict) else {}
-        contest_id, key = auth.get("contest_id"), auth.get("key")
-        contest = db.session.get(Contest, contest_id) if isinstance(contest_id, int) else None
-        if contest is None or not isinstance(key, str) or not secrets.compare_digest(key, contest.board_key):
+        try:
+            contest_id, key = field(auth, "contest_id", int), field(auth, "key", str, max_length=128)
+        except Refused:
+            raise ConnectionRefusedError("invalid_payload") from None
+        contest = db.session.get(Contest, contest_id)
+        if contest is None or not secrets.compare_digest(key.encode(), contest.board_key.encode()):
             db.session.remove()
             raise ConnectionRefusedError("unauthorized")
         join_room(room(contest.id))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import request
 from flask_login import current_user
-from flask_socketio import join_room
+from flask_socketio import ConnectionRefusedError, join_room  # socket.io's: the message reaches the client
 
 from quizengine.core.access import allowed
 from quizengine.core.live import Phase
@@ -24,7 +24,7 @@ from quizengine.services.screens import (
 )
 from quizengine.sockets import presence, timers
 from quizengine.sockets.broadcast import room, to_everyone, to_player, to_screens
-from quizengine.sockets.guard import GuardedNamespace
+from quizengine.sockets.namespace import GuardedNamespace
 from quizengine.sockets.payloads import field
 from quizengine.sockets.play import acknowledged
 from quizengine.timezone import iso
@@ -43,6 +43,8 @@ class HostNamespace(GuardedNamespace):
         if contest is None:
             raise Refused("invalid_payload", "没有这场竞赛")
         user = current_user._get_current_object()
+        if not user.is_authenticated:  # signed out (or disabled) since this socket connected
+            raise Refused("forbidden", "登录已失效，请重新登录")
         db.session.refresh(user)
         groups = {g.key for g in contest.groups}
         if not user.is_active or not allowed(user.role, "contest.run", {g.key for g in user.groups}, groups):

@@ -13,7 +13,7 @@ from quizengine.services.errors import Refused
 from quizengine.services.screens import counts, snapshot
 from quizengine.sockets import presence
 from quizengine.sockets.broadcast import player_room, room, to_everyone, to_screens
-from quizengine.sockets.guard import GuardedNamespace
+from quizengine.sockets.namespace import GuardedNamespace
 from quizengine.sockets.payloads import field, response_value
 from quizengine.sockets.ratelimit import join_attempts
 
@@ -60,9 +60,9 @@ class PlayNamespace(GuardedNamespace):
     @acknowledged
     def on_join(self, data):
         """Join with staff id + name (+ token to take over one's own seat)."""
-        address = request.remote_addr or ""
+        address, connection = request.remote_addr or "", request.sid
         staff_id = field(data, "staff_id", str, max_length=64)
-        join_attempts.check(address, staff_id)
+        join_attempts.check(address, staff_id, connection)
         try:
             player = live.join(
                 field(data, "code", str, max_length=16),
@@ -72,7 +72,7 @@ class PlayNamespace(GuardedNamespace):
             )
         except Refused as error:
             if error.code in ("unknown_staff", "wrong_name", "contest_not_found", "already_joined"):
-                join_attempts.fail(address, staff_id)
+                join_attempts.fail(address, staff_id, connection)
             raise
         entered = self._enter(player)
         to_screens(player.contest_id, "counts", counts(db.session.get(Contest, player.contest_id)))

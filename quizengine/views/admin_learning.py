@@ -78,10 +78,13 @@ def _workbook(centers, labels: dict[str, str], share: float) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
+    from quizengine.sheets import append_row
+
     book = Workbook()
     sheet = book.active
     sheet.title = "中心"
-    sheet.append(
+    append_row(
+        sheet,
         [
             "组",
             "中心",
@@ -95,10 +98,11 @@ def _workbook(centers, labels: dict[str, str], share: float) -> bytes:
             "学习场次",
             "学习场次日期",
             f"达标（≥{REQUIRED_SESSIONS} 次）",
-        ]
+        ],
     )
     for c in centers:
-        sheet.append(
+        append_row(
+            sheet,
             [
                 c.group,
                 c.center,
@@ -112,23 +116,24 @@ def _workbook(centers, labels: dict[str, str], share: float) -> bytes:
                 len(c.sessions),
                 "、".join(f"{day:%m-%d}" for day in c.sessions),
                 "是" if c.met else "否",
-            ]
+            ],
         )
     for row in sheet.iter_rows(min_row=2):
         row[4].number_format = row[8].number_format = "0.0%"
     topics = book.create_sheet("按专题正确率")
     tags = sorted({tag for c in centers for tag in c.topics})
-    topics.append(["中心", *[labels.get(tag, tag) for tag in tags]])
+    append_row(topics, ["中心", *[labels.get(tag, tag) for tag in tags]])
     for c in centers:
-        topics.append([c.center, *[_cell(c.topics.get(tag)) for tag in tags]])
+        append_row(topics, [c.center, *[_cell(c.topics.get(tag)) for tag in tags]])
     notes = book.create_sheet("说明")
-    notes.append(
+    append_row(
+        notes,
         [
             "学习场次",
             f"某天本中心在岗人员中至少 {share:.0%}（向上取整，至少 1 人）练习或参加考试/竞赛，记为一次学习场次",
-        ]
+        ],
     )
-    notes.append(["正确率", "练习、已交卷的笔试和现场竞赛中的作答，答对题数 / 作答题数"])
+    append_row(notes, ["正确率", "练习、已交卷的笔试和现场竞赛中的作答，答对题数 / 作答题数"])
     for sheet_ in (sheet, topics, notes):
         for cell in sheet_[1]:
             cell.font = Font(bold=True)

@@ -7,7 +7,7 @@ from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 
 from quizengine.extensions import limiter
-from quizengine.services.accounts import AccountError, authenticate, change_password
+from quizengine.services.accounts import AccountError, authenticate, change_password, end_session, start_session
 from quizengine.views.forms import LoginForm, PasswordForm
 
 bp = Blueprint("auth", __name__)
@@ -31,6 +31,7 @@ def login():
     if form.validate_on_submit():
         user = authenticate(form.username.data, form.password.data)
         if user is not None:
+            start_session(user, request.remote_addr or "")
             login_user(user)
             return redirect(_safe_next(request.args.get("next")))
         form.password.errors.append("用户名或密码不正确，或账号已停用")
@@ -48,7 +49,8 @@ def _safe_next(target: str | None) -> str:
 @bp.post("/logout")
 @login_required
 def logout():
-    """Sign out."""
+    """Sign out: this session ends on the server too, so a copy of its cookie opens nothing."""
+    end_session(current_user._get_current_object())
     logout_user()
     return redirect(url_for("auth.login"))
 

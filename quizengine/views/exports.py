@@ -7,6 +7,7 @@ import io
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from quizengine.sheets import append_row
 from quizengine.timezone import local_text
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -21,11 +22,14 @@ def results_workbook(contest, groups, staff_numbers: dict[int, str]) -> bytes:
     book.remove(book.active)
     for index, (group, people, centers) in enumerate(groups, 1):
         sheet = book.create_sheet(f"第{index}组个人"[:31])
-        sheet.append([group])
-        sheet.append(["名次", "工号", "姓名", "中心", "得分", "答对", "作答", "正确率", "用时（秒）", "最后作答/交卷"])
+        append_row(sheet, [group])
+        append_row(
+            sheet, ["名次", "工号", "姓名", "中心", "得分", "答对", "作答", "正确率", "用时（秒）", "最后作答/交卷"]
+        )
         for ranked in people:
             s = ranked.standing
-            sheet.append(
+            append_row(
+                sheet,
                 [
                     ranked.rank,
                     staff_numbers.get(s.player_id, ""),
@@ -37,19 +41,19 @@ def results_workbook(contest, groups, staff_numbers: dict[int, str]) -> bytes:
                     round(s.accuracy, 3),
                     round(s.total_time_ms / 1000, 1),
                     local_text(s.last_answer_at, "%Y-%m-%d %H:%M:%S"),
-                ]
+                ],
             )
         _style(sheet, percent_column=8)
         sheet = book.create_sheet(f"第{index}组中心"[:31])
-        sheet.append([group])
-        sheet.append(["名次", "中心", "成绩", "参与人数", "名单人数", "参与率"])
+        append_row(sheet, [group])
+        append_row(sheet, ["名次", "中心", "成绩", "参与人数", "名单人数", "参与率"])
         for c in centers:
-            sheet.append([c.rank, c.center, c.score, c.joined, c.roster, round(c.participation, 3)])
+            append_row(sheet, [c.rank, c.center, c.score, c.joined, c.roster, round(c.participation, 3)])
         _style(sheet, percent_column=6)
     notes = book.create_sheet("说明")
-    notes.append(["竞赛", f"{contest.title}（{contest.code}）"])
-    notes.append(["中心计分", contest.settings.get("center_rule", "mean")])
-    notes.append(["并列规则", "分数高、答对多、总用时少、最后一次作答（交卷）早，依次比较；四项相同并列"])
+    append_row(notes, ["竞赛", f"{contest.title}（{contest.code}）"])
+    append_row(notes, ["中心计分", contest.settings.get("center_rule", "mean")])
+    append_row(notes, ["并列规则", "分数高、答对多、总用时少、最后一次作答（交卷）早，依次比较；四项相同并列"])
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

@@ -20,8 +20,10 @@ from quizengine.services import paper_state as paper_views
 from quizengine.services import practice as practising
 from quizengine.services.contests import contest_by_code
 from quizengine.services.errors import Refused
+from quizengine.sockets.payloads import INT_MAX, field
 from quizengine.sockets.ratelimit import join_attempts
 from quizengine.views.forms import ActionForm, StaffLoginForm
+from quizengine.views.jsonbody import json_body
 
 bp = Blueprint("learn", __name__, url_prefix="/learn")
 
@@ -191,6 +193,8 @@ def answer():
     response = _form_response(request.form)
     try:
         question_id = int(request.form.get("question_id", ""))
+        if not 0 < question_id <= INT_MAX:  # a huge id would fail in the database driver
+            raise ValueError(question_id)
         nonce = request.form.get("nonce", "")
         record = practising.answer(staff, question_id, response, nonce, utcnow(), from_book="book" in filters)
     except ValueError:
@@ -288,7 +292,7 @@ def _api(action):
         staff = current_staff()
         try:
             papers.paper_contest(contest, staff)
-            return jsonify(action(contest, staff, request.get_json(silent=True)))
+            return jsonify(action(contest, staff, json_body()))
         except Refused as error:
             return _refused(error)
 
@@ -317,8 +321,10 @@ def paper_save(contest, staff, body):
     """Save one answer: {position, response, revision, client}."""
     if not isinstance(body, dict):
         raise Refused("invalid_payload")
-    position, response, revision = body.get("position"), body.get("response"), body.get("revision")
-    return papers.save(contest, staff, position, response, revision, utcnow(), body.get("client", ""))
+    # integers within the columns' range before any query (a huge one would fail in the driver)
+    position, revision = field(body, "position", int, minimum=0), field(body, "revision", int, minimum=1)
+    client = field(body, "client", str, required=False, max_length=64)
+    return papers.save(contest, staff, position, body.get("response"), revision, utcnow(), client or "")
 
 
 @bp.post("/api/paper/<code>/submit")

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from quizengine.formats.banks import load_bank
+from quizengine.sockets.ratelimit import FAILED_JOINS_PER_CONNECTION, FAILED_JOINS_PER_IDENTITY
 from tests.conftest import REPO
 from tests.live import QUIZENGINE, command_env, free_port, run_command, serving, wait_until_up
 from tests.sockets.clients import Phone, Recorder, signed_in_cookie
@@ -307,18 +308,37 @@ def test_a_hall_behind_one_address_joins_without_being_throttled(hall):
         phone.close()
 
 
-def test_join_payloads_are_validated_and_failed_joins_are_throttled_per_address(hall):
-    phone = Phone(hall["url"])
+def market_people() -> list[tuple[str, str]]:
+    """The market group's staff (contest PTG2LIVE), which no other test joins."""
+    lines = (REPO / "examples" / "roster.yaml").read_text(encoding="utf-8").splitlines()
+    return [
+        (lines[n].split(":", 1)[1].strip(), lines[n + 1].split(":", 1)[1].strip())
+        for n, line in enumerate(lines)
+        if line.strip().startswith("- staff_id: PTM")
+    ]
+
+
+def test_one_phone_failing_joins_is_throttled_while_the_hall_behind_its_address_still_joins(hall):
+    attacker, neighbour, other = Phone(hall["url"]), Phone(hall["url"]), Phone(hall["url"])
+    people = market_people()
     try:
-        assert phone.call("join", {"code": 123})["error"]["code"] == "invalid_payload"
-        staff_id = roster_people(4)[3][0]
-        guesses = [phone.join("PTG1LIVE", staff_id, f"猜{i}")["error"]["code"] for i in range(12)]
-        assert guesses == ["wrong_name"] * 10 + ["rate_limited"] * 2
-        strangers = [phone.join("PTG1LIVE", f"PTX{i:04d}", "无此人")["error"]["code"] for i in range(100)]
-        # 3 typos in the previous test + 10 wrong names + 67 strangers = 80 failures from this address
-        assert strangers.count("unknown_staff") == 67 and strangers[-1] == "rate_limited"
+        assert attacker.call("join", {"code": 123})["error"]["code"] == "invalid_payload"
+        strangers = [attacker.join("PTG2LIVE", f"PTX{i:04d}", "无此人")["error"]["code"] for i in range(100)]
+        assert strangers == ["unknown_staff"] * FAILED_JOINS_PER_CONNECTION + ["rate_limited"] * 80
+        # even the right name is refused to the throttled phone ...
+        assert attacker.join("PTG2LIVE", *people[0])["error"]["code"] == "rate_limited"
+        # ... while another phone behind the same address makes a typo and then joins
+        assert neighbour.join("PTG2LIVE", people[1][0], "打错了")["error"]["code"] == "wrong_name"
+        assert neighbour.join("PTG2LIVE", *people[1])["ok"]
+        # guessing the name for one staff id stops after 10, on this socket and on any other
+        staff_id = people[2][0]
+        guesses = [other.join("PTG2LIVE", staff_id, f"猜{i}")["error"]["code"] for i in range(12)]
+        assert guesses == ["wrong_name"] * FAILED_JOINS_PER_IDENTITY + ["rate_limited"] * 2
+        assert neighbour.join("PTG2LIVE", staff_id, "再猜")["error"]["code"] == "rate_limited"
+        assert other.join("PTG2LIVE", *people[3])["ok"]  # the guessing socket may still join as someone else
     finally:
-        phone.close()
+        for phone in (attacker, neighbour, other):
+            phone.close()
 
 
 def test_kill_9_mid_question_keeps_acknowledged_answers_and_the_deadline(tmp_path):

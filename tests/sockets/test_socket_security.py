@@ -79,3 +79,33 @@ def test_an_oversized_message_closes_the_connection(server):
         assert not client.connected
     finally:
         client.disconnect()
+
+
+def test_a_cookie_copied_before_logout_opens_no_page_no_download_and_no_host_socket(server):
+    import re
+
+    import requests
+
+    cookie = signed_in_cookie(server, "org1")
+    headers = {"Cookie": cookie}
+    listing = requests.get(f"{server}/admin/contests/", headers=headers, allow_redirects=False)
+    contest_id = re.search(r"/admin/contests/(\d+)", listing.text).group(1)
+    results = f"{server}/admin/contests/{contest_id}/results.xlsx"
+    assert requests.get(results, headers=headers, allow_redirects=False).status_code == 200
+    connected = connect(server, cookie=cookie)
+    try:
+        token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', listing.text).group(1)
+        signed_out = requests.post(
+            f"{server}/logout", data={"csrf_token": token}, headers=headers, allow_redirects=False
+        )
+        assert signed_out.status_code == 302
+        for path in ("/admin/", "/admin/contests/"):
+            assert requests.get(f"{server}{path}", headers=headers, allow_redirects=False).status_code == 302
+        assert requests.get(results, headers=headers, allow_redirects=False).status_code == 302
+        with pytest.raises(socketio.exceptions.ConnectionError):
+            connect(server, cookie=cookie)
+        # a host socket opened before the logout can no longer act either
+        ack = connected.call("watch", {"contest_id": 1}, namespace="/host", timeout=5)
+        assert ack["error"]["code"] == "forbidden"
+    finally:
+        connected.disconnect()

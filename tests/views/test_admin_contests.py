@@ -129,3 +129,15 @@ def test_a_live_contests_results_export_has_its_groups_sheets(client, contests):
     book = load_workbook(io.BytesIO(export.data))
     assert book.sheetnames == ["第1组个人", "第1组中心", "说明"]
     assert [cell.value for cell in book["第1组中心"][2]] == ["名次", "中心", "成绩", "参与人数", "名单人数", "参与率"]
+
+
+def test_a_results_download_with_a_cookie_copied_before_logout_is_refused(app, client, contests):
+    from tests.views.test_auth import replay
+
+    login(client, "org1")
+    copied = client.get_cookie("session").value
+    path = f"/admin/contests/{contests['community']}/results.xlsx"
+    assert replay(app, copied).get(path).status_code == 200
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/admin/")})
+    refused = replay(app, copied).get(path)
+    assert refused.status_code == 302 and refused.headers["Location"].startswith("/login")

@@ -93,3 +93,22 @@ def test_session_cookie_is_httponly_and_samesite(client, accounts):
     response = login(client, "org1")
     cookie = response.headers.get("Set-Cookie", "")
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+def replay(app, cookie: str):
+    """A fresh client presenting a copied session cookie."""
+    client = app.test_client()
+    client.set_cookie("session", cookie)
+    return client
+
+
+def test_logout_ends_only_that_session_and_a_copy_of_its_cookie_opens_nothing(app, accounts):
+    laptop, phone = app.test_client(), app.test_client()
+    login(laptop, "admin1")
+    login(phone, "admin1")
+    copied = laptop.get_cookie("session").value
+    assert replay(app, copied).get("/admin/").status_code == 200
+    assert laptop.post("/logout", data={"csrf_token": csrf_token(laptop, "/admin/")}).status_code == 302
+    assert replay(app, copied).get("/admin/").status_code == 302
+    assert phone.get("/admin/").status_code == 200  # the account's other sign-in goes on
+    assert login(laptop, "admin1").status_code == 302 and laptop.get("/admin/").status_code == 200

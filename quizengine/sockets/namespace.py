@@ -1,0 +1,58 @@
+"""The namespaces' base class: each event spends from its socket's budget, and every event gets an acknowledgement.
+
+- A socket that floods is refused with `too_many_events` before any payload
+  is read, then dropped (sockets.budget): one phone cannot slow the hall.
+- Flask-SocketIO ignores an event without an `on_<event>` handler, and the
+  client then gets an empty acknowledgement (or none). Here it gets the
+  protocol's error shape with code `unknown_event` (docs/protocol.md): a host
+  event sent to `/play`, any event sent to `/board`, a misspelt name.
+- "connect" and "disconnect" are dispatched by the server when a client really
+  connects or leaves, while the socket is not (or no longer) counted as
+  connected. The same names sent as events by a connected client are not
+  those: they are refused too, so a phone cannot fake its own disconnect to the
+  host panel, re-run a connect handler, or reset its budget.
+"""
+
+from __future__ import annotations
+
+from flask_socketio import Namespace
+
+from quizengine.services.errors import Refused
+from quizengine.sockets.budget import event_budget
+
+RESERVED = ("connect", "disconnect")
+
+
+def unknown_event(event) -> dict:
+    """The acknowledgement of an event no handler of the namespace knows."""
+    name = event[:40] if isinstance(event, str) else ""
+    return {"ok": False, "error": {"code": "unknown_event", "message": f"不支持的操作 {name}".strip()}}
+
+
+class GuardedNamespace(Namespace):
+    """A Flask-SocketIO namespace with a per-socket event budget that answers unknown events with `unknown_event`."""
+
+    def trigger_event(self, event, *args):
+        """Spend from the budget, then dispatch to `on_<event>` or acknowledge that there is no such event here."""
+        sid = args[0] if args else None
+        from_server = event in RESERVED and not (
+            sid is not None and self.server.manager.is_connected(sid, self.namespace)
+        )
+        if from_server:
+            if event == "disconnect":
+                event_budget.forget(sid)
+            return super().trigger_event(event, *args)
+        verdict = event_budget.spend(sid)
+        if verdict == "drop":
+            self._drop(sid)
+        if verdict != "ok":
+            return {"ok": False, "error": Refused("too_many_events").as_error()}
+        if event in RESERVED or not isinstance(event, str) or not hasattr(self, f"on_{event}"):
+            return unknown_event(event)
+        return super().trigger_event(event, *args)
+
+    def _drop(self, sid: str) -> None:
+        """Close the whole connection, so what is left of a flood is never read."""
+        eio_sid = self.server.manager.eio_sid_from_sid(sid, self.namespace)
+        if eio_sid is not None:
+            self.server.eio.disconnect(eio_sid)
