@@ -1,11 +1,11 @@
 """Upload hostile files to a real `quizengine serve` while another client keeps asking for a page.
 
-    .venv/bin/python benchmarks/upload_attacks.py
+    .venv/bin/python benchmarks/upload_attacks.py [--only WORD]
 
 Seeds a throw-away instance (the demo data), starts the server on 127.0.0.1
 under eventlet, signs in as the demo admin and uploads, one after another: a
-30 KB bank, contest file and roster of nested brackets, an xlsx zip bomb and
-an xlsx declaring a huge sheet. During each upload a second client GETs
+30 KB bank, contest file and roster of nested brackets, an xlsx zip bomb, an
+xlsx declaring a huge sheet and a 15 MB bank. During each upload a second client GETs
 /login every 50 ms; the figures are the upload's answer and time, the
 latency of those other requests (p50 / max) and the server's resident memory
 (now and peak). Bounded: each upload is given up after 150 s.
@@ -13,6 +13,7 @@ latency of those other requests (p50 / max) and the server's resident memory
 
 from __future__ import annotations
 
+import argparse
 import re
 import sys
 import tempfile
@@ -41,6 +42,7 @@ ATTACKS = [
         "wide.xlsx",
         lambda: huge_dimension_xlsx("A1:XFD1048576", 10_000),
     ),
+    ("bank: 15 MB file", "/admin/banks/", "big.yaml", lambda: b"# padding\n" * 1_500_000),
 ]
 
 
@@ -100,6 +102,9 @@ def attack(session: requests.Session, url: str, path: str, name: str, content: b
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--only", default="", help="run only the attacks whose label contains this")
+    only = parser.parse_args().only
     with tempfile.TemporaryDirectory() as folder:
         folder = Path(folder)
         env = seeded(folder)
@@ -114,7 +119,7 @@ def main() -> None:
                 print(
                     f"{'attack':40} {'answer':>6} {'upload':>8} {'pings':>5} {'p50':>7} {'max':>8} {'RSS/peak MiB':>13}"
                 )
-                for label, path, name, build in ATTACKS:
+                for label, path, name, build in [a for a in ATTACKS if only in a[0]]:
                     content = build()
                     result = attack(session, url, path, name, content)
                     pings = result["pings"]

@@ -57,7 +57,7 @@ def import_contest(
     for key in dict.fromkeys(spec.groups):
         if key not in known:
             line, column = at(f"group:{key}")
-            problem(line, f"未知的组：{key}", column=column)
+            problem(line, f"未知的组：{key}", "unknown-group", column)
     if actor is not None and not allowed(actor.role, "contest.edit", {g.key for g in actor.groups}, set(spec.groups)):
         line, column = at("groups")
         problem(line, "您只能为自己负责的组创建竞赛", "forbidden", column)
