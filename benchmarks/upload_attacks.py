@@ -17,17 +17,14 @@ import argparse
 import re
 import sys
 import tempfile
-import threading
-import time
 from pathlib import Path
 
 import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import contextlib
 
-from tests.hostile import huge_dimension_xlsx, nested_yaml, zip_bomb_xlsx
+from tests.hostile import flat_yaml, huge_dimension_xlsx, nested_yaml, upload_while_pinging, zip_bomb_xlsx
 from tests.live import seeded, serving
 
 UPLOAD_TIMEOUT = 150.0
@@ -43,6 +40,7 @@ ATTACKS = [
         lambda: huge_dimension_xlsx("A1:XFD1048576", 10_000),
     ),
     ("bank: 15 MB file", "/admin/banks/", "big.yaml", lambda: b"# padding\n" * 1_500_000),
+    ("bank: 1.9 MB flat list (slow but legal)", "/admin/banks/", "flat.yaml", lambda: flat_yaml(1.9)),
 ]
 
 
@@ -68,39 +66,6 @@ def server_pid(port: int) -> int:
     raise RuntimeError("server process not found")
 
 
-def attack(session: requests.Session, url: str, path: str, name: str, content: bytes) -> dict:
-    page = session.get(url + path).text
-    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
-    outcome: dict = {}
-
-    def upload():
-        started = time.perf_counter()
-        try:
-            response = session.post(
-                url + path, data={"csrf_token": token}, files={"file": (name, content)}, timeout=UPLOAD_TIMEOUT
-            )
-            outcome["status"] = response.status_code
-            outcome["text"] = response.text
-        except requests.RequestException as exc:
-            outcome["status"] = type(exc).__name__
-            outcome["text"] = ""
-        outcome["seconds"] = time.perf_counter() - started
-
-    worker = threading.Thread(target=upload)
-    worker.start()
-    pings = []
-    with requests.Session() as other:
-        while worker.is_alive():
-            started = time.perf_counter()
-            with contextlib.suppress(requests.RequestException):
-                other.get(url + "/login", timeout=UPLOAD_TIMEOUT)
-            pings.append(time.perf_counter() - started)
-            time.sleep(0.05)
-    worker.join()
-    outcome["pings"] = sorted(pings)
-    return outcome
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", default="", help="run only the attacks whose label contains this")
@@ -121,7 +86,7 @@ def main() -> None:
                 )
                 for label, path, name, build in [a for a in ATTACKS if only in a[0]]:
                     content = build()
-                    result = attack(session, url, path, name, content)
+                    result = upload_while_pinging(session, url, path, name, content, UPLOAD_TIMEOUT)
                     pings = result["pings"]
                     rss, peak = memory_mb(pid)
                     print(

@@ -47,6 +47,7 @@ DEFAULT_MEMORY_MB = 1024
 WORKERS = 2
 _POLL_SECONDS = 0.02
 _EXIT_MEMORY = 3
+_FAILED = "读取文件时出错；请检查文件格式，或联系管理员查看服务器日志"
 _slots = threading.BoundedSemaphore(WORKERS)
 
 
@@ -70,6 +71,8 @@ def parse_upload(parse, path, *args, seconds: int | None = None, memory_mb: int 
     config = current_app.config if has_app_context() else {}
     seconds = seconds or config.get("UPLOAD_PARSE_SECONDS", DEFAULT_SECONDS)
     memory_mb = memory_mb or config.get("UPLOAD_PARSE_MEMORY_MB", DEFAULT_MEMORY_MB)
+    if has_app_context():
+        _release_database()
     started = time.monotonic()
     job = pickle.dumps((parse, (str(path), *args), kwargs), protocol=pickle.HIGHEST_PROTOCOL)
     if not _slots.acquire(timeout=seconds):
@@ -79,6 +82,20 @@ def parse_upload(parse, path, *args, seconds: int | None = None, memory_mb: int 
         return _run(job, left, seconds, memory_mb)
     finally:
         _slots.release()
+
+
+def _release_database() -> None:
+    """End the request's transaction before waiting for the child.
+
+    SQLite transactions here begin IMMEDIATE, taking the write lock; held
+    across the wait, it would make every other query of the hall (a phone's
+    answer, a deadline timer) wait for it inside sqlite3, in C, where the
+    event loop cannot run. The upload views have nothing pending at this
+    point, so the commit only ends the transaction; objects reload on use.
+    """
+    from quizengine.extensions import db
+
+    db.session.commit()
 
 
 def _run(job: bytes, left: float, seconds: int, memory_mb: int):
@@ -111,15 +128,19 @@ def _run(job: bytes, left: float, seconds: int, memory_mb: int):
                     child.kill()
                     child.wait()
         result = folder / "result"
-        if child.returncode == 0 and result.exists():
-            return _SafeUnpickler(io.BytesIO(result.read_bytes())).load()
         detail = (folder / "stderr").read_bytes()[-2000:].decode("utf-8", "replace")
+        if child.returncode == 0 and result.exists():
+            try:
+                return _SafeUnpickler(io.BytesIO(result.read_bytes())).load()
+            except (pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError) as exc:
+                log.error("upload parser sent back a result that was refused: %s", exc)
+                raise UploadRefused("parse-failed", _FAILED) from exc
         if child.returncode == _EXIT_MEMORY or "MemoryError" in detail:
             raise UploadRefused("too-complex", f"文件过于复杂，读取时需要超过 {memory_mb} MB 内存；请检查文件内容")
         if child.returncode < 0:  # a signal: the CPU limit, or the system's OOM killer
             raise UploadRefused("too-complex", f"文件过于复杂，无法在 {seconds} 秒内读完；请检查文件内容")
         log.error("upload parser failed with exit code %s:\n%s", child.returncode, detail)
-        raise UploadRefused("parse-failed", "读取文件时出错；请检查文件格式，或联系管理员查看服务器日志")
+        raise UploadRefused("parse-failed", _FAILED)
 
 
 # --- the result comes back through an allow-list ---------------------------

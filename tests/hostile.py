@@ -5,6 +5,7 @@ Shared by the unit tests of each bound, the served-app test and `benchmarks/uplo
 
 from __future__ import annotations
 
+import contextlib
 import io
 import re
 import zipfile
@@ -78,3 +79,79 @@ def huge_dimension_xlsx(ref: str = "A1:XFD1048576", last_row: int = 2_000) -> by
     lying = re.sub(rb'<dimension ref="[^"]*" ?/>', f'<dimension ref="{ref}"/>'.encode(), xml)
     assert lying != xml
     return _replace_sheet(honest, lambda sheet: sheet.write(lying))
+
+
+def flat_yaml(megabytes: float = 1.9, prefix: str = "bank: ") -> bytes:
+    """A shallow but long list of numbers: legal, under the size cap, and seconds of pure-Python parsing."""
+    count = int(megabytes * 1024 * 1024 / 3)
+    return (prefix + "[" + "1, " * count + "1]\n").encode()
+
+
+def upload_while_pinging(session, url: str, path: str, name: str, content: bytes, timeout: float = 150.0) -> dict:
+    """POST `content` as the form's file to `path`; meanwhile GET /login every 50 ms from another client.
+
+    Returns the upload's status, text and seconds, and the sorted latencies of the other requests.
+    """
+    import threading
+    import time
+
+    import requests
+
+    page = session.get(url + path).text
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+    outcome: dict = {}
+
+    def upload():
+        started = time.perf_counter()
+        try:
+            response = session.post(
+                url + path, data={"csrf_token": token}, files={"file": (name, content)}, timeout=timeout
+            )
+            outcome.update(status=response.status_code, text=response.text)
+        except requests.RequestException as exc:
+            outcome.update(status=type(exc).__name__, text="")
+        outcome["seconds"] = time.perf_counter() - started
+
+    worker = threading.Thread(target=upload)
+    worker.start()
+    pings = []
+    with requests.Session() as other:
+        while worker.is_alive():
+            started = time.perf_counter()
+            with contextlib.suppress(requests.RequestException):
+                other.get(url + "/login", timeout=timeout)
+            pings.append(time.perf_counter() - started)
+            time.sleep(0.05)
+    worker.join()
+    outcome["pings"] = sorted(pings)
+    return outcome
+
+
+# Parse functions for the worker's own tests: the child imports them from here, by name.
+
+
+def slow_parse(path, seconds: float):
+    import time
+
+    time.sleep(seconds)
+    return None, []
+
+
+def hungry_parse(path, megabytes: int):
+    return bytearray(megabytes * 1024 * 1024), []
+
+
+def failing_parse(path):
+    raise ValueError("a parser bug")
+
+
+class _Sneaky:
+    def __reduce__(self):
+        import os
+
+        return (os.getcwd, ())
+
+
+def sneaky_parse(path):
+    """A result that names a callable outside the allow-list, as a subverted child could."""
+    return _Sneaky(), []
