@@ -53,6 +53,9 @@ class Config:
         self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
         # Uploads (banks, rosters) are small; refuse anything larger outright.
         self.MAX_CONTENT_LENGTH = _env_int("MAX_UPLOAD_BYTES", 16 * 1024 * 1024)
+        # Uploaded files are parsed in a child process with these limits (quizengine.uploads).
+        self.UPLOAD_PARSE_SECONDS = _env_int("UPLOAD_PARSE_SECONDS", 30)
+        self.UPLOAD_PARSE_MEMORY_MB = _env_int("UPLOAD_PARSE_MEMORY_MB", 1024)
         # Halls often run over plain http on a LAN; behind TLS set QUIZ_SECURE_COOKIES=1.
         secure = _env("SECURE_COOKIES", "0") in ("1", "true", "yes")
         self.SESSION_COOKIE_SECURE = self.REMEMBER_COOKIE_SECURE = secure

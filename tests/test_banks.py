@@ -9,13 +9,17 @@ unexpected problems fail.
 from __future__ import annotations
 
 import re
+import time
+import tracemalloc
 from pathlib import Path
 
 import pytest
 
 from quizengine.core.questions import QuestionKind
 from quizengine.formats.banks import check_paths, load_bank
+from quizengine.formats.yamlread import MAX_DEPTH, MAX_PROBLEMS
 from tests.conftest import FIXTURES, REPO, TODAY
+from tests.hostile import nested_block_yaml, nested_yaml
 
 INVALID = sorted((FIXTURES / "banks" / "invalid").glob("*.yaml"))
 MARKER = re.compile(r"#\s*(ERROR|WARNING):\s*([a-z-]+)")
@@ -109,3 +113,54 @@ def test_shipped_sample_banks_pass_with_150_cited_questions():
     assert all(b.sample for b in banks)
     assert all(q.explanation and q.source and q.source.document for q in questions)
     assert {q.kind for q in questions} == set(QuestionKind)
+
+
+@pytest.mark.parametrize("shape", ["flow", "block"])
+def test_deep_nesting_is_refused_at_its_line_before_anything_is_built(tmp_path, shape):
+    # Before the bound, 30 KB of `[[[[...` held the process for over 30 s and ended in a RecursionError.
+    path = tmp_path / "deep.yaml"
+    path.write_bytes(nested_yaml(15_000) if shape == "flow" else nested_block_yaml(200))
+    started = time.perf_counter()
+    bank, problems = load_bank(path, today=TODAY)
+    elapsed = time.perf_counter() - started
+    assert bank is None
+    [problem] = problems
+    assert problem.code == "too-deep" and f"{MAX_DEPTH} 层" in problem.message
+    if shape == "flow":  # `bank: ` then the first bracket past the limit
+        assert (problem.line, problem.column) == (1, len("bank: ") + MAX_DEPTH + 1)
+    else:  # `bank:` opens one level, each line one more
+        assert (problem.line, problem.column) == (MAX_DEPTH + 1, 2 * MAX_DEPTH + 1)
+    assert elapsed < 1.0
+
+
+def test_nesting_up_to_the_limit_is_read(tmp_path):
+    path = tmp_path / "deep.yaml"
+    path.write_bytes(nested_yaml(MAX_DEPTH - 1))  # the top mapping is the first level
+    _, problems = load_bank(path, today=TODAY)
+    assert "too-deep" not in {p.code for p in problems}
+
+
+def test_an_oversized_file_is_refused_without_reading_it(tmp_path):
+    # Before the bound the whole file was read, then its size refused: 20 MB cost about 2 s.
+    path = tmp_path / "huge.yaml"
+    with path.open("wb") as file:
+        file.truncate(200 * 1024 * 1024)  # sparse: takes no disk
+    tracemalloc.start()
+    try:
+        bank, problems = load_bank(path, today=TODAY)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert bank is None
+    assert [(p.line, p.code) for p in problems] == [(1, "too-large")]
+    assert str(200 * 1024 * 1024) in problems[0].message
+    assert peak < 1024 * 1024
+
+
+def test_a_file_of_aliases_reports_a_bounded_number_of_problems(tmp_path):
+    path = tmp_path / "aliases.yaml"
+    path.write_text("a: &a x\nb: [" + ", ".join(["*a"] * 5000) + "]\n", encoding="utf-8")
+    bank, problems = load_bank(path, today=TODAY)
+    assert bank is None
+    assert len(problems) == MAX_PROBLEMS + 1
+    assert problems[-1].code == "too-many-problems"

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
+
 from quizengine.formats.contests import read_contest
+from quizengine.models import Contest
 from quizengine.services.contests import import_contest
 from quizengine.services.roster import ensure_default_groups
 from tests.conftest import FIXTURES, REPO, store_banks
@@ -49,3 +52,36 @@ def test_unknown_question_and_impossible_draw_store_nothing(db, tmp_path):
     contest, problems = import_contest(spec)
     assert contest is None
     assert sorted((p.line, p.code) for p in problems) == [(5, "unknown-question"), (6, "draw")]
+
+
+@pytest.mark.parametrize("name", ["unresolved", "unresolved_paper"])
+def test_file_and_database_problems_come_back_at_once_each_at_its_line(db, name):
+    # Before, unknown groups, questions and draws showed only once the file's own errors were fixed.
+    ensure_default_groups()
+    store_banks(FIXTURES / "banks" / "valid_example.yaml")
+    path = FIXTURES / "contests" / f"{name}.yaml"
+    spec, problems = read_contest(path, partial=True)
+    contest, problems = import_contest(spec, file_problems=problems)
+    assert contest is None
+    assert {(p.line, p.severity, p.code) for p in problems} == expected_problems(path)
+    assert problems == sorted(problems, key=lambda p: (p.line, p.column))
+    if name == "unresolved":
+        [unknown] = [p for p in problems if p.code == "unknown-group"]
+        assert (unknown.line, unknown.column) == (4, 23) and "nosuch" in unknown.message
+    assert db.session.query(Contest).count() == 0
+
+
+def test_a_taken_code_and_a_foreign_group_point_at_their_lines(db, tmp_path):
+    ensure_default_groups()
+    store_banks(FIXTURES / "banks" / "valid_example.yaml")
+    path = tmp_path / "c.yaml"
+    path.write_text(
+        "contest:\n  title: 一\n  code: SAME01\n  groups: [community]\n"
+        "rounds:\n  - {title: 一, kind: mandatory, questions: [hcp-001]}\n",
+        encoding="utf-8",
+    )
+    spec, _ = read_contest(path)
+    assert import_contest(spec)[0] is not None
+    spec, problems = read_contest(path, partial=True)
+    _, problems = import_contest(spec, file_problems=problems)
+    assert [(p.line, p.column, p.code) for p in problems] == [(3, 9, "value")]

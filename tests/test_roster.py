@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import time
+import tracemalloc
 from datetime import date
 
 from openpyxl import Workbook
 
+from quizengine import untrusted
 from quizengine.formats.roster import read_roster
+from quizengine.untrusted import MAX_COLUMNS, MAX_ROWS
 from tests.conftest import REPO
+from tests.hostile import huge_dimension_xlsx, workbook_bytes, zip_bomb_xlsx
 
 HEADER = ["工号", "姓名", "中心", "组", "窗口工作起始日期", "是否在窗口"]
 
@@ -115,3 +120,113 @@ def test_sample_roster_has_three_groups_and_valid_staff():
     assert len(roster.staff) >= 100
     assert any(not s.at_window for s in roster.staff)
     assert any(s.window_since and s.window_since > date(2020, 9, 30) for s in roster.staff)
+
+
+def test_an_xlsx_zip_bomb_is_refused_before_it_is_opened(tmp_path):
+    # Before the check, openpyxl inflated every row: 100 MB of them froze the server for over 90 s.
+    path = tmp_path / "bomb.xlsx"
+    path.write_bytes(zip_bomb_xlsx(20))  # 20 MB of rows in about 30 KB
+    started = time.perf_counter()
+    roster, problems = read_roster(path, max_bytes=10**7)
+    assert roster is None
+    assert [(p.line, p.column, p.code) for p in problems] == [(1, 1, "too-large")]
+    assert "压缩比异常" in problems[0].message
+    assert time.perf_counter() - started < 1.0
+
+
+def test_xlsx_archive_bounds_total_size_and_entry_count(tmp_path, monkeypatch):
+    path = tmp_path / "r.xlsx"
+    path.write_bytes(workbook_bytes([["PT001", "张三", "某中心", "community", None, "是"]]))
+    assert read_roster(path, max_bytes=10**6)[1] == []
+    monkeypatch.setattr(untrusted, "XLSX_MAX_UNCOMPRESSED", 2_000)
+    [problem] = read_roster(path, max_bytes=10**6)[1]
+    assert problem.code == "too-large" and "解压后" in problem.message
+    monkeypatch.setattr(untrusted, "XLSX_MAX_ENTRIES", 3)
+    [problem] = read_roster(path, max_bytes=10**6)[1]
+    assert problem.code == "too-large" and "个部件" in problem.message
+
+
+def test_a_huge_declared_dimension_is_not_trusted(tmp_path):
+    # A few KB declaring A1:XFD1048576: before, every row was padded to 16,384 cells (hundreds of MB).
+    path = tmp_path / "wide.xlsx"
+    path.write_bytes(huge_dimension_xlsx("A1:XFD1048576", last_row=2_000))
+    assert path.stat().st_size < 20_000
+    tracemalloc.start()
+    try:
+        roster, problems = read_roster(path, max_bytes=10**6)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert problems == []
+    assert [(s.staff_no, s.line) for s in roster.staff] == [("PT001", 2), ("PT002", 2_000)]
+    assert peak < 30 * 1024 * 1024
+
+
+def test_rows_past_the_limit_are_refused_in_csv_and_xlsx(tmp_path):
+    rows = [f"PT{n:05d},张三,某中心,community" for n in range(MAX_ROWS)]  # with the header: one too many
+    path = tmp_path / "r.csv"
+    path.write_text("工号,姓名,中心,组\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    roster, problems = read_roster(path, max_bytes=10**7)
+    assert roster is None
+    assert [(p.line, p.code) for p in problems] == [(MAX_ROWS + 1, "too-large")]
+    path = tmp_path / "r.xlsx"
+    path.write_bytes(huge_dimension_xlsx("A1:F2", last_row=MAX_ROWS + 5))
+    roster, problems = read_roster(path, max_bytes=10**7)
+    assert [(p.line, p.code) for p in problems] == [(MAX_ROWS + 1, "too-large")]
+
+
+def test_a_header_wider_than_the_limit_is_refused_and_wide_rows_are_cut(tmp_path):
+    path = tmp_path / "r.csv"
+    wide = ",".join(["x"] * (MAX_COLUMNS + 10))
+    path.write_text(f"工号,姓名,中心\nPT001,张三,某中心,{wide}\n", encoding="utf-8")
+    roster, problems = read_roster(path, max_bytes=10**6)
+    assert problems == [] and roster.staff[0].staff_no == "PT001"
+    path.write_text(f"工号,姓名,中心,{wide}\n", encoding="utf-8")
+    roster, problems = read_roster(path, max_bytes=10**6)
+    assert [(p.line, p.column, p.code) for p in problems] == [(1, MAX_COLUMNS + 1, "too-large")]
+
+
+def test_a_broken_csv_is_a_problem_not_a_crash(tmp_path):
+    path = tmp_path / "r.csv"
+    path.write_text('工号,姓名,中心\nPT001,"' + "长" * 200_000 + "\n", encoding="utf-8")
+    roster, problems = read_roster(path, max_bytes=10**7)
+    assert roster is None
+    assert [p.code for p in problems] == ["format"]
+
+
+def test_an_oversized_roster_is_refused_without_reading_it(tmp_path):
+    path = tmp_path / "r.xlsx"
+    with path.open("wb") as file:
+        file.truncate(200 * 1024 * 1024)
+    tracemalloc.start()
+    try:
+        _, problems = read_roster(path, max_bytes=10**7)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert [(p.line, p.code) for p in problems] == [(1, "too-large")]
+    assert peak < 1024 * 1024
+
+
+def test_a_bad_row_does_not_hide_its_duplicate_staff_id(tmp_path):
+    path = write_xlsx(
+        tmp_path / "r.xlsx",
+        [
+            ["PT001", "", "某中心", "community", None, None],  # row 2: empty name
+            ["PT002", "李四", "某中心", "community", None, None],
+            ["PT001", "王五", "某中心", "community", None, None],  # row 4: PT001 again
+            ["PT003", "赵六", "某中心", "market", "2019-13-01", None],  # row 5: bad date, and another group
+        ],
+    )
+    roster, problems = read_roster(path, max_bytes=10**6)
+    assert roster is None
+    assert {(p.line, p.column, p.code) for p in problems} == {
+        (2, 2, "value"),
+        (4, 1, "duplicate-id"),
+        (5, 5, "value"),
+        (5, 1, "value"),  # the center was given another group on row 2
+    }
+    partial, again = read_roster(path, max_bytes=10**6, partial=True)
+    assert again == problems
+    assert [s.staff_no for s in partial.staff] == ["PT002", "PT001"]
+    assert [(r.staff_no, r.line) for r in partial.rejected] == [("PT001", 2), ("PT003", 5)]

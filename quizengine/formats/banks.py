@@ -78,14 +78,19 @@ class _Defaults:
 
 
 def load_bank(
-    path: str | Path, *, today: date, max_bytes: int = DEFAULT_MAX_BYTES
+    path: str | Path, *, today: date, max_bytes: int = DEFAULT_MAX_BYTES, partial: bool = False
 ) -> tuple[Bank | None, list[Problem]]:
-    """Validate one bank file; the bank is None whenever any error was found."""
+    """Validate one bank file; the bank is None whenever any error was found.
+
+    With `partial`, the bank (its good questions) comes back even with errors,
+    so that an import can also check it against the stored banks and report
+    every problem at once; such a bank is for checking only.
+    """
     reader, data, root = read_yaml_file(path, max_bytes, "文件是空的；题库需要 bank 和 questions 两部分")
     bank = None
     if root is not None:
         bank = _BankParser(reader, today).parse(root, hashlib.sha256(data).hexdigest())
-    return (None if reader.failed else bank), reader.problems
+    return (None if reader.failed and not partial else bank), reader.problems
 
 
 def find_bank_files(paths) -> list[Path]:

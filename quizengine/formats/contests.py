@@ -109,18 +109,33 @@ class ContestSpec:
     top_n: int
     rounds: tuple[RoundSpec, ...] = field(default_factory=tuple)
     paper: PaperSpec | None = None
+    # (line, column) of what the database check may refuse: "groups", "group:KEY", "code".
+    lines: dict[str, tuple[int, int]] = field(default_factory=dict, compare=False)
 
 
-def read_contest(path: str | Path, *, max_bytes: int = 1024 * 1024) -> tuple[ContestSpec | None, list[Problem]]:
-    """Parse a contest file; the spec is None whenever any error was found."""
+def read_contest(
+    path: str | Path, *, max_bytes: int = 1024 * 1024, partial: bool = False
+) -> tuple[ContestSpec | None, list[Problem]]:
+    """Parse a contest file; the spec is None whenever any error was found.
+
+    With `partial`, the spec comes back even with errors, so that an import
+    can also resolve its groups, questions and draws and report every problem
+    at once. Such a spec is for checking only: a field with an error keeps a
+    default (or None in its paper), and draws and sections with an error are
+    left out.
+    """
     reader, _, root = read_yaml_file(path, max_bytes, "文件是空的；竞赛文件需要 contest 和 rounds（或 paper）两部分")
     if root is None:
         return None, reader.problems
-    spec = _parse(reader, root)
-    return (None if reader.failed else spec), reader.problems
+    spec = _parse(reader, root, partial)
+    return (None if reader.failed and not partial else spec), reader.problems
 
 
-def _parse(r: NodeReader, root) -> ContestSpec | None:
+def _position(node) -> tuple[int, int]:
+    return node.start_mark.line + 1, node.start_mark.column + 1
+
+
+def _parse(r: NodeReader, root, partial: bool = False) -> ContestSpec | None:
     top = r.mapping(root, required=("contest",), optional=("rounds", "paper"), what="竞赛文件")
     if not top or "contest" not in top:
         return None
@@ -134,7 +149,10 @@ def _parse(r: NodeReader, root) -> ContestSpec | None:
         return None
     value = {k: v for k, (_, v) in head.items()}
     title = r.text(value["title"], "竞赛名称 title") if "title" in value else None
-    groups = tuple(g for _, g in (r.text_list(value["groups"], "参赛组 groups") or [])) if "groups" in value else ()
+    group_items = (r.text_list(value["groups"], "参赛组 groups") or []) if "groups" in value else []
+    groups = tuple(g for _, g in group_items)
+    lines = {f"group:{g}": _position(item) for item, g in group_items}
+    lines.update({key: _position(value[key]) for key in ("groups", "code") if key in value})
     mode = _choice(r, value.get("mode"), ("live", "self_paced"), "live", "模式 mode")
     code = r.text(value["code"], "参赛码 code").upper() if "code" in value else None
     if code and not _CODE.fullmatch(code):
@@ -149,7 +167,7 @@ def _parse(r: NodeReader, root) -> ContestSpec | None:
         if "paper" not in top:
             r.report(root, "missing-key", "自定进度竞赛（self_paced）需要 paper（开放时间、限时、抽题结构）")
         else:
-            paper = _paper(r, top["paper"][1])
+            paper = _paper(r, top["paper"][1], partial)
     elif mode == "live":
         if "paper" in top:
             r.report(top["paper"][0], "unknown-key", "paper 只用于自定进度竞赛；请在 contest 中写 mode: self_paced")
@@ -163,11 +181,20 @@ def _parse(r: NodeReader, root) -> ContestSpec | None:
         if items is not None and not items:
             r.report(top["rounds"][1], "value", "rounds 中没有轮次")
     return ContestSpec(
-        r.path, title or "", groups, mode or "live", code, center_rule or "mean", top_n or 3, tuple(rounds), paper
+        r.path,
+        title or "",
+        groups,
+        mode or "live",
+        code,
+        center_rule or "mean",
+        top_n or 3,
+        tuple(rounds),
+        paper,
+        lines,
     )
 
 
-def _paper(r: NodeReader, node) -> PaperSpec | None:
+def _paper(r: NodeReader, node, partial: bool = False) -> PaperSpec | None:
     entries = r.mapping(
         node,
         required=("opens", "closes", "time_limit", "sections"),
@@ -198,7 +225,10 @@ def _paper(r: NodeReader, node) -> PaperSpec | None:
             sections.append(section)
     if items is not None and not items:
         r.report(value["sections"], "value", "sections 中没有题型部分")
-    if None in (opens, closes, time_limit, attempts, counting, layout, results, multiple, shuffle, seed):
+    if (
+        None in (opens, closes, time_limit, attempts, counting, layout, results, multiple, shuffle, seed)
+        and not partial
+    ):
         return None
     return PaperSpec(
         opens,
@@ -222,7 +252,8 @@ def _section(r: NodeReader, node) -> SectionSpec | None:
     if not entries or "count" not in entries:
         return None
     value = {k: v for k, (_, v) in entries.items()}
-    return SectionSpec(
+    before = len(r.problems)
+    section = SectionSpec(
         title=(r.text(value["title"], "部分名称 title") or "") if "title" in value else "",
         count=r.integer(value["count"], "题数 count", 1, 200) or 0,
         points=r.integer(value["points"], "每题分值 points", 1, 1000) if "points" in value else None,
@@ -232,6 +263,7 @@ def _section(r: NodeReader, node) -> SectionSpec | None:
         difficulty=_difficulty(r, value.get("difficulty")),
         line=node.start_mark.line + 1,
     )
+    return section if len(r.problems) == before else None
 
 
 def _timezone(r: NodeReader, node) -> ZoneInfo | None:
@@ -308,8 +340,9 @@ def _round(r: NodeReader, node) -> RoundSpec | None:
         if "questions" in value
         else ()
     )
-    draws = tuple(_draws(r, value["draw"])) if "draw" in value else ()
-    if not ids and not draws:
+    written = list(_draws(r, value["draw"])) if "draw" in value else []
+    draws = tuple(d for d in written if d is not None)
+    if not ids and not written:
         r.report(node, "missing-key", "轮次需要 questions（题目编号）或 draw（抽题）")
     return RoundSpec(
         title=r.text(value["title"], "轮次名称") or "" if "title" in value else "",
@@ -336,8 +369,9 @@ def _draws(r: NodeReader, node):
         if not entries or not {"count", "seed"} <= entries.keys():
             continue
         value = {k: v for k, (_, v) in entries.items()}
+        before = len(r.problems)
         low_high = _difficulty(r, value.get("difficulty"))
-        yield DrawRequest(
+        request = DrawRequest(
             count=r.integer(value["count"], "抽题数量 count", 1, 200) or 0,
             seed=r.integer(value["seed"], "随机种子 seed", 0, 2**31) or 0,
             banks=_texts(r, value.get("banks"), "题库 banks"),
@@ -346,6 +380,8 @@ def _draws(r: NodeReader, node):
             difficulty=low_high,
             line=item.start_mark.line + 1,
         )
+        # A draw with an error is None: drawn with its defaults, it would mislead.
+        yield request if len(r.problems) == before else None
 
 
 def _texts(r: NodeReader, node, what: str) -> tuple[str, ...]:

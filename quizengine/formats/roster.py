@@ -4,7 +4,8 @@ A spreadsheet or CSV holds one staff member per row under a header row; a
 YAML roster can also define groups and centers. The file format is
 documented in docs/roster.md. Problems use the same `file:line:col` form as
 bank problems: for a spreadsheet, the line is the row and the column is the
-cell's column number.
+cell's column number. Files are untrusted: sizes, the xlsx archive, rows and
+columns are bounded before anything is built (see `quizengine.untrusted`).
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
-from quizengine.formats.yamlread import NodeReader, Problem, decode_source
+from quizengine.formats.yamlread import NodeReader, Problem, decode_source, read_bounded
+from quizengine.untrusted import MAX_COLUMNS, MAX_ROWS, bounded_rows, xlsx_refusal
 
 ROSTER_SUFFIXES = (".xlsx", ".csv", ".yaml", ".yml")
 _STAFF_NO = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
@@ -68,6 +70,16 @@ class StaffRow:
     line: int
 
 
+@dataclass(frozen=True)
+class RejectedRow:
+    """What a staff row with errors still says: checked (duplicate ids, centers), never stored."""
+
+    staff_no: str
+    center: str
+    group: str
+    line: int
+
+
 @dataclass
 class RosterData:
     """Everything a roster file says, plus where it said it."""
@@ -76,59 +88,84 @@ class RosterData:
     groups: list[GroupRow] = field(default_factory=list)
     centers: list[CenterRow] = field(default_factory=list)
     staff: list[StaffRow] = field(default_factory=list)
+    rejected: list[RejectedRow] = field(default_factory=list)
 
 
-def read_roster(path: str | Path, *, max_bytes: int) -> tuple[RosterData | None, list[Problem]]:
-    """Parse a roster file; the data is None whenever any error was found."""
+def read_roster(path: str | Path, *, max_bytes: int, partial: bool = False) -> tuple[RosterData | None, list[Problem]]:
+    """Parse a roster file; the data is None whenever any error was found.
+
+    With `partial`, the data (its good rows, and in `rejected` what the bad
+    rows say) comes back even with errors, so that an import can check it
+    against the database too and report every problem of the file at once;
+    such data is for checking only.
+    """
     path = Path(path)
     reader = NodeReader(str(path))
     suffix = path.suffix.lower()
     if suffix not in ROSTER_SUFFIXES:
         reader.report((1, 1), "format", f"不支持的名单格式 {suffix or '（无扩展名）'}；请用 xlsx、csv 或 yaml")
         return None, reader.problems
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        reader.report((1, 1), "io", f"无法读取文件：{exc.strerror}")
-        return None, reader.problems
-    if len(data) > max_bytes:
-        reader.report((1, 1), "too-large", f"文件有 {len(data)} 字节，超过上限 {max_bytes} 字节")
+    data = read_bounded(reader, path, max_bytes)
+    if data is None:
         return None, reader.problems
     roster = RosterData(str(path))
     if suffix == ".xlsx":
         rows = _xlsx_rows(reader, data)
     elif suffix == ".csv":
-        rows = _csv_rows(data)
+        rows = _csv_rows(reader, data)
     else:
         rows = None
         _read_yaml(reader, data, max_bytes, roster)
     if rows is not None:
         _read_table(reader, rows, roster)
     _check_duplicates(reader, roster)
-    return (None if reader.failed else roster), reader.problems
+    return (None if reader.failed and not partial else roster), reader.problems
 
 
 def _xlsx_rows(reader: NodeReader, data: bytes) -> list[tuple[int, list]] | None:
     from openpyxl import load_workbook
 
+    refusal = xlsx_refusal(data)
+    if refusal is not None:
+        reader.report((1, 1), *refusal)
+        return None
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a broken file
         reader.report((1, 1), "format", f"无法作为 xlsx 打开：{exc}")
         return None
-    sheet = book["人员"] if "人员" in book.sheetnames else book.worksheets[0]
-    rows = [(number, list(values)) for number, values in enumerate(sheet.iter_rows(values_only=True), 1)]
-    book.close()
-    return rows
+    try:
+        if not book.worksheets:
+            reader.report((1, 1), "format", "xlsx 文件中没有工作表")
+            return None
+        sheet = book["人员"] if "人员" in book.sheetnames else book.worksheets[0]
+        if not hasattr(sheet, "reset_dimensions"):
+            reader.report((1, 1), "format", f"工作表 {sheet.title} 不是普通的数据表")
+            return None
+        # The declared dimension is the file's say-so: ignore it, and read one
+        # row and one column past the limits to notice an oversized sheet.
+        sheet.reset_dimensions()
+        cells = sheet.iter_rows(min_row=1, max_row=MAX_ROWS + 1, min_col=1, max_col=MAX_COLUMNS + 1, values_only=True)
+        return bounded_rows(reader, cells)
+    except Exception as exc:  # a sheet broken past its directory (bad XML, a failed CRC)
+        reader.report((1, 1), "format", f"无法作为 xlsx 读取：{exc}")
+        return None
+    finally:
+        book.close()
 
 
-def _csv_rows(data: bytes) -> list[tuple[int, list]]:
+def _csv_rows(reader: NodeReader, data: bytes) -> list[tuple[int, list]] | None:
     # Spreadsheets saved as CSV on Chinese Windows are usually GB18030 (GBK).
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         text = data.decode("gb18030", errors="replace")
-    return [(number, row) for number, row in enumerate(csv.reader(io.StringIO(text)), 1)]
+    rows = csv.reader(io.StringIO(text))
+    try:
+        return bounded_rows(reader, rows)
+    except csv.Error as exc:
+        reader.report((rows.line_num, 1), "format", f"CSV 格式错误：{exc}")
+        return None
 
 
 def _read_table(reader: NodeReader, rows: list[tuple[int, list]], roster: RosterData) -> None:
@@ -180,7 +217,10 @@ def _read_staff(reader, line: int, cells: dict, columns: dict[str, int], roster:
     if at_window is None:
         reader.report(where("at_window"), "value", f"是否在窗口应为 是 或 否，写的是 {values['at_window']!r}")
         ok = False
-    if ok:
+    if not ok:
+        staff_no = values["staff_no"] if _STAFF_NO.fullmatch(values["staff_no"]) else ""
+        roster.rejected.append(RejectedRow(staff_no, values["center"], values["group"], line))
+    else:
         roster.staff.append(
             StaffRow(
                 staff_no=values["staff_no"],
@@ -249,18 +289,25 @@ _YAML_KEYS = {
 
 
 def _check_duplicates(reader: NodeReader, roster: RosterData) -> None:
+    """Duplicate staff ids and centers given two groups, over good and rejected rows alike."""
+    rows = sorted([*roster.staff, *roster.rejected], key=lambda row: row.line)
     seen: dict[str, int] = {}
-    for row in roster.staff:
+    for row in rows:
+        if not row.staff_no:
+            continue
         if row.staff_no in seen:
             reader.report(
                 (row.line, 1), "duplicate-id", f"工号 {row.staff_no} 重复（第 {seen[row.staff_no]} 行已出现）"
             )
         seen.setdefault(row.staff_no, row.line)
     center_groups: dict[str, tuple[str, int]] = {}
-    for row in [*roster.centers, *roster.staff]:
+    for row in [*roster.centers, *rows]:
         if not row.group:
             continue
-        earlier = center_groups.setdefault(row.center if isinstance(row, StaffRow) else row.name, (row.group, row.line))
+        name = row.name if isinstance(row, CenterRow) else row.center
+        if not name:
+            continue
+        earlier = center_groups.setdefault(name, (row.group, row.line))
         if earlier[0] != row.group:
             reader.report(
                 (row.line, 1),

@@ -42,15 +42,19 @@ def import_paths(
     return results, problems + clashes
 
 
-def import_banks(files: list[BankFile], actor=None, address: str = "") -> tuple[list[BankImport], list[Problem]]:
+def import_banks(
+    files: list[BankFile], actor=None, address: str = "", *, file_problems=()
+) -> tuple[list[BankImport], list[Problem]]:
     """Store validated bank files in one transaction, with an audit event each.
 
     A question id already used by the current revision of a *different* bank
-    is refused, as `bank check` refuses it across files.
+    is refused, as `bank check` refuses it across files. `file_problems` are
+    those of reading the files (`load_bank(..., partial=True)`): with any
+    error among them nothing is stored, and the clashes are reported with them.
     """
     problems = _clashes_with_stored(files)
-    if problems:
-        return [], problems
+    if problems or any(p.is_error for p in file_problems):
+        return [], sorted([*file_problems, *problems], key=lambda p: (p.path, p.line, p.column))
     results = []
     try:
         for bank_file in files:

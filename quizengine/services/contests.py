@@ -34,26 +34,41 @@ class ContestSummary:
     mode: str = "live"
 
 
-def import_contest(spec: ContestSpec, actor=None, address: str = "") -> tuple[Contest | None, list[Problem]]:
-    """Store a contest from its spec; nothing is stored when any id or draw cannot be resolved."""
+def import_contest(
+    spec: ContestSpec, actor=None, address: str = "", *, file_problems=()
+) -> tuple[Contest | None, list[Problem]]:
+    """Store a contest from its spec; nothing is stored when any id or draw cannot be resolved.
+
+    `file_problems` are those of reading the file (with `read_contest(...,
+    partial=True)`): with any error among them nothing is stored either, but
+    the groups, ids and draws are still resolved, so that every problem of
+    the file comes back at once, in line order.
+    """
     problems: list[Problem] = []
 
-    def problem(line: int, message: str, code: str = "value") -> None:
-        problems.append(Problem(spec.path, line, 1, code, message))
+    def problem(line: int, message: str, code: str = "value", column: int = 1) -> None:
+        problems.append(Problem(spec.path, line, column, code, message))
+
+    def at(key: str) -> tuple[int, int]:
+        return spec.lines.get(key) or spec.lines.get("groups") or (1, 1)
 
     groups = list(db.session.scalars(select(Group).where(Group.key.in_(spec.groups))))
-    missing = set(spec.groups) - {g.key for g in groups}
-    if missing:
-        problem(1, f"未知的组：{'、'.join(sorted(missing))}")
+    known = {g.key for g in groups}
+    for key in dict.fromkeys(spec.groups):
+        if key not in known:
+            line, column = at(f"group:{key}")
+            problem(line, f"未知的组：{key}", "unknown-group", column)
     if actor is not None and not allowed(actor.role, "contest.edit", {g.key for g in actor.groups}, set(spec.groups)):
-        problem(1, "您只能为自己负责的组创建竞赛", "forbidden")
+        line, column = at("groups")
+        problem(line, "您只能为自己负责的组创建竞赛", "forbidden", column)
     if spec.code and db.session.scalar(select(Contest.id).where(Contest.code == spec.code)):
-        problem(1, f"参赛码 {spec.code} 已被另一场竞赛使用")
+        line, column = at("code")
+        problem(line, f"参赛码 {spec.code} 已被另一场竞赛使用", column=column)
     pool = _current_questions()
     if spec.paper is not None:
         sections = _section_pools(spec.paper, pool, problem)
-        if problems:
-            return None, problems
+        if problems or any(p.is_error for p in file_problems):
+            return None, _in_order([*file_problems, *problems])
         return _store_paper(spec, groups, sections, actor, address), []
     chosen: set[str] = set()
     rounds = []
@@ -80,8 +95,8 @@ def import_contest(spec: ContestSpec, actor=None, address: str = "") -> tuple[Co
             rows.extend(core[q.id] for q in picked)
             chosen.update(q.id for q in picked)
         rounds.append((round_spec, rows))
-    if problems:
-        return None, problems
+    if problems or any(p.is_error for p in file_problems):
+        return None, _in_order([*file_problems, *problems])
     contest = Contest(
         code=spec.code or _new_code(),
         title=spec.title,
@@ -114,6 +129,10 @@ def import_contest(spec: ContestSpec, actor=None, address: str = "") -> tuple[Co
     audit.record(actor, "contest.import", f"{contest.code} {contest.title}", address, questions=len(chosen))
     db.session.commit()
     return contest, []
+
+
+def _in_order(problems) -> list[Problem]:
+    return sorted(problems, key=lambda p: (p.line, p.column))
 
 
 def _section_pools(paper: PaperSpec, pool: dict[str, Question], problem) -> list[list[Question]]:

@@ -37,20 +37,24 @@ def ensure_default_groups() -> int:
 
 
 def import_roster(
-    roster: RosterData, progress=None, *, allowed_groups=None, actor=None, address: str = ""
+    roster: RosterData, progress=None, *, allowed_groups=None, actor=None, address: str = "", file_problems=()
 ) -> RosterReport:
     """Upsert groups, centers and staff (by staff id); change nothing if any row is wrong.
 
     `allowed_groups` (group keys) limits an organizer to the centers of their
-    own groups; None allows every group.
+    own groups; None allows every group. `file_problems` are those of reading
+    the file (`read_roster(..., partial=True)`): with any error among them
+    nothing is changed either, but the rows are still checked against the
+    database, so that every problem of the file comes back at once, in row order.
     """
     groups_created = ensure_default_groups()
     importer = _Importer(roster, allowed_groups)
     try:
         importer.run(progress)
-        if importer.problems:
+        if importer.problems or any(p.is_error for p in file_problems):
             db.session.rollback()
-            return RosterReport(problems=tuple(importer.problems))
+            problems = sorted([*file_problems, *importer.problems], key=lambda p: (p.line, p.column))
+            return RosterReport(problems=tuple(problems))
         counts = importer.counts
         audit.record(
             actor,
@@ -110,6 +114,9 @@ class _Importer:
                 self.staff(existing.get(row.staff_no), row, center)
             if progress:
                 progress(done, len(self.roster.staff))
+        for row in self.roster.rejected:  # rows with errors of their own: their centers are still checked
+            if row.center:
+                self.center(row.center, row.group, row.line)
 
     def center(self, name: str, group_ref: str, line: int) -> Center | None:
         group = self.groups.get(group_ref) if group_ref else None

@@ -11,9 +11,10 @@ from flask_login import current_user
 from werkzeug.utils import secure_filename
 
 from quizengine.core.bankstats import summarize
-from quizengine.formats.banks import load_bank
+from quizengine.formats.banks import Problem, load_bank
 from quizengine.models.mapping import to_core
 from quizengine.services.banks import get_bank, import_banks, list_banks
+from quizengine.uploads import UploadRefused, parse_upload
 from quizengine.views.access import can, requires
 from quizengine.views.forms import BankUploadForm
 
@@ -48,9 +49,15 @@ def _upload(storage) -> dict | None:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / name
         path.write_bytes(data)
-        bank, problems = load_bank(path, today=date.today(), max_bytes=current_app.config["BANK_MAX_BYTES"])
+        try:
+            bank, problems = parse_upload(
+                load_bank, path, today=date.today(), max_bytes=current_app.config["BANK_MAX_BYTES"], partial=True
+            )
+        except UploadRefused as refused:
+            bank, problems = None, [Problem(str(path), 1, 1, refused.code, refused.message)]
     if bank is not None:
-        results, problems = import_banks([bank], actor=current_user, address=request.remote_addr or "")
+        address = request.remote_addr or ""
+        results, problems = import_banks([bank], actor=current_user, address=address, file_problems=problems)
         if not problems:
             result = results[0]
             flash(f"题库 {result.bank_id} 已导入：{result.questions} 道题（{_STATUS[result.status]}）", "ok")

@@ -11,7 +11,7 @@ from flask_login import current_user
 from werkzeug.utils import secure_filename
 
 from quizengine.core.paper import window_state
-from quizengine.formats.contests import read_contest
+from quizengine.formats.contests import Problem, read_contest
 from quizengine.models.mapping import to_core
 from quizengine.models.types import utcnow
 from quizengine.services import live, paper_pool, paper_state, papers
@@ -19,6 +19,7 @@ from quizengine.services.contests import get_contest, import_contest, list_conte
 from quizengine.services.errors import Refused
 from quizengine.services.results import player_staff_numbers, rankings_by_group
 from quizengine.timezone import local_zone
+from quizengine.uploads import UploadRefused, parse_upload
 from quizengine.views.access import ensure_scope, requires, user_group_keys
 from quizengine.views.exports import XLSX, results_workbook
 from quizengine.views.forms import ActionForm, ContestForm, ContestUploadForm, PaperForm
@@ -42,9 +43,12 @@ def index():
         with tempfile.TemporaryDirectory() as folder:
             path = Path(folder) / (secure_filename(storage.filename or "") or "contest.yaml")
             path.write_bytes(data)
-            spec, problems = read_contest(path)
+            try:
+                spec, problems = parse_upload(read_contest, path, partial=True)
+            except UploadRefused as refused:
+                spec, problems = None, [Problem(str(path), 1, 1, refused.code, refused.message)]
         if spec is not None:
-            contest, problems = import_contest(spec, current_user, request.remote_addr or "")
+            contest, problems = import_contest(spec, current_user, request.remote_addr or "", file_problems=problems)
             if contest is not None:
                 flash(f"已导入竞赛「{contest.title}」，参赛码 {contest.code}", "ok")
                 return redirect(url_for("admin_contests.show", contest_id=contest.id))

@@ -12,10 +12,11 @@ from werkzeug.utils import secure_filename
 from wtforms.fields.choices import SelectChoice
 
 from quizengine.extensions import db
-from quizengine.formats.roster import read_roster, template_workbook
+from quizengine.formats.roster import Problem, read_roster, template_workbook
 from quizengine.models import Staff
 from quizengine.services.overview import roster_overview
 from quizengine.services.roster import centers_in, import_roster, staff_page, update_staff
+from quizengine.uploads import UploadRefused, parse_upload
 from quizengine.views.access import can, ensure_scope, requires, user_group_keys
 from quizengine.views.forms import RosterUploadForm, StaffForm
 
@@ -57,10 +58,16 @@ def _import(storage) -> list | None:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / name
         storage.save(path)
-        roster, problems = read_roster(path, max_bytes=current_app.config["ROSTER_MAX_BYTES"])
+        try:
+            roster, problems = parse_upload(
+                read_roster, path, max_bytes=current_app.config["ROSTER_MAX_BYTES"], partial=True
+            )
+        except UploadRefused as refused:
+            return [Problem(str(path), 1, 1, refused.code, refused.message)]
     if roster is None:
         return problems
-    report = import_roster(roster, allowed_groups=_scope(), actor=current_user, address=request.remote_addr or "")
+    address = request.remote_addr or ""
+    report = import_roster(roster, allowed_groups=_scope(), actor=current_user, address=address, file_problems=problems)
     if report.problems:
         return list(report.problems)
     flash(
@@ -68,9 +75,14 @@ def _import(storage) -> list | None:
         f"新建中心 {report.centers_created} 个",
         "ok",
     )
-    for warning in problems:
+    for warning in problems[:_FLASHED_WARNINGS]:
         flash(f"第 {warning.line} 行：{warning.message}", "warning")
+    if len(problems) > _FLASHED_WARNINGS:  # the session cookie holds the flashes: keep them few
+        flash(f"另有 {len(problems) - _FLASHED_WARNINGS} 条警告未列出", "warning")
     return None
+
+
+_FLASHED_WARNINGS = 5
 
 
 @bp.get("/template.xlsx")

@@ -73,3 +73,18 @@ def test_group_may_be_named_by_its_chinese_name(db, tmp_path):
     report = import_roster(load(write_xlsx(tmp_path / "a.xlsx", rows)))
     assert report.problems == ()
     assert db.session.scalar(select(Center).where(Center.name == "区行政服务中心")).group.key == "government"
+
+
+def test_file_and_database_problems_of_a_roster_come_back_at_once(db, tmp_path):
+    # Before, the unknown groups showed only once the empty name and the bad date were fixed.
+    rows = [
+        ["PT001", "", "甲中心", "community", None, None],  # row 2: empty name
+        ["PT002", "李四", "乙中心", "no-such-group", None, None],  # row 3: unknown group
+        ["PT003", "王五", "丙中心", "no-such-group", "2019-13-01", None],  # row 4: both
+    ]
+    roster, problems = read_roster(write_xlsx(tmp_path / "r.xlsx", rows), max_bytes=10**6, partial=True)
+    report = import_roster(roster, file_problems=problems)
+    assert [(p.line, p.column) for p in report.problems] == [(2, 2), (3, 1), (4, 1), (4, 5)]
+    assert "no-such-group" in report.problems[1].message and "no-such-group" in report.problems[2].message
+    assert count(db, Staff) == 0
+    assert count(db, Center) == 0
