@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from quizengine.extensions import db as _db
 from quizengine.models import Contest, Staff
-from quizengine.services import audit, learning, papers
+from quizengine.services import audit, papers, practice
 from quizengine.sheets import append_row, csv_field
 from tests.conftest import login
 from tests.views.test_learn import seed_paper
@@ -73,8 +73,8 @@ def test_the_learning_report_keeps_hostile_centers_and_groups_as_text(app, clien
     hostile_roster(app, "PTC0101", "何娜刚", HOSTILE[0], HOSTILE[3])
     with app.app_context():
         staff = _db.session.scalar(select(Staff).where(Staff.staff_no == "PTC0101"))
-        row = learning.practice_pool(staff, "contest-plan")[0]
-        learning.answer(staff, row.id, row.answer[0] if row.kind != "judge" else True, "n1", datetime.now(UTC))
+        row = practice.practice_pool(staff, "contest-plan", now=datetime.now(UTC))[0]
+        practice.answer(staff, row.id, row.answer[0] if row.kind != "judge" else True, "n1", datetime.now(UTC))
     login(client, "org1")
     export = client.get("/admin/learning/report.xlsx?group=community&first=2021-01-01&last=2030-01-01&share=0.01")
     assert export.status_code == 200
