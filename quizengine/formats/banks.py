@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -18,14 +17,9 @@ from pathlib import Path
 import yaml
 
 from quizengine.core.questions import (
-    FALSE_WORDS,
-    TRUE_WORDS,
     Question,
-    QuestionKind,
-    Source,
-    normalize_fill,
-    parse_judge_word,
 )
+from quizengine.formats import question_fields as fields
 from quizengine.formats.yamlread import NodeReader, Problem, read_yaml_file
 
 DEFAULT_MAX_BYTES = 2 * 1024 * 1024
@@ -34,7 +28,6 @@ BANK_SUFFIXES = (".yaml", ".yml")
 _BANK_ID = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
 _QUESTION_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
 _KEY = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
-_OPTION_KEYS = "ABCDEFGH"
 
 _HEADER_REQUIRED = ("id", "title", "version", "tags")
 _HEADER_OPTIONAL = ("sample", "active", "groups", "description", "defaults")
@@ -53,7 +46,7 @@ _QUESTION_OPTIONAL = (
 
 
 @dataclass(frozen=True)
-class Bank:
+class BankFile:
     """A validated bank file."""
 
     path: str
@@ -79,7 +72,7 @@ class _Defaults:
 
 def load_bank(
     path: str | Path, *, today: date, max_bytes: int = DEFAULT_MAX_BYTES, partial: bool = False
-) -> tuple[Bank | None, list[Problem]]:
+) -> tuple[BankFile | None, list[Problem]]:
     """Validate one bank file; the bank is None whenever any error was found.
 
     With `partial`, the bank (its good questions) comes back even with errors,
@@ -105,9 +98,9 @@ def find_bank_files(paths) -> list[Path]:
     return found
 
 
-def check_paths(paths, *, today: date, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[list[Bank], list[Problem]]:
+def check_paths(paths, *, today: date, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[list[BankFile], list[Problem]]:
     """Validate several banks together, including question ids across files."""
-    banks: list[Bank] = []
+    banks: list[BankFile] = []
     problems: list[Problem] = []
     for path in find_bank_files(paths):
         bank, found = load_bank(path, today=today, max_bytes=max_bytes)
@@ -120,7 +113,7 @@ def check_paths(paths, *, today: date, max_bytes: int = DEFAULT_MAX_BYTES) -> tu
     return banks, problems
 
 
-def _cross_file_problems(banks: list[Bank]) -> list[Problem]:
+def _cross_file_problems(banks: list[BankFile]) -> list[Problem]:
     problems = []
     seen_banks: dict[str, str] = {}
     seen_questions: dict[str, tuple[str, int]] = {}
@@ -151,7 +144,7 @@ class _BankParser:
         self.defaults = _Defaults()
         self.lines: dict[str, tuple[int, int]] = {}
 
-    def parse(self, root, content_hash: str) -> Bank | None:
+    def parse(self, root, content_hash: str) -> BankFile | None:
         top = self.r.mapping(root, required=("bank", "questions"), optional=(), what="题库文件")
         if top is None or "bank" not in top:
             return None
@@ -159,7 +152,7 @@ class _BankParser:
         if header is None:
             return None
         questions = self._questions(top["questions"][1], header["active"]) if "questions" in top else []
-        return Bank(
+        return BankFile(
             path=self.r.path,
             questions=tuple(questions),
             content_hash=content_hash,
@@ -267,10 +260,10 @@ class _BankParser:
             else:
                 mark = value["id"].start_mark
                 self.lines[qid] = (mark.line + 1, mark.column + 1)
-        kind = self._kind(value.get("type"))
-        stem = self._stem(value.get("stem"))
-        options = self._options(value.get("options"), kind, node)
-        answer = self._answer(value.get("answer"), kind, options)
+        kind = fields.read_kind(r, value.get("type"))
+        stem = fields.read_stem(r, value.get("stem"))
+        options = fields.read_options(r, value.get("options"), kind, node)
+        answer = fields.read_answer(r, value.get("answer"), kind, options)
         numbers = {
             key: self._number(key, value[key]) if key in value else getattr(self.defaults, key)
             for key in ("points", "time_limit", "difficulty")
@@ -282,7 +275,7 @@ class _BankParser:
         explanation = (
             r.text(value["explanation"], "解析 explanation", allow_empty=True) if "explanation" in value else ""
         )
-        source = self._source(value["source"]) if "source" in value else None
+        source = fields.read_source(r, value["source"]) if "source" in value else None
         tags = self._question_tags(value.get("tags"))
         if None in (qid, kind, stem, answer, options) or None in numbers.values():
             return None
@@ -299,136 +292,6 @@ class _BankParser:
             expires=expires,
             **numbers,
         )
-
-    def _kind(self, node) -> QuestionKind | None:
-        if node is None:
-            return None
-        raw = self.r.text(node, "题型 type")
-        try:
-            return QuestionKind(raw)
-        except ValueError:
-            choices = "、".join(f"{k.value}（{k.label}）" for k in QuestionKind)
-            self.r.report(node, "value", f"未知题型 {raw!r}；可用：{choices}")
-            return None
-
-    def _stem(self, node) -> str | None:
-        if node is None:
-            return None
-        if self.r.is_empty(node) or (isinstance(node, yaml.ScalarNode) and not node.value.strip()):
-            self.r.report(node, "empty-stem", "题干 stem 不能为空")
-            return None
-        return self.r.text(node, "题干 stem")
-
-    def _options(self, node, kind, question_node) -> tuple[tuple[str, str], ...] | None:
-        needs = kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE)
-        if node is None:
-            if needs:
-                self.r.report(question_node, "missing-key", f"{kind.label}题缺少选项 options")
-                return None
-            return ()
-        if not needs:
-            if kind is not None:
-                self.r.report(node, "options", f"{kind.label}题不需要选项 options")
-            return None
-        if not isinstance(node, yaml.MappingNode):
-            self.r.report(node, "type", "选项 options 应为“A: 选项文字”的映射")
-            return None
-        options: list[tuple[str, str]] = []
-        seen_text: dict[str, str] = {}
-        for position, (key_node, text_node) in enumerate(node.value):
-            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else ""
-            expected = _OPTION_KEYS[position] if position < len(_OPTION_KEYS) else None
-            if expected is None:
-                self.r.report(key_node, "options", "选项最多 8 个（A–H）")
-                return None
-            if key != expected:
-                self.r.report(key_node, "options", f"选项键应从 A 起连续，这里应为 {expected}，写的是 {key!r}")
-                return None
-            text = self.r.text(text_node, f"选项 {key}")
-            if text is None:
-                return None
-            folded = unicodedata.normalize("NFKC", text).strip()
-            if folded in seen_text:
-                self.r.report(text_node, "duplicate-option", f"选项 {key} 与选项 {seen_text[folded]} 文字相同")
-                return None
-            seen_text[folded] = key
-            options.append((key, text))
-        if len(options) < 2:
-            self.r.report(node, "options", "至少需要 2 个选项")
-            return None
-        return tuple(options)
-
-    def _answer(self, node, kind, options) -> tuple[str, ...] | None:
-        if node is None or kind is None:
-            return None
-        if kind is QuestionKind.JUDGE:
-            return self._judge_answer(node)
-        if kind is QuestionKind.FILL:
-            accepted = self.r.text_list(node, "填空答案 answer")
-            if accepted is None:
-                return None
-            for item, text in accepted:
-                if not normalize_fill(text):
-                    self.r.report(item, "fill-answer", f"填空答案 {text!r} 去掉空白和标点后为空")
-                    return None
-            if not accepted:
-                self.r.report(node, "fill-answer", "填空题至少需要一个可接受的答案")
-                return None
-            return tuple(text for _, text in accepted)
-        return self._choice_answer(node, kind, options)
-
-    def _judge_answer(self, node) -> tuple[str, ...] | None:
-        raw = self.r.text(node, "判断题答案 answer")
-        if raw is None:
-            return None
-        value = parse_judge_word(raw)
-        if value is None:
-            words = "、".join(sorted(TRUE_WORDS)) + " / " + "、".join(sorted(FALSE_WORDS))
-            self.r.report(node, "judge-answer", f"判断题答案 {raw!r} 无法识别；请写 对 或 错（可用：{words}）")
-            return None
-        return ("true",) if value else ("false",)
-
-    def _choice_answer(self, node, kind, options) -> tuple[str, ...] | None:
-        if isinstance(node, yaml.ScalarNode):
-            raw = self.r.text(node, "答案 answer")
-            if raw is None:
-                return None
-            keys = [ch for ch in raw.upper() if ch not in " ,，、"]
-            items = [(node, key) for key in keys]
-        else:
-            listed = self.r.text_list(node, "答案 answer")
-            if listed is None:
-                return None
-            items = [(item, text.upper()) for item, text in listed]
-        if kind is QuestionKind.SINGLE and len(items) > 1:
-            self.r.report(node, "single-multiple-answers", "单选题只能有一个答案；多个正确答案请用 multiple")
-            return None
-        if kind is QuestionKind.MULTIPLE and len({key for _, key in items}) < 2:
-            self.r.report(node, "multiple-answers", "多选题至少要有两个正确选项；只有一个请用 single")
-            return None
-        if options is None:
-            return None
-        known = {key for key, _ in options}
-        for item, key in items:
-            if key not in known:
-                self.r.report(item, "answer-not-in-options", f"答案 {key} 不在选项 {'、'.join(sorted(known))} 中")
-                return None
-        keys = sorted({key for _, key in items})
-        if len(keys) != len(items):
-            self.r.report(node, "value", "答案中有重复的选项")
-            return None
-        return tuple(keys)
-
-    def _source(self, node) -> Source | None:
-        if isinstance(node, yaml.ScalarNode):
-            document = self.r.text(node, "出处 source")
-            return Source(document) if document else None
-        entries = self.r.mapping(node, required=("document",), optional=("section",), what="出处 source")
-        if not entries or "document" not in entries:
-            return None
-        document = self.r.text(entries["document"][1], "出处文件 document")
-        section = self.r.text(entries["section"][1], "条款 section", allow_empty=True) if "section" in entries else ""
-        return Source(document, section or "") if document else None
 
     def _question_tags(self, node) -> tuple[str, ...]:
         if node is None:

@@ -9,8 +9,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from quizengine.extensions import db
-from quizengine.formats.banks import DEFAULT_MAX_BYTES, check_paths
-from quizengine.formats.banks import Bank as BankFile
+from quizengine.formats.banks import DEFAULT_MAX_BYTES, BankFile, check_paths
 from quizengine.formats.yamlread import Problem
 from quizengine.models import Bank, BankRevision, Question
 from quizengine.models.mapping import question_fields
