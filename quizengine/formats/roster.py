@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
+from quizengine.core.identity import fold_staff_no
 from quizengine.formats.yamlread import NodeReader, Problem, decode_source, read_bounded
 from quizengine.untrusted import MAX_COLUMNS, MAX_ROWS, bounded_rows, xlsx_refusal
 
@@ -198,6 +199,7 @@ def _read_staff(reader, line: int, cells: dict, columns: dict[str, int], roster:
         return (line, columns.get(name, 0) + 1)
 
     values = {name: _cell(cells.get(name)) for name in COLUMNS}
+    values["staff_no"] = fold_staff_no(values["staff_no"])  # "ｐｔｃ0101" is PTC0101
     ok = True
     for name in REQUIRED_COLUMNS:
         if not values[name]:

@@ -2,27 +2,28 @@
 
 from __future__ import annotations
 
-import unicodedata
+from sqlalchemy import func, select
 
-from sqlalchemy import select
-
+from quizengine.core.identity import fold_name, fold_staff_no
 from quizengine.extensions import db
 from quizengine.models import Staff
 from quizengine.services.errors import Refused
 
 
 def same_name(a: str, b: str) -> bool:
-    """Whether two names are the same person's: spaces and full-/half-width forms do not count."""
-    return _fold_name(a) == _fold_name(b)
-
-
-def _fold_name(text: str) -> str:
-    return "".join(unicodedata.normalize("NFKC", text or "").split()).casefold()
+    """Whether two names are the same person's (core.identity.fold_name)."""
+    return fold_name(a) == fold_name(b)
 
 
 def staff_by_number(staff_no: str) -> Staff | None:
-    """The roster member with this staff id (工号), if any."""
-    return db.session.scalar(select(Staff).where(Staff.staff_no == (staff_no or "").strip()))
+    """The roster member with this staff id (工号), compared folded (core.identity.fold_staff_no)."""
+    folded = fold_staff_no(staff_no)
+    if not folded:
+        return None
+    staff = db.session.scalar(select(Staff).where(Staff.staff_no == folded))
+    if staff is None:  # a row stored before ids were folded on import
+        staff = db.session.scalar(select(Staff).where(func.upper(Staff.staff_no) == folded))
+    return staff
 
 
 def identify(staff_no: str, name: str, groups=None) -> Staff:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from quizengine.core.groups import DEFAULT_GROUPS
+from quizengine.core.identity import fold_staff_no
 from quizengine.extensions import db
 from quizengine.formats.roster import RosterData
 from quizengine.formats.yamlread import Problem
@@ -107,7 +108,7 @@ class _Importer:
             self.groups[group.key] = self.groups[group.name] = group
         for row in self.roster.centers:
             self.center(row.name, row.group, row.line)
-        existing = {s.staff_no: s for s in db.session.scalars(select(Staff))}
+        existing = {fold_staff_no(s.staff_no): s for s in db.session.scalars(select(Staff))}
         for done, row in enumerate(self.roster.staff, 1):
             center = self.center(row.center, row.group, row.line)
             if center is not None:
@@ -142,6 +143,14 @@ class _Importer:
         return center
 
     def staff(self, person: Staff | None, row, center: Center) -> None:
+        if (
+            person is not None
+            and self.allowed_groups is not None
+            and person.center.group.key not in self.allowed_groups
+        ):
+            # An organizer's import may touch only the staff of their own groups: moving someone in is not theirs to do.
+            self.problem(row.line, f"工号 {row.staff_no} 已登记在您负责的组以外；调整请联系管理员")
+            return
         fields = {
             "name": row.name,
             "center": center,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import request, session
 from flask_socketio import join_room
 
+from quizengine.core.identity import fold_staff_no
 from quizengine.extensions import db
 from quizengine.models import Contest, Player
 from quizengine.models.types import utcnow
@@ -61,7 +62,7 @@ class PlayNamespace(GuardedNamespace):
     def on_join(self, data):
         """Join with staff id + name (+ token to take over one's own seat)."""
         address, connection = request.remote_addr or "", request.sid
-        staff_id = field(data, "staff_id", str, max_length=64)
+        staff_id = fold_staff_no(field(data, "staff_id", str, max_length=64))
         join_attempts.check(address, staff_id, connection)
         try:
             player = live.join(

@@ -11,6 +11,7 @@ from functools import wraps
 
 from flask import Blueprint, abort, g, jsonify, make_response, redirect, render_template, request, session, url_for
 
+from quizengine.core.identity import fold_staff_no
 from quizengine.core.live import GRACE
 from quizengine.models.mapping import to_core
 from quizengine.models.types import utcnow
@@ -79,7 +80,7 @@ def login():
     error = None
     if form.validate_on_submit():
         address = request.remote_addr or ""
-        staff_no = form.staff_no.data.strip()
+        staff_no = fold_staff_no(form.staff_no.data)
         try:
             join_attempts.check(address, staff_no)
             staff = identity.identify(staff_no, form.name.data)

@@ -88,3 +88,32 @@ def test_file_and_database_problems_of_a_roster_come_back_at_once(db, tmp_path):
     assert "no-such-group" in report.problems[1].message and "no-such-group" in report.problems[2].message
     assert count(db, Staff) == 0
     assert count(db, Center) == 0
+
+
+def test_an_organizers_import_cannot_take_over_another_groups_staff(db, tmp_path):
+    import_roster(load(REPO / "examples" / "roster.yaml"))
+    market_person = db.session.scalar(select(Staff).where(Staff.staff_no == "PTM0101"))
+    market_center = market_person.center.name
+    rows = [
+        ["PTC9001", "新同事", "长寿路街道社区事务受理服务中心", "community", date(2020, 1, 1), "是"],
+        ["PTM0101", "冒名", "长寿路街道社区事务受理服务中心", "community", date(2020, 1, 1), "是"],
+    ]
+    report = import_roster(load(write_xlsx(tmp_path / "take.xlsx", rows)), allowed_groups={"community"})
+    assert [(p.line, p.code) for p in report.problems] == [(3, "value")]
+    assert "PTM0101" in report.problems[0].message
+    db.session.expire_all()
+    person = db.session.scalar(select(Staff).where(Staff.staff_no == "PTM0101"))
+    assert (person.name, person.center.name) == (market_person.name, market_center)
+    assert db.session.scalar(select(Staff).where(Staff.staff_no == "PTC9001")) is None  # nothing changed
+
+
+def test_staff_ids_are_stored_folded_and_match_however_typed(db, tmp_path):
+    from quizengine.services.identity import identify
+
+    rows = [["ｐｔ００１", "张 三", "长寿路街道社区事务受理服务中心", "community", date(2019, 3, 1), "是"]]
+    import_roster(load(write_xlsx(tmp_path / "a.xlsx", rows)))
+    assert db.session.scalar(select(Staff.staff_no)) == "PT001"
+    assert identify("pt001", "张三").staff_no == "PT001"
+    assert identify(" ＰＴ００１ ", "张三").staff_no == "PT001"
+    again = import_roster(load(write_xlsx(tmp_path / "b.xlsx", [["pt001", *rows[0][1:]]])))
+    assert (again.created, again.unchanged) == (0, 1)
