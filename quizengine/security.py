@@ -5,6 +5,8 @@ from __future__ import annotations
 from flask import Flask, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 
+from quizengine.services.errors import Refused
+
 # JSON endpoints (docs/learning.md): their errors keep the JSON shape, never an HTML page.
 API_PREFIX = "/learn/api/"
 
@@ -46,35 +48,36 @@ def init_security(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def _csrf_failed(error):
-        return _refusal(403, "csrf_failed", "页面已过期或请求来源不可信，请刷新页面后重试。")
+        return _refusal(403, "csrf_failed")
 
     @app.errorhandler(403)
     def _forbidden(error):
-        return _refusal(403, "forbidden", "您没有权限进行此操作。")
+        return _refusal(403, "forbidden")
 
     @app.errorhandler(404)
     def _not_found(error):
-        return _refusal(404, "not_found", "页面不存在。")
+        return _refusal(404, "not_found")
 
     @app.errorhandler(405)
     def _wrong_method(error):
         if not request.path.startswith(API_PREFIX):
             return error.get_response()
-        return _refusal(405, "invalid_payload", "请求方式不正确。")
+        return _refusal(405, "invalid_payload", "请求方式不正确")
 
     @app.errorhandler(413)
     def _too_large(error):
         if request.path.startswith(API_PREFIX):
-            return _refusal(413, "invalid_payload", "请求内容太大。")
-        return _refusal(413, "too_large", "上传的文件太大。")
+            return _refusal(413, "invalid_payload", "请求内容太大")
+        return _refusal(413, "too_large")
 
     @app.errorhandler(429)
     def _too_many(error):
-        return _refusal(429, "rate_limited", "尝试次数过多，请稍后再试。")
+        return _refusal(429, "rate_limited")
 
 
-def _refusal(status: int, code: str, message: str):
-    """The error page, or for the JSON API the documented `{"ok": false, "error": {code, message}}`."""
+def _refusal(status: int, code: str, detail: str | None = None):
+    """The error page, or for the JSON API the documented `{"ok": false, "error": {code, message}}` (one catalogue)."""
+    error = Refused(code, detail)
     if request.path.startswith(API_PREFIX):
-        return jsonify({"ok": False, "error": {"code": code, "message": message}}), status
-    return render_template("error.html", code=status, message=message), status
+        return jsonify({"ok": False, "error": error.as_error()}), status
+    return render_template("error.html", code=status, message=error.message), status

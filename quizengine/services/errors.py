@@ -11,9 +11,13 @@ from __future__ import annotations
 MESSAGES = {
     # any request
     "invalid_payload": "请求格式不正确",
+    "unknown_event": "不支持的操作",
+    "csrf_failed": "页面已过期或请求来源不可信，请刷新页面后重试",
+    "not_found": "页面不存在",
+    "too_large": "上传的文件太大",
     "rate_limited": "尝试次数过多，请一分钟后再试",
     "too_many_events": "操作过于频繁，请稍后再试",
-    "forbidden": "您无权主持这场竞赛",
+    "forbidden": "您没有权限进行此操作",
     # joining and identity
     "contest_not_found": "没有这个参赛码的竞赛",
     "contest_not_open": "竞赛尚未开放或已经结束",

@@ -26,7 +26,7 @@ RESERVED = ("connect", "disconnect")
 def unknown_event(event) -> dict:
     """The acknowledgement of an event no handler of the namespace knows."""
     name = event[:40] if isinstance(event, str) else ""
-    return {"ok": False, "error": {"code": "unknown_event", "message": f"不支持的操作 {name}".strip()}}
+    return {"ok": False, "error": Refused("unknown_event", name or None).as_error()}
 
 
 class GuardedNamespace(Namespace):

@@ -199,7 +199,7 @@ def answer():
         nonce = request.form.get("nonce", "")
         record = practising.answer(staff, question_id, response, nonce, utcnow(), from_book="book" in filters)
     except ValueError:
-        return _message("请求格式不正确", 400)
+        return _message(Refused("invalid_payload").message, 400)
     except Refused as error:
         row = practising.practisable(staff, question_id, utcnow())
         # the same question again, with the reason
