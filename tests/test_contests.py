@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import select
 
 from quizengine.formats.contests import read_contest
 from quizengine.models import Contest
@@ -85,3 +86,36 @@ def test_a_taken_code_and_a_foreign_group_point_at_their_lines(db, tmp_path):
     spec, problems = read_contest(path, partial=True)
     _, problems = import_contest(spec, file_problems=problems)
     assert [(p.line, p.column, p.code) for p in problems] == [(3, 9, "value")]
+
+
+def test_questions_not_in_force_are_never_drawn_and_a_named_one_is_a_warning(db, tmp_path):
+    from datetime import date
+
+    from quizengine.models import Question
+
+    ensure_default_groups()
+    store_banks(REPO / "question_banks")
+    later = {q.key for q in db.session.scalars(select(Question).where(Question.effective.is_not(None)))}
+    assert later  # the sample national-policy bank has rules in force from 2024-01-16
+    named = sorted(later)[0]
+    path = tmp_path / "c.yaml"
+    path.write_text(
+        f"""
+contest:
+  title: 有效期
+  groups: [government]
+rounds:
+  - title: 一
+    kind: mandatory
+    questions: [{named}]
+    draw: {{count: 30, seed: 1, banks: [national-policy]}}
+""",
+        encoding="utf-8",
+    )
+    spec, problems = read_contest(path)
+    assert problems == []
+    contest, warnings = import_contest(spec, today=date(2021, 9, 1))
+    assert contest is not None
+    assert [(w.line, w.code, w.severity) for w in warnings] == [(8, "not-in-force", "warning")]
+    drawn = {rq.question.key for rq in contest.rounds[0].questions}
+    assert drawn & later == {named}

@@ -115,9 +115,13 @@ class Question:
         return self.expires is not None and self.expires < today
 
     def is_in_force(self, today: date) -> bool:
-        """True when `today` lies between the effective and expiry dates."""
-        started = self.effective is None or self.effective <= today
-        return started and not self.is_expired(today)
+        """True when `today` lies between the effective and expiry dates (`in_force`)."""
+        return in_force(self.effective, self.expires, today)
+
+
+def in_force(effective: date | None, expires: date | None, today: date) -> bool:
+    """Whether a policy dated `effective`..`expires` (both days included, either open) applies on `today`."""
+    return (effective is None or effective <= today) and (expires is None or today <= expires)
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy import select
 
@@ -15,7 +16,9 @@ from quizengine.formats.contests import ContestSpec, PaperSpec
 from quizengine.formats.yamlread import Problem
 from quizengine.models import Bank, BankRevision, Contest, Group, Question, Round, RoundQuestion
 from quizengine.models.mapping import to_core
+from quizengine.models.types import utcnow
 from quizengine.services import audit
+from quizengine.timezone import local_zone
 
 _CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: read off a projector
 
@@ -35,9 +38,14 @@ class ContestSummary:
 
 
 def import_contest(
-    spec: ContestSpec, actor=None, address: str = "", *, file_problems=()
+    spec: ContestSpec, actor=None, address: str = "", *, file_problems=(), today: date | None = None
 ) -> tuple[Contest | None, list[Problem]]:
     """Store a contest from its spec; nothing is stored when any id or draw cannot be resolved.
+
+    Draws and paper pools take only questions in force on the contest's days
+    (a paper's first and last day; a live contest's `today`, by default the
+    organizers' today); a question named explicitly that is not in force is
+    kept, with a warning at its line. Warnings come back with the stored contest.
 
     `file_problems` are those of reading the file (with `read_contest(...,
     partial=True)`): with any error among them nothing is stored either, but
@@ -65,8 +73,11 @@ def import_contest(
         line, column = at("code")
         problem(line, f"参赛码 {spec.code} 已被另一场竞赛使用", column=column)
     pool = _current_questions()
+    days = _contest_days(spec, today)
+    in_force = {key: row for key, row in pool.items() if all(to_core(row).is_in_force(day) for day in days)}
+    warnings: list[Problem] = []
     if spec.paper is not None:
-        sections = _section_pools(spec.paper, pool, problem)
+        sections = _section_pools(spec.paper, in_force, problem)
         if problems or any(p.is_error for p in file_problems):
             return None, _in_order([*file_problems, *problems])
         return _store_paper(spec, groups, sections, actor, address), []
@@ -81,10 +92,14 @@ def import_contest(
             elif qid in chosen:
                 problem(line, f"题目 {qid} 在本竞赛中重复出现", "duplicate-id")
             else:
+                if qid not in in_force:
+                    period = f"{row.effective or '…'} 至 {row.expires or '…'}"
+                    message = f"题目 {qid} 的政策有效期为 {period}，竞赛日期 {days[0]} 不在其中；请确认仍要使用"
+                    warnings.append(Problem(spec.path, line, 1, "not-in-force", message, severity="warning"))
                 rows.append(row)
                 chosen.add(qid)
         for request in round_spec.draws:
-            candidates = [q for key, q in pool.items() if not request.banks or q.revision.bank.key in request.banks]
+            candidates = [q for q in in_force.values() if not request.banks or q.revision.bank.key in request.banks]
             core = {q.key: q for q in candidates}
             spec_ = DrawSpec(request.count, request.seed, request.tags, request.kinds, request.difficulty)
             try:
@@ -128,7 +143,15 @@ def import_contest(
     db.session.flush()
     audit.record(actor, "contest.import", f"{contest.code} {contest.title}", address, questions=len(chosen))
     db.session.commit()
-    return contest, []
+    return contest, warnings
+
+
+def _contest_days(spec: ContestSpec, today: date | None) -> tuple[date, ...]:
+    """The days a contest's questions must be in force on, in the organizers' time zone."""
+    zone = local_zone()
+    moments = (spec.paper.opens_at, spec.paper.closes_at) if spec.paper is not None else ()
+    days = tuple(moment.astimezone(zone).date() for moment in moments if moment is not None)  # None: a bad line
+    return days or (today or utcnow().astimezone(zone).date(),)
 
 
 def _in_order(problems) -> list[Problem]:

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from quizengine.core.live import Mode, Status
-from quizengine.core.questions import canonical_response, check_answer, valid_response
+from quizengine.core.questions import canonical_response, check_answer, in_force, valid_response
 from quizengine.extensions import db
 from quizengine.models import (
     Bank,
@@ -104,8 +104,12 @@ def practice_pool(
         .where(Bank.key.in_(keys))
         .order_by(Question.id)
     )
-    hidden = held_back(staff, now)
-    return [q for q in rows if (not tag or tag in q.tags) and q.key not in hidden]
+    hidden, today = held_back(staff, now), now.astimezone(local_zone()).date()
+    return [
+        q
+        for q in rows
+        if (not tag or tag in q.tags) and q.key not in hidden and in_force(q.effective, q.expires, today)
+    ]
 
 
 def next_question(
@@ -175,6 +179,8 @@ def practisable(staff: Staff, question_id: int, now: datetime) -> Question | Non
     """The question, if the person may practise it (a bank of their group, or an open entry of their book)."""
     row = db.session.get(Question, question_id)
     if row is None or row.key in held_back(staff, now):
+        return None
+    if not in_force(row.effective, row.expires, now.astimezone(local_zone()).date()):  # an outdated policy
         return None
     in_pool = row.revision.bank.current_revision_id == row.revision_id and row.revision.active
     if in_pool and row.revision.bank.key in {b.key for b in practice_banks(staff)}:

@@ -97,6 +97,9 @@ def reveal_payload(rq: RoundQuestion) -> dict:
         "answer": answer,
         "explanation": q.explanation,
         "source": " ".join(filter(None, [q.source_document, q.source_section])),
+        # the policy's dates, so a hall sees which version of the rule the key follows
+        "effective": q.effective.isoformat() if q.effective else None,
+        "expires": q.expires.isoformat() if q.expires else None,
         "distribution": dict(distribution),
         "answered": len(values),
         "correct": db.session.scalar(

@@ -51,6 +51,8 @@ def index():
             contest, problems = import_contest(spec, current_user, request.remote_addr or "", file_problems=problems)
             if contest is not None:
                 flash(f"已导入竞赛「{contest.title}」，参赛码 {contest.code}", "ok")
+                for warning in problems:  # questions named explicitly that are not in force on the contest's day
+                    flash(f"第 {warning.line} 行：{warning.message}", "warning")
                 return redirect(url_for("admin_contests.show", contest_id=contest.id))
         lines = data.decode("utf-8", errors="replace").splitlines()
         report = {"file": storage.filename or path.name, "problems": problems, "lines": lines}
