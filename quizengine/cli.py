@@ -125,16 +125,19 @@ def roster_import(file):
     from quizengine.formats.roster import read_roster
     from quizengine.services.roster import import_roster
 
-    data, problems = read_roster(file, max_bytes=current_app.config["ROSTER_MAX_BYTES"])
-    for problem in problems:
-        click.echo(str(problem), err=True)
+    data, problems = read_roster(file, max_bytes=current_app.config["ROSTER_MAX_BYTES"], partial=True)
     if data is None:
+        for problem in problems:
+            click.echo(str(problem), err=True)
         click.echo("名单有错误，没有导入任何人员 / nothing imported", err=True)
         raise SystemExit(1)
     with click.progressbar(
         length=max(len(data.staff), 1), label="导入名单 importing", file=click.get_text_stream("stderr")
     ) as bar:
-        report = import_roster(data, progress=lambda done, total: bar.update(1))
+        report = import_roster(data, progress=lambda done, total: bar.update(1), file_problems=problems)
+    if not report.problems:
+        for problem in problems:  # warnings
+            click.echo(str(problem), err=True)
     for problem in report.problems:
         click.echo(str(problem), err=True)
     if report.problems:
@@ -166,9 +169,10 @@ def contest_import(files, open_now):
 
     failed = False
     for file in files:
-        spec, problems = read_contest(file)
+        spec, problems = read_contest(file, partial=True)
+        created = None
         if spec is not None:
-            created, problems = import_contest(spec)
+            created, problems = import_contest(spec, file_problems=problems)
         for problem in problems:
             click.echo(str(problem), err=True)
         if spec is None or created is None:

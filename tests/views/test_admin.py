@@ -161,3 +161,43 @@ def test_audit_log_lists_actions_and_exports_csv(app, client, accounts):
     assert export.mimetype == "text/csv"
     text = export.data.decode("utf-8-sig")
     assert "admin1,user.create,org3,groups=government; role=organizer" in text
+
+
+def test_roster_upload_reports_file_and_database_problems_together(app, client, accounts, tmp_path):
+    login(client, "admin1")
+    rows = [
+        ["PT901", "", "甲中心", "community", None, None],
+        ["PT902", "李四", "乙中心", "no-such-group", None, None],
+    ]
+    response = upload(client, "/admin/roster/", "r.xlsx", write_xlsx(tmp_path / "r.xlsx", rows).read_bytes())
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "第 2 行第 2 列：姓名为空" in page and "第 3 行：未知的组 no-such-group" in page
+    assert staff_id(app, "PT901") is None and staff_id(app, "PT902") is None
+
+
+def test_bank_upload_reports_a_clash_with_stored_banks_with_the_files_own_errors(app, client, accounts):
+    login(client, "trainer1")
+    assert (
+        upload(client, "/admin/banks/", "a.yaml", (FIXTURES / "banks" / "valid_example.yaml").read_bytes()).status_code
+        == 302
+    )
+    content = (
+        "bank: {id: other, title: 另一个, version: 1, tags: {}}\n"
+        "questions:\n"
+        "  - {id: hcp-001, type: judge, stem: 重复的编号, answer: 对}\n"
+        "  - {id: o-2, type: judge, stem: 答案无法识别, answer: 也许}\n"
+    ).encode()
+    page = upload(client, "/admin/banks/", "b.yaml", content).get_data(as_text=True)
+    assert "b.yaml:3:10" in page and "已被数据库中的题库 haochaping 使用" in page
+    assert "b.yaml:4:50" in page and "judge-answer" in page
+
+
+def test_an_upload_the_worker_cannot_finish_is_refused_with_a_reason(app, client, accounts):
+    app.config["UPLOAD_PARSE_MEMORY_MB"] = 30  # too little for Python itself to load the parser
+    login(client, "trainer1")
+    response = upload(client, "/admin/banks/", "a.yaml", (FIXTURES / "banks" / "valid_example.yaml").read_bytes())
+    assert response.status_code == 422
+    assert "文件过于复杂，读取时需要超过 30 MB 内存" in response.get_data(as_text=True)
+    with app.app_context():
+        assert _db.session.scalar(select(Bank)) is None

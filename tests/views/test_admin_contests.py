@@ -141,3 +141,24 @@ def test_a_results_download_with_a_cookie_copied_before_logout_is_refused(app, c
     client.post("/logout", data={"csrf_token": csrf_token(client, "/admin/")})
     refused = replay(app, copied).get(path)
     assert refused.status_code == 302 and refused.headers["Location"].startswith("/login")
+
+
+def test_contest_upload_reports_file_and_database_problems_together(app, client, contests):
+    # Before, the unknown group, the taken code and the unknown question showed only after a second upload.
+    login(client, "admin1")
+    content = (
+        "contest:\n  title: 一次报告\n  groups: [community, nosuch]\n  code: PTG1LIVE\n"
+        "rounds:\n  - title: 一\n    kind: lightning\n    questions: [plan-001, nope-1]\n"
+    ).encode()
+    response = upload(client, "/admin/contests/", "bad.yaml", content)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    for where, text in (
+        ("bad.yaml:3:23", "未知的组：nosuch"),
+        ("bad.yaml:4:9", "参赛码 PTG1LIVE 已被另一场竞赛使用"),
+        ("bad.yaml:7:11", "轮次类型 kind"),
+        ("bad.yaml:8:1", "题目 nope-1 不在任何已导入题库的当前版本中"),
+    ):
+        assert where in page and text in page
+    with app.app_context():
+        assert len(_db.session.scalars(select(Contest)).all()) == 3
