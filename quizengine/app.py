@@ -36,6 +36,10 @@ def create_app(config: Config | None = None) -> Flask:
         cors_allowed_origins=app.config["CORS_ALLOWED_ORIGINS"],
         # Payloads are small JSON; a cap stops a phone from sending megabytes.
         max_http_buffer_size=64 * 1024,
+        # One socket's events are handled one after another, in its own green thread: a phone that
+        # floods queues work only behind itself, while every other socket keeps its turn (with
+        # async handlers each event would be a task in one queue, the hall's answers behind the flood).
+        async_handlers=False,
     )
     with app.app_context():
         configure_engine(db.engine, busy_timeout_ms=app.config["SQLITE_BUSY_TIMEOUT_MS"])

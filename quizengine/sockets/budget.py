@@ -1,11 +1,14 @@
-"""The work one socket may cause: a token bucket per connection, so one flooding phone cannot slow the hall.
+"""The work one socket may cause at once, so one flooding phone cannot slow the hall.
 
-Every event a socket sends spends one token; tokens come back at RATE a
-second up to BURST. An honest phone sends a few events a minute (a join, an
-answer, a retry now and then), so the budget is far above it. An event over
-budget is refused at once with `too_many_events`, before any payload is read
-or the database is touched; after STRIKES refused events in a row the
-socket is disconnected, so the rest of a flood is never handled at all.
+A phone waits for each acknowledgement before it sends again (a join, an
+answer, a retry now and then), so it never has more than a few events being
+handled at the same moment. A flood sends thousands without waiting. So each
+socket may have at most IN_FLIGHT events in its handlers at once, and at most
+BURST events in a moment with RATE a second coming back (a bound on fast
+sequential senders too, set far above any person). An event over either
+bound is refused at once with `too_many_events`, before its payload is read
+or the database is touched; after STRIKES refusals (forgotten after a quiet
+minute) the connection is closed, so the rest of a flood is never handled.
 """
 
 from __future__ import annotations
@@ -13,43 +16,55 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-RATE = 10.0  # events a second, sustained
-BURST = 30  # events at once
-STRIKES = 20  # refused events before the socket is dropped
+IN_FLIGHT = 8  # events of one socket in its handlers at once
+RATE = 50.0  # events a second, sustained
+BURST = 200  # events in a moment
+STRIKES = 20  # refusals before the connection is closed...
+STRIKE_MEMORY = 60.0  # ...unless a minute passes without one
 
 
 @dataclass
-class _Bucket:
+class _Socket:
     tokens: float
     at: float
+    in_flight: int = 0
     strikes: int = 0
+    struck_at: float = 0.0
 
 
 class EventBudget:
-    """Token buckets by socket id (per process: a socket is served by one process)."""
+    """Per-socket counts by socket id (per process: a socket is served by one process)."""
 
-    def __init__(self, rate: float = RATE, burst: int = BURST, strikes: int = STRIKES):
-        self.rate, self.burst, self.strikes = rate, burst, strikes
-        self._buckets: dict[str, _Bucket] = {}
+    def __init__(self, in_flight: int = IN_FLIGHT, rate: float = RATE, burst: int = BURST, strikes: int = STRIKES):
+        self.in_flight, self.rate, self.burst, self.strikes = in_flight, rate, burst, strikes
+        self._sockets: dict[str, _Socket] = {}
 
-    def spend(self, sid: str, now: float | None = None) -> str:
-        """`ok` to handle the event, `refuse` to refuse it, `drop` to disconnect the socket."""
+    def enter(self, sid: str, now: float | None = None) -> str:
+        """`ok` to handle the event (call `leave` when done), `refuse` to refuse it, `drop` to close the connection."""
         now = time.monotonic() if now is None else now
-        bucket = self._buckets.get(sid)
-        if bucket is None:
-            bucket = self._buckets[sid] = _Bucket(float(self.burst), now)
-        bucket.tokens = min(float(self.burst), bucket.tokens + (now - bucket.at) * self.rate)
-        bucket.at = now
-        if bucket.tokens >= 1:
-            bucket.tokens -= 1
-            bucket.strikes = 0
+        state = self._sockets.get(sid)
+        if state is None:
+            state = self._sockets[sid] = _Socket(float(self.burst), now)
+        state.tokens = min(float(self.burst), state.tokens + (now - state.at) * self.rate)
+        state.at = now
+        if state.tokens >= 1 and state.in_flight < self.in_flight:
+            state.tokens -= 1
+            state.in_flight += 1
             return "ok"
-        bucket.strikes += 1
-        return "drop" if bucket.strikes >= self.strikes else "refuse"
+        if now - state.struck_at > STRIKE_MEMORY:
+            state.strikes = 0
+        state.strikes, state.struck_at = state.strikes + 1, now
+        return "drop" if state.strikes >= self.strikes else "refuse"
+
+    def leave(self, sid: str) -> None:
+        """An event's handler has finished."""
+        state = self._sockets.get(sid)
+        if state is not None and state.in_flight > 0:
+            state.in_flight -= 1
 
     def forget(self, sid: str) -> None:
         """A socket went away."""
-        self._buckets.pop(sid, None)
+        self._sockets.pop(sid, None)
 
 
 event_budget = EventBudget()

@@ -42,14 +42,20 @@ class GuardedNamespace(Namespace):
             if event == "disconnect":
                 event_budget.forget(sid)
             return super().trigger_event(event, *args)
-        verdict = event_budget.spend(sid)
-        if verdict == "drop":
-            self._drop(sid)
+        # Let every other socket take its turn first: a socket whose data keeps arriving never blocks on
+        # reading, so without this a flood would be read and handled without the hall getting a turn.
+        self.socketio.sleep(0)
+        verdict = event_budget.enter(sid)
         if verdict != "ok":
+            if verdict == "drop":
+                self._drop(sid)
             return {"ok": False, "error": Refused("too_many_events").as_error()}
-        if event in RESERVED or not isinstance(event, str) or not hasattr(self, f"on_{event}"):
-            return unknown_event(event)
-        return super().trigger_event(event, *args)
+        try:
+            if event in RESERVED or not isinstance(event, str) or not hasattr(self, f"on_{event}"):
+                return unknown_event(event)
+            return super().trigger_event(event, *args)
+        finally:
+            event_budget.leave(sid)
 
     def _drop(self, sid: str) -> None:
         """Close the whole connection, so what is left of a flood is never read."""

@@ -63,13 +63,18 @@ def test_a_flooding_phone_is_cut_off_and_the_others_are_answered_on_time(tmp_pat
                     client.close()
 
 
-def test_the_budget_refills_refuses_then_drops():
+def test_the_budget_bounds_events_in_flight_and_in_a_moment_then_drops():
     from quizengine.sockets.budget import EventBudget
 
-    budget = EventBudget(rate=2, burst=3, strikes=2)
-    assert [budget.spend("s", 0.0) for _ in range(3)] == ["ok"] * 3
-    assert budget.spend("s", 0.0) == "refuse"
-    assert budget.spend("s", 0.5) == "ok"  # half a second brings one token back
-    assert [budget.spend("s", 0.5) for _ in range(2)] == ["refuse", "drop"]
+    budget = EventBudget(in_flight=2, rate=2, burst=3, strikes=3)
+    assert [budget.enter("s", 0.0) for _ in range(3)] == ["ok", "ok", "refuse"]  # two at once, the third waits
+    budget.leave("s")
+    assert budget.enter("s", 0.0) == "ok"  # one finished: room for another (the burst's last token)
+    budget.leave("s")
+    budget.leave("s")
+    assert budget.enter("s", 0.0) == "refuse"  # no token left in this moment
+    assert budget.enter("s", 0.5) == "ok"  # half a second brings one back
+    budget.leave("s")
+    assert budget.enter("s", 0.5) == "drop"  # the third refusal
     budget.forget("s")
-    assert budget.spend("s", 0.5) == "ok"
+    assert budget.enter("s", 0.5) == "ok"

@@ -376,10 +376,16 @@ def test_kill_9_mid_question_keeps_acknowledged_answers_and_the_deadline(tmp_pat
         state = resumed.call("resume", {"token": phone.token})["state"]
         assert state["answered"] is True
         assert state["question"]["closes_at"] == q["closes_at"]
-        assert state["you"]["score"] == speed(q["points"], q["opened_at"], ack["received_at"], q["time_limit"])
+        assert state["you"]["score"] == 0  # before the reveal a phone learns nothing of its answer
         resumed.wait_for("closed", timeout=15)  # the re-armed timer closes it at the stored deadline
         closed_at = datetime.now().astimezone()
         assert closed_at >= datetime.fromisoformat(q["closes_at"])
+        host = Recorder(base_url, "/host", headers={"Cookie": signed_in_cookie(base_url, "org1", PASSWORD)})
+        clients.append(host)
+        assert host.call("watch", {"contest_id": cid})["ok"]
+        assert host.call("reveal", {"contest_id": cid})["ok"]
+        result = resumed.wait_for("result")["you"]
+        assert result["points"] == speed(q["points"], q["opened_at"], ack["received_at"], q["time_limit"])
     finally:
         for client in clients:
             with contextlib.suppress(Exception):  # already disconnected by the kill
