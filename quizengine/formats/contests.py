@@ -111,6 +111,7 @@ class ContestSpec:
     paper: PaperSpec | None = None
     # (line, column) of what the database check may refuse: "groups", "group:KEY", "code".
     lines: dict[str, tuple[int, int]] = field(default_factory=dict, compare=False)
+    close_early: bool = True  # a live question closes once every joined player has answered
 
 
 def read_contest(
@@ -142,7 +143,7 @@ def _parse(r: NodeReader, root, partial: bool = False) -> ContestSpec | None:
     head = r.mapping(
         top["contest"][1],
         required=("title", "groups"),
-        optional=("mode", "code", "centers", "top_n"),
+        optional=("mode", "code", "centers", "top_n", "close_early"),
         what="竞赛 contest",
     )
     if head is None:
@@ -159,6 +160,7 @@ def _parse(r: NodeReader, root, partial: bool = False) -> ContestSpec | None:
         r.report(value["code"], "value", "参赛码应为 4–12 位大写字母或数字")
     center_rule = _choice(r, value.get("centers"), CENTER_RULES, "mean", "中心计分规则 centers")
     top_n = r.integer(value["top_n"], "top_n", 1, 100) if "top_n" in value else 3
+    close_early = r.boolean(value["close_early"], "close_early") if "close_early" in value else True
     rounds = []
     paper = None
     if mode == "self_paced":
@@ -191,6 +193,7 @@ def _parse(r: NodeReader, root, partial: bool = False) -> ContestSpec | None:
         tuple(rounds),
         paper,
         lines,
+        close_early is not False,
     )
 
 

@@ -117,7 +117,7 @@ def import_contest(
         title=spec.title,
         mode=spec.mode,
         board_key=secrets.token_urlsafe(16),
-        settings={"center_rule": spec.center_rule, "top_n": spec.top_n},
+        settings={"center_rule": spec.center_rule, "top_n": spec.top_n, "close_early": spec.close_early},
         groups=groups,
     )
     db.session.add(contest)

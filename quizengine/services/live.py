@@ -331,6 +331,16 @@ def kick(contest: Contest, player_id: int, now: datetime, actor=None, address: s
     return player
 
 
+def answering_done(contest: Contest, rq: RoundQuestion, answered: int, joined: int) -> bool:
+    """Whether the open question may close before its deadline: every joined player has answered
+    (a buzzer question: its winner has), unless the contest's `close_early` setting is off."""
+    if not contest.settings.get("close_early", True):
+        return False
+    if rq.round.kind == "buzzer":
+        return rq.buzz_player_id is not None and answered > 0
+    return joined > 0 and answered >= joined
+
+
 def due_for_closing(now: datetime) -> list[tuple[int, datetime]]:
     """(contest id, closes_at) of every open, unpaused question, for (re)arming deadline timers."""
     rows = db.session.execute(

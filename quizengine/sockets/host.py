@@ -87,10 +87,12 @@ class HostNamespace(GuardedNamespace):
 
     @acknowledged
     def on_close(self, data):
-        """Close the open question now."""
+        """Close the open question now (already closed, by its deadline or by everyone answering: nothing to do)."""
         contest = self._contest(data)
         rq = live.close_question(contest, utcnow(), self._actor)
         if rq is None:
+            if contest.phase == Phase.CLOSED:
+                return {"already_closed": True}
             raise Refused("wrong_phase")
         to_everyone(contest.id, "closed", closed_payload(contest, rq, utcnow()))
         return {}

@@ -1,8 +1,10 @@
 """Deadlines: one watcher per open live question, and one sweeper for self-paced attempts.
 
 A watcher closes its question at the stored `closes_at` (after a pause, at
-the moved one), and meanwhile sends the board and host the answered count at
-most twice a second, never one message per answer. Watchers read everything
+the moved one), or as soon as every joined player has answered (the
+contest's `close_early`, services.live.answering_done), and meanwhile sends
+the board and host the answered count at most twice a second, never one
+message per answer. Watchers read everything
 from the database, so a restarted server re-arms them with `rearm_all`.
 """
 
@@ -101,11 +103,14 @@ def _run(contest_id: int, round_question_id: int) -> None:
         if contest.current_id != round_question_id or contest.phase != Phase.QUESTION or rq.closed_at is not None:
             return
         now = utcnow()
-        if contest.paused_at is None and now >= rq.closes_at:
+        tally = counts(contest)
+        running = contest.paused_at is None
+        if running and (now >= rq.closes_at or live.answering_done(contest, rq, tally["answered"], tally["joined"])):
             if live.close_question(contest, now) is not None:
+                to_screens(contest_id, "counts", tally)
                 to_everyone(contest_id, "closed", closed_payload(contest, rq, now))
             return
-        to_screens(contest_id, "counts", counts(contest))
+        to_screens(contest_id, "counts", tally)
         remaining = (rq.closes_at - now).total_seconds() if contest.paused_at is None else TICK_SECONDS
         db.session.commit()
         socketio.sleep(max(0.01, min(TICK_SECONDS, remaining)))

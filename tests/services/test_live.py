@@ -246,3 +246,23 @@ def test_finish_needs_a_closed_question_and_freezes_the_scores(db, contest):
     assert book.book(player.staff, T0) == []
     with pytest.raises(Refused, match="contest_not_open"):
         join("PTC0101")
+
+
+def test_a_question_may_close_early_once_every_joined_player_answered(db, contest):
+    from quizengine.services.screens import counts
+
+    first, second = join("PTC0101"), join("PTC0102")
+    rq = live.next_question(contest, T0)
+
+    def done():
+        tally = counts(contest)
+        return live.answering_done(contest, rq, tally["answered"], tally["joined"])
+
+    assert not done()
+    live.submit_answer(first, rq.id, "A", "k1", T0 + timedelta(seconds=1))
+    assert not done()  # one of two
+    live.kick(contest, second.id, T0 + timedelta(seconds=2))
+    assert done()  # a removed player is not waited for
+    contest.settings = {**contest.settings, "close_early": False}
+    db.session.commit()
+    assert not done()
