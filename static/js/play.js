@@ -413,7 +413,7 @@
   });
 
   socket.on("kicked", function (m) {
-    kicked((m && m.message) || "您已被主持人移出本场竞赛");
+    kicked((m && m.message) || "您已被组织者移出本场竞赛");
   });
 
   function isCurrent(m) {
@@ -429,7 +429,7 @@
     st.pending = null;
     forget();
     countdown.stop();
-    $("kicked-text").textContent = message || "您已被主持人移出本场竞赛";
+    $("kicked-text").textContent = message || "您已被组织者移出本场竞赛";
     st.upcoming = null;
     show("kicked");
   }

@@ -127,7 +127,7 @@ def test_live_contest_with_host_board_and_two_phones(pages: Pages, contest_serve
     row = host.locator("#host-players li", has_text=KICKED[1])
     row.locator("button.kick").click()
     row.locator("button.kick", has_text="确认移出").click()
-    expect(third.locator("#kicked-text")).to_have_text("您已被主持人移出本场竞赛")
+    expect(third.locator("#kicked-text")).to_have_text("您已被组织者移出本场竞赛")
     assert third.evaluate(f"localStorage.getItem('quizengine.token.{CODE}')") is None
     expect(host.locator("#host-players li.kicked")).to_contain_text(KICKED[1])
     expect(host.locator("#host-players li.kicked .tag")).to_have_text("已移出")
