@@ -28,6 +28,7 @@
     podium: null,
     counts: { joined_by_center: {}, joined: 0, answered: 0 },
     buzzer: null,
+    upcoming: null,
     welcome: [],
   };
 
@@ -71,6 +72,8 @@
     st.status = s.contest.status;
     st.phase = s.contest.phase;
     st.paused = !!s.paused;
+    st.upcoming = s.upcoming || null;
+    st.buzzer = s.buzzer || null;
     if (s.question) {
       st.question = s.question;
     }
@@ -125,7 +128,48 @@
     }
     L.showOnly(screens, shown);
     body.dataset.phase = p || "";
+    renderNext();
     renderCounts();
+  }
+
+  /** Between questions: the next one is a buzzer (wait for it) or a risk one (choose a stake). */
+  function renderNext() {
+    var line = $("b-next");
+    var up = st.upcoming;
+    var kind = up && up.round && up.round.kind;
+    var between = ["lobby", "closed", "reveal", "leaderboard"].indexOf(st.phase) >= 0;
+    var text = "";
+    if (between && st.status === "open" && kind === "buzzer") {
+      text = "下一题：抢答题 · 请等待题目出现后再按“抢答”，提前按下记为抢答过早";
+    } else if (between && st.status === "open" && kind === "risk") {
+      text = "下一题：风险题 · 请在手机上选择本题分值，不选按最低分值计";
+    }
+    line.textContent = text;
+    line.className = "b-next " + (kind || "");
+    line.hidden = !text;
+  }
+
+  /** A buzzer question's state, large: press now, who has it, or nobody pressed. */
+  function renderBuzz(q) {
+    var line = $("bq-buzz");
+    var state = "";
+    var text = "";
+    if (q.round && q.round.kind === "buzzer") {
+      if (st.buzzer) {
+        state = "taken";
+        text = st.buzzer.name + "（" + st.buzzer.center + "）抢到答题权";
+      } else if (st.phase === "closed") {
+        state = "none";
+        text = "本题无人抢答";
+      } else {
+        state = "open";
+        text = "请抢答！";
+      }
+    }
+    line.textContent = text;
+    line.className = "bq-buzz " + state;
+    line.dataset.state = state;
+    line.hidden = !state;
   }
 
   function renderCounts() {
@@ -148,11 +192,8 @@
   function renderQuestion() {
     var q = st.question;
     $("bq-number").textContent = "第 " + q.number + " / " + q.total + " 题";
-    var round = [q.round && q.round.title, L.KINDS[q.kind] || q.kind].filter(Boolean).join(" · ");
-    if (st.buzzer) {
-      round += " · 抢答：" + st.buzzer.name + "（" + st.buzzer.center + "）";
-    }
-    $("bq-round").textContent = round;
+    $("bq-round").textContent = [q.round && q.round.title, L.KINDS[q.kind] || q.kind].filter(Boolean).join(" · ");
+    renderBuzz(q);
     $("bq-stem").textContent = q.stem;
     L.fill(
       $("bq-options"),

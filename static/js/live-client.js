@@ -305,7 +305,7 @@
 
   /**
    * The handlers the host console and the board share: they keep `st` (phase, paused,
-   * buzzer, reveal, leaderboard, podium) and the countdown in step, then call `render`.
+   * buzzer, reveal, the next question, leaderboard, podium) and the countdown in step, then call `render`.
    */
   function followScreens(socket, st, countdown, render) {
     socket.on("question", function (q) {
@@ -315,6 +315,7 @@
       st.paused = false;
       st.reveal = null;
       st.buzzer = null;
+      st.upcoming = null; // it is this one, now open
       st.counts.answered = 0;
       countdown.start(q.closes_at, false);
       render();
@@ -335,6 +336,7 @@
       clock.sync(m.server_now);
       st.phase = "closed";
       st.paused = false;
+      st.upcoming = m.upcoming || null;
       countdown.stop();
       render();
     });
@@ -345,6 +347,7 @@
     socket.on("reveal", function (r) {
       st.phase = "reveal";
       st.reveal = r;
+      st.upcoming = r.upcoming || null;
       countdown.stop();
       render();
     });
