@@ -84,6 +84,7 @@
     if (s.leaderboard) {
       st.leaderboard = s.leaderboard;
     }
+    st.podium = s.podium || st.podium;
     if (st.phase === "question" && s.question) {
       countdown.start(s.question.closes_at, st.paused, s.server_now);
     } else {
@@ -280,7 +281,7 @@
         var fill = h("div", { className: "bar-fill" });
         fill.style.width = Math.round(Math.min(1, Number(c.participation) || 0) * 100) + "%";
         return h("li", {}, [
-          h("span", { className: L.rankClass(c.rank), text: c.rank }),
+          h("span", { className: L.rankClass(c.rank), text: L.rankLabel(c.rank) }),
           h("span", { className: "who" }, [h("span", { className: "name", text: c.name })]),
           h("span", { className: "rate" }, [
             h("div", { className: "bar" }, [fill]),
@@ -293,19 +294,15 @@
   }
 
   function renderFinished() {
-    var podium = st.podium;
-    if (!podium && st.leaderboard) {
-      podium = {
-        people: (st.leaderboard.people || []).slice(0, 3),
-        centers: (st.leaderboard.centers || []).slice(0, 3),
-      };
-    }
-    podium = podium || { people: [], centers: [] };
+    var podium = st.podium || { people: [], centers: [] }; // the places won (results.podium)
     L.fill($("bf-people"), podiumItems(podium.people || [], true));
     L.fill($("bf-centers"), podiumItems(podium.centers || [], false));
   }
 
   function podiumItems(list, people) {
+    if (!list.length) {
+      return [h("li", { className: "podium-none", text: "暂无（得分须高于 0 分）" })];
+    }
     return list.slice(0, 3).map(function (item, i) {
       return h("li", { className: "place-" + (i + 1) }, [
         h("span", { className: "p-name", text: item.name }),

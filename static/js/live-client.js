@@ -244,6 +244,11 @@
     return "rank" + (n >= 1 && n <= 3 ? " r" + n : "");
   }
 
+  /** A rank as shown: "—" for none (a center nobody joined from). */
+  function rankLabel(rank) {
+    return rank === null || rank === undefined ? "—" : String(rank);
+  }
+
   /** A client-made idempotency key. */
   function uuid() {
     if (window.crypto && typeof window.crypto.randomUUID === "function") {
@@ -380,6 +385,7 @@
     percent: percent,
     score: score,
     rankClass: rankClass,
+    rankLabel: rankLabel,
     uuid: uuid,
   };
 })();

@@ -239,7 +239,7 @@
 
     function centerItem(c) {
       return h("li", {}, [
-        h("span", { className: L.rankClass(c.rank), text: c.rank }),
+        h("span", { className: L.rankClass(c.rank), text: L.rankLabel(c.rank) }),
         h("span", { className: "who" }, [
           h("span", { className: "name", text: c.name }),
           h("span", { className: "center", text: "参与率 " + L.percent(c.participation) }),
@@ -271,18 +271,15 @@
     }
 
     function renderFinished() {
-      var podium = st.podium;
-      if (!podium && st.leaderboard) {
-        podium = {
-          people: (st.leaderboard.people || []).slice(0, 3),
-          centers: (st.leaderboard.centers || []).slice(0, 3),
-        };
-      }
-      podium = podium || { people: [], centers: [] };
+      var podium = st.podium || { people: [], centers: [] }; // the places won (results.podium)
       syncMineFromBoard(st.leaderboard || podium);
       L.fill($("f-mine"), myFigures());
-      L.fill($("f-people"), (podium.people || []).map(personItem));
-      L.fill($("f-centers"), (podium.centers || []).map(centerItem));
+      var none = h("li", { className: "muted", text: "暂无（得分须高于 0 分）" });
+      L.fill($("f-people"), podium.people && podium.people.length ? podium.people.map(personItem) : [none]);
+      L.fill(
+        $("f-centers"),
+        podium.centers && podium.centers.length ? podium.centers.map(centerItem) : [none.cloneNode(true)],
+      );
     }
 
     return {

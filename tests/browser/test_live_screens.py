@@ -164,11 +164,34 @@ def test_risk_stake_comes_first_and_the_buzzer_has_three_states(pages: Pages, se
     screenshot(board, "screens-board-buzzer-taken")
 
     # --- the reveal: the phone that lost the buzz says who had the question, not 未作答
-    second.locator("#q-options button.option", has_text="正确").click()
+    second.locator("#q-options button.option", has_text="错误").click()  # wrong: -20
     expect(second.locator("#q-status")).to_have_text("已提交")
     click_action(host, "close")
     click_action(host, "reveal")
-    expect(second.locator("#r-verdict")).to_have_text("回答正确")
+    expect(second.locator("#r-verdict")).to_have_text("回答错误")
     expect(first.locator("#r-verdict")).to_have_text(f"本题由 {winner}（{center}）抢答")
     screenshot(first, "screens-phone-buzzer-reveal")
+
+    # --- standings: the real scores (30, -20); the centers nobody joined from have no rank
+    click_action(host, "leaderboard")
+    expect(board.locator("#bl-people .pts")).to_have_text(["30", "-20"])
+    ranks = board.locator("#bl-centers .rank")
+    expect(ranks).to_have_count(10)  # every center of group market
+    expect(ranks).to_have_text(["1", "2"] + ["—"] * 8)
+
+    # --- the podium: only who won a place (score above 0; a center someone joined from)
+    click_action(host, "finish")
+    expect(board.locator("#bf-people li")).to_have_count(1)
+    expect(board.locator("#bf-people li.place-1 .p-name")).to_have_text(PLAYERS[0][1])
+    expect(board.locator("#bf-centers li")).to_have_count(1)
+    expect(board.locator("#bf-centers li.place-1 .p-name")).to_have_text(PLAYERS[0][2])
+    for phone in (first, second):
+        expect(phone.locator("#f-people li")).to_have_count(1)
+        expect(phone.locator("#f-centers li")).to_have_count(1)
+    expect(second.locator("#f-mine")).to_contain_text("-20")
+    screenshot(board, "screens-board-podium")
+    second.reload()  # the podium again from the snapshot
+    expect(second.locator("#finished")).to_be_visible()
+    expect(second.locator("#f-people li")).to_have_count(1)
+    expect(second.locator("#f-people")).to_contain_text(PLAYERS[0][1])
     assert pages.errors == []
