@@ -65,6 +65,6 @@ class Tally:
         return Tally(self.answered + 1, self.correct + int(correct))
 
     @property
-    def accuracy(self) -> float:
-        """Right / answered (0 when nothing was answered)."""
-        return self.correct / self.answered if self.answered else 0.0
+    def accuracy(self) -> float | None:
+        """Right / answered; None (shown blank, not 0%) when nothing was answered."""
+        return self.correct / self.answered if self.answered else None

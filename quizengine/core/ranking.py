@@ -23,9 +23,9 @@ class Standing:
     last_answer_at: datetime | None = None
 
     @property
-    def accuracy(self) -> float:
-        """Correct answers / answered questions (0 when none answered)."""
-        return self.correct / self.answered if self.answered else 0.0
+    def accuracy(self) -> float | None:
+        """Correct answers / answered questions; None (shown blank, not 0%) when none answered."""
+        return self.correct / self.answered if self.answered else None
 
 
 @dataclass(frozen=True)
@@ -58,9 +58,12 @@ def rank_people(standings: list[Standing]) -> list[Ranked]:
 
 @dataclass(frozen=True)
 class CenterStanding:
-    """A center's figure under the contest's rule, with its participation rate."""
+    """A center's figure under the contest's rule, with its participation rate.
 
-    rank: int
+    `rank` is None for a center nobody joined from: it takes part in no ranking.
+    """
+
+    rank: int | None
     center: str
     score: float
     joined: int
@@ -77,16 +80,18 @@ def rank_centers(
 ) -> list[CenterStanding]:
     """Aggregate players into centers and rank them.
 
-    Centers with at least one player come first, by higher figure, then name;
-    centers nobody joined from come last (a 0 must not beat a center whose
-    players went negative in buzzer or risk rounds). Equal figures share a rank.
+    Centers with at least one player are ranked, by higher figure, then name;
+    equal figures share a rank. Centers nobody joined from follow them, by
+    name, without a rank (None): their 0 must neither beat a center whose
+    players went negative in buzzer or risk rounds nor tie for 第1名 when
+    nobody of a group took part.
 
     - `mean`: the average score of the center's players who joined.
     - `sum`: the total of their scores.
     - `top_n_mean`: the average of the center's best `top_n` scores (fewer if fewer joined).
     - `participation_weighted`: mean x participation rate, so a center that sent
       few of its staff cannot win on a handful of strong players.
-    Every center on the roster appears, with 0 when nobody joined.
+    Every center on the roster appears, with 0 and no rank when nobody joined.
     """
     if rule not in CENTER_RULES:
         raise ValueError(f"unknown center rule {rule!r}")
@@ -101,10 +106,34 @@ def rank_centers(
     result: list[CenterStanding] = []
     for position, (center, figure, joined, roster) in enumerate(figures, 1):
         previous = result[-1] if result else None
-        tied = previous and previous.score == figure and (previous.joined == 0) == (joined == 0)
-        rank = previous.rank if tied else position
+        if not joined:
+            rank = None
+        elif previous is not None and previous.score == figure:
+            rank = previous.rank
+        else:
+            rank = position
         result.append(CenterStanding(rank, center, figure, joined, roster))
     return result
+
+
+# --- the podium (前三名) ---------------------------------------------------------------------
+
+PODIUM_PLACES = 3
+
+
+def podium_people(ranked: list[Ranked], places: int = PODIUM_PLACES) -> list[Ranked]:
+    """The people on the podium: the first `places` of the ranking whose score is above 0.
+
+    A total of 0 or less (nothing right, or buzzer and risk deductions) is
+    shown with its real value in the standings, but wins no place: the
+    podium then has fewer than three entries.
+    """
+    return [r for r in ranked if r.standing.score > 0][:places]
+
+
+def podium_centers(centers: list[CenterStanding], places: int = PODIUM_PLACES) -> list[CenterStanding]:
+    """The centers on the podium: the first `places` ranked centers (someone joined) with a figure above 0."""
+    return [c for c in centers if c.rank is not None and c.score > 0][:places]
 
 
 def _figure(values: list[int], roster: int, rule: str, top_n: int) -> float:

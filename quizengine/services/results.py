@@ -12,7 +12,7 @@ from sqlalchemy import Integer, cast, func, select
 
 from quizengine.core.live import Mode
 from quizengine.core.paper import AttemptResult, counted_attempt
-from quizengine.core.ranking import Standing, rank_centers, rank_people
+from quizengine.core.ranking import Standing, podium_centers, podium_people, rank_centers, rank_people
 from quizengine.extensions import db
 from quizengine.models import Answer, Attempt, Center, Contest, Group, Player, RoundQuestion, Score, Staff
 
@@ -169,33 +169,41 @@ def rankings_by_group(contest: Contest) -> list[tuple[str, list, list]]:
     return result
 
 
+def _person_row(r) -> dict:
+    return {
+        "rank": r.rank,
+        "player_id": r.standing.player_id,
+        "name": r.standing.name,
+        "center": r.standing.center,
+        "score": r.standing.score,
+        "correct": r.standing.correct,
+        "answered": r.standing.answered,
+    }
+
+
+def _center_row(c) -> dict:
+    return {
+        "rank": c.rank,  # None: nobody joined from this center
+        "name": c.center,
+        "score": c.score,
+        "joined": c.joined,
+        "roster": c.roster,
+        "participation": round(c.participation, 3),
+    }
+
+
 def leaderboard(contest: Contest, limit: int = 10) -> dict:
     """Top people and every center, ranked by the contest's rules."""
     people, centers = rank_contest(contest)
+    return {"people": [_person_row(r) for r in people[:limit]], "centers": [_center_row(c) for c in centers]}
+
+
+def podium(contest: Contest) -> dict:
+    """The first three people and centers who win a place (core.ranking.podium_people / podium_centers)."""
+    people, centers = rank_contest(contest)
     return {
-        "people": [
-            {
-                "rank": r.rank,
-                "player_id": r.standing.player_id,
-                "name": r.standing.name,
-                "center": r.standing.center,
-                "score": r.standing.score,
-                "correct": r.standing.correct,
-                "answered": r.standing.answered,
-            }
-            for r in people[:limit]
-        ],
-        "centers": [
-            {
-                "rank": c.rank,
-                "name": c.center,
-                "score": c.score,
-                "joined": c.joined,
-                "roster": c.roster,
-                "participation": round(c.participation, 3),
-            }
-            for c in centers
-        ],
+        "people": [_person_row(r) for r in podium_people(people)],
+        "centers": [_center_row(c) for c in podium_centers(centers)],
     }
 
 

@@ -18,7 +18,7 @@ from quizengine.extensions import db
 from quizengine.models import Answer, Center, Contest, Player, RoundQuestion, Staff
 from quizengine.models.mapping import to_core
 from quizengine.services.contests import upcoming_question
-from quizengine.services.results import NO_FIGURES, leaderboard, player_figures, player_result
+from quizengine.services.results import NO_FIGURES, leaderboard, player_figures, player_result, podium
 from quizengine.timezone import iso
 
 
@@ -151,6 +151,8 @@ def snapshot(contest: Contest, now: datetime, player: Player | None = None) -> d
         state["you"] = player_figures(contest, player, hidden) if contest.current_id else NO_FIGURES
     if contest.phase in SHOWS_LEADERBOARD:
         state["leaderboard"] = leaderboard(contest)
+    if contest.phase == Phase.FINISHED:
+        state["podium"] = podium(contest)
     return state
 
 

@@ -13,7 +13,7 @@ from quizengine.models import Contest, RoundQuestion
 from quizengine.models.types import utcnow
 from quizengine.services import live
 from quizengine.services.errors import MESSAGES, Refused
-from quizengine.services.results import final_figures, leaderboard, results_for_all
+from quizengine.services.results import final_figures, leaderboard, podium, results_for_all
 from quizengine.services.screens import (
     closed_payload,
     counts,
@@ -159,11 +159,10 @@ class HostNamespace(GuardedNamespace):
         """End the contest and show the podium."""
         contest = self._contest(data)
         live.finish(contest, self._actor, request.remote_addr or "")
-        board = leaderboard(contest, limit=3)
-        podium = {"people": board["people"], "centers": board["centers"][:3]}
-        to_screens(contest.id, "finished", {"podium": podium})
+        places = podium(contest)
+        to_screens(contest.id, "finished", {"podium": places})
         for player_id, figures in final_figures(contest).items():
-            to_player(player_id, "finished", {"podium": podium, "you": figures})
+            to_player(player_id, "finished", {"podium": places, "you": figures})
         timers.book_answers_later(contest.id)
         return {}
 

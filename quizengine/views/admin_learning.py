@@ -112,7 +112,7 @@ def _workbook(centers, labels: dict[str, str], share: float) -> bytes:
                 len(c.practised),
                 c.practice_answers,
                 c.contest_answers,
-                round(c.total.accuracy, 3),
+                round(c.total.accuracy, 3) if c.total.accuracy is not None else "",
                 len(c.sessions),
                 "、".join(f"{day:%m-%d}" for day in c.sessions),
                 "是" if c.met else "否",
@@ -143,4 +143,4 @@ def _workbook(centers, labels: dict[str, str], share: float) -> bytes:
 
 
 def _cell(tally) -> str:
-    return f"{tally.accuracy:.0%}（{tally.answered} 题）" if tally else ""
+    return f"{tally.accuracy:.0%}（{tally.answered} 题）" if tally and tally.answered else ""

@@ -38,7 +38,7 @@ def results_workbook(contest, groups, staff_numbers: dict[int, str]) -> bytes:
                     s.score,
                     s.correct,
                     s.answered,
-                    round(s.accuracy, 3),
+                    round(s.accuracy, 3) if s.accuracy is not None else "",
                     round(s.total_time_ms / 1000, 1),
                     local_text(s.last_answer_at, "%Y-%m-%d %H:%M:%S"),
                 ],
@@ -48,7 +48,8 @@ def results_workbook(contest, groups, staff_numbers: dict[int, str]) -> bytes:
         append_row(sheet, [group])
         append_row(sheet, ["名次", "中心", "成绩", "参与人数", "名单人数", "参与率"])
         for c in centers:
-            append_row(sheet, [c.rank, c.center, c.score, c.joined, c.roster, round(c.participation, 3)])
+            rank = c.rank if c.rank is not None else ""  # nobody took part: no rank
+            append_row(sheet, [rank, c.center, c.score, c.joined, c.roster, round(c.participation, 3)])
         _style(sheet, percent_column=6)
     notes = book.create_sheet("说明")
     append_row(notes, ["竞赛", f"{contest.title}（{contest.code}）"])

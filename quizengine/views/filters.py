@@ -1,10 +1,13 @@
-"""Jinja filters shared by the pages."""
+"""Jinja filters and globals shared by the pages."""
 
 from __future__ import annotations
 
 from quizengine.timezone import local_text
+from quizengine.views.access import can
 
 
 def register(app) -> None:
-    """Add the filters to an app's Jinja environment: `localtime` shows a time in QUIZ_TIMEZONE."""
+    """Add to an app's Jinja environment: `localtime` shows a time in QUIZ_TIMEZONE; `can(permission)`
+    says whether the signed-in user holds a permission (the navigation shows only the links one may open)."""
     app.add_template_filter(local_text, "localtime")
+    app.add_template_global(can, "can")

@@ -28,6 +28,7 @@
     podium: null,
     counts: { joined_by_center: {}, joined: 0, answered: 0 },
     buzzer: null,
+    upcoming: null,
     welcome: [],
   };
 
@@ -71,6 +72,8 @@
     st.status = s.contest.status;
     st.phase = s.contest.phase;
     st.paused = !!s.paused;
+    st.upcoming = s.upcoming || null;
+    st.buzzer = s.buzzer || null;
     if (s.question) {
       st.question = s.question;
     }
@@ -81,6 +84,7 @@
     if (s.leaderboard) {
       st.leaderboard = s.leaderboard;
     }
+    st.podium = s.podium || st.podium;
     if (st.phase === "question" && s.question) {
       countdown.start(s.question.closes_at, st.paused, s.server_now);
     } else {
@@ -125,7 +129,48 @@
     }
     L.showOnly(screens, shown);
     body.dataset.phase = p || "";
+    renderNext();
     renderCounts();
+  }
+
+  /** Between questions: the next one is a buzzer (wait for it) or a risk one (choose a stake). */
+  function renderNext() {
+    var line = $("b-next");
+    var up = st.upcoming;
+    var kind = up && up.round && up.round.kind;
+    var between = ["lobby", "closed", "reveal", "leaderboard"].indexOf(st.phase) >= 0;
+    var text = "";
+    if (between && st.status === "open" && kind === "buzzer") {
+      text = "下一题：抢答题 · 请等待题目出现后再按“抢答”，提前按下记为抢答过早";
+    } else if (between && st.status === "open" && kind === "risk") {
+      text = "下一题：风险题 · 请在手机上选择本题分值，不选按最低分值计";
+    }
+    line.textContent = text;
+    line.className = "b-next " + (kind || "");
+    line.hidden = !text;
+  }
+
+  /** A buzzer question's state, large: press now, who has it, or nobody pressed. */
+  function renderBuzz(q) {
+    var line = $("bq-buzz");
+    var state = "";
+    var text = "";
+    if (q.round && q.round.kind === "buzzer") {
+      if (st.buzzer) {
+        state = "taken";
+        text = st.buzzer.name + "（" + st.buzzer.center + "）抢到答题权";
+      } else if (st.phase === "closed") {
+        state = "none";
+        text = "本题无人抢答";
+      } else {
+        state = "open";
+        text = "请抢答！";
+      }
+    }
+    line.textContent = text;
+    line.className = "bq-buzz " + state;
+    line.dataset.state = state;
+    line.hidden = !state;
   }
 
   function renderCounts() {
@@ -148,11 +193,8 @@
   function renderQuestion() {
     var q = st.question;
     $("bq-number").textContent = "第 " + q.number + " / " + q.total + " 题";
-    var round = [q.round && q.round.title, L.KINDS[q.kind] || q.kind].filter(Boolean).join(" · ");
-    if (st.buzzer) {
-      round += " · 抢答：" + st.buzzer.name + "（" + st.buzzer.center + "）";
-    }
-    $("bq-round").textContent = round;
+    $("bq-round").textContent = [q.round && q.round.title, L.KINDS[q.kind] || q.kind].filter(Boolean).join(" · ");
+    renderBuzz(q);
     $("bq-stem").textContent = q.stem;
     L.fill(
       $("bq-options"),
@@ -239,7 +281,7 @@
         var fill = h("div", { className: "bar-fill" });
         fill.style.width = Math.round(Math.min(1, Number(c.participation) || 0) * 100) + "%";
         return h("li", {}, [
-          h("span", { className: L.rankClass(c.rank), text: c.rank }),
+          h("span", { className: L.rankClass(c.rank), text: L.rankLabel(c.rank) }),
           h("span", { className: "who" }, [h("span", { className: "name", text: c.name })]),
           h("span", { className: "rate" }, [
             h("div", { className: "bar" }, [fill]),
@@ -252,19 +294,15 @@
   }
 
   function renderFinished() {
-    var podium = st.podium;
-    if (!podium && st.leaderboard) {
-      podium = {
-        people: (st.leaderboard.people || []).slice(0, 3),
-        centers: (st.leaderboard.centers || []).slice(0, 3),
-      };
-    }
-    podium = podium || { people: [], centers: [] };
+    var podium = st.podium || { people: [], centers: [] }; // the places won (results.podium)
     L.fill($("bf-people"), podiumItems(podium.people || [], true));
     L.fill($("bf-centers"), podiumItems(podium.centers || [], false));
   }
 
   function podiumItems(list, people) {
+    if (!list.length) {
+      return [h("li", { className: "podium-none", text: "暂无（得分须高于 0 分）" })];
+    }
     return list.slice(0, 3).map(function (item, i) {
       return h("li", { className: "place-" + (i + 1) }, [
         h("span", { className: "p-name", text: item.name }),

@@ -117,6 +117,7 @@
     if (s.leaderboard) {
       st.leaderboard = s.leaderboard;
     }
+    st.podium = s.podium || st.podium;
     if (st.phase === "question" && s.question) {
       countdown.start(s.question.closes_at, st.paused, s.server_now);
     } else if (st.phase !== "question") {
@@ -381,7 +382,7 @@
       $("hb-centers"),
       centers.map(function (c) {
         return h("li", {}, [
-          h("span", { className: L.rankClass(c.rank), text: c.rank }),
+          h("span", { className: L.rankClass(c.rank), text: L.rankLabel(c.rank) }),
           h("span", { className: "who", text: c.name }),
           h("span", {
             className: "pts",

@@ -244,6 +244,11 @@
     return "rank" + (n >= 1 && n <= 3 ? " r" + n : "");
   }
 
+  /** A rank as shown: "—" for none (a center nobody joined from). */
+  function rankLabel(rank) {
+    return rank === null || rank === undefined ? "—" : String(rank);
+  }
+
   /** A client-made idempotency key. */
   function uuid() {
     if (window.crypto && typeof window.crypto.randomUUID === "function") {
@@ -305,7 +310,7 @@
 
   /**
    * The handlers the host console and the board share: they keep `st` (phase, paused,
-   * buzzer, reveal, leaderboard, podium) and the countdown in step, then call `render`.
+   * buzzer, reveal, the next question, leaderboard, podium) and the countdown in step, then call `render`.
    */
   function followScreens(socket, st, countdown, render) {
     socket.on("question", function (q) {
@@ -315,6 +320,7 @@
       st.paused = false;
       st.reveal = null;
       st.buzzer = null;
+      st.upcoming = null; // it is this one, now open
       st.counts.answered = 0;
       countdown.start(q.closes_at, false);
       render();
@@ -335,6 +341,7 @@
       clock.sync(m.server_now);
       st.phase = "closed";
       st.paused = false;
+      st.upcoming = m.upcoming || null;
       countdown.stop();
       render();
     });
@@ -345,6 +352,7 @@
     socket.on("reveal", function (r) {
       st.phase = "reveal";
       st.reveal = r;
+      st.upcoming = r.upcoming || null;
       countdown.stop();
       render();
     });
@@ -377,6 +385,7 @@
     percent: percent,
     score: score,
     rankClass: rankClass,
+    rankLabel: rankLabel,
     uuid: uuid,
   };
 })();

@@ -11,6 +11,8 @@
     var h = L.h;
     var st = app.st;
     var memo = app.memo;
+    var next = window.PlayNext(app);
+    var renderUpcoming = next.renderUpcoming;
 
     function $(id) {
       return document.getElementById(id);
@@ -80,7 +82,7 @@
       parts.push(L.KINDS[q.kind] || q.kind);
       if (roundKind(q) === "risk") {
         var chosen = memo.stakes[q.round_question_id];
-        parts.push(chosen ? "分值 " + chosen + " 分（答错扣分）" : "风险题（答错扣分）");
+        parts.push(chosen ? "分值 " + chosen + " 分（答错扣分）" : next.stakeText(q.round_question_id, q.round.stakes) + "（答错扣分）");
       } else if (q.points) {
         parts.push(q.points + " 分");
       }
@@ -95,7 +97,9 @@
       $("q-number").textContent = "第 " + q.number + " / " + q.total + " 题";
       $("q-meta").textContent = questionMeta(q);
       $("q-stem").textContent = q.stem;
-      L.fill($("q-extra"), roundKind(q) === "buzzer" ? buzzerPanel(q) : []);
+      var extra = $("q-extra");
+      delete extra.dataset.state;
+      L.fill(extra, roundKind(q) === "buzzer" ? next.buzzerPanel(q) : []);
       L.fill($("q-options"), optionControls(q));
       var status = "";
       var statusClass = "status";
@@ -114,39 +118,6 @@
       var line = $("q-status");
       line.className = statusClass;
       line.textContent = status;
-    }
-
-    function buzzerPanel(q) {
-      var b = st.buzz || {};
-      var children = [];
-      if (b.mine) {
-        children.push(h("p", { className: "buzz-note good", text: "您抢到了答题权，请作答！" }));
-      } else if (b.winner) {
-        children.push(
-          h("p", { className: "buzz-note", text: b.winner.name + "（" + b.winner.center + "）抢到答题权" }),
-        );
-      } else {
-        children.push(
-          h("button", {
-            className: "buzzer",
-            text: "抢答",
-            attrs: { type: "button" },
-            on: {
-              click: function (e) {
-                e.currentTarget.disabled = true;
-                app.send.buzz(q.round_question_id, false);
-              },
-            },
-          }),
-        );
-        if (st.closed) {
-          children[0].disabled = true;
-        }
-      }
-      if (b.message && !b.mine) {
-        children.push(h("p", { className: "buzz-note", text: b.message }));
-      }
-      return children;
     }
 
     /** The answer controls (answers.js): one answer per question, sent at once or with 提交. */
@@ -175,7 +146,11 @@
       }
       var verdict = $("r-verdict");
       var result = st.result;
-      if (!result) {
+      var buzzed = next.buzzVerdict(q, r, result);
+      if (buzzed) {
+        verdict.className = "verdict none";
+        verdict.textContent = buzzed;
+      } else if (!result) {
         verdict.className = "verdict";
         verdict.textContent = "正在统计成绩……";
       } else if (!result.answered) {
@@ -264,7 +239,7 @@
 
     function centerItem(c) {
       return h("li", {}, [
-        h("span", { className: L.rankClass(c.rank), text: c.rank }),
+        h("span", { className: L.rankClass(c.rank), text: L.rankLabel(c.rank) }),
         h("span", { className: "who" }, [
           h("span", { className: "name", text: c.name }),
           h("span", { className: "center", text: "参与率 " + L.percent(c.participation) }),
@@ -296,75 +271,15 @@
     }
 
     function renderFinished() {
-      var podium = st.podium;
-      if (!podium && st.leaderboard) {
-        podium = {
-          people: (st.leaderboard.people || []).slice(0, 3),
-          centers: (st.leaderboard.centers || []).slice(0, 3),
-        };
-      }
-      podium = podium || { people: [], centers: [] };
+      var podium = st.podium || { people: [], centers: [] }; // the places won (results.podium)
       syncMineFromBoard(st.leaderboard || podium);
       L.fill($("f-mine"), myFigures());
-      L.fill($("f-people"), (podium.people || []).map(personItem));
-      L.fill($("f-centers"), (podium.centers || []).map(centerItem));
-    }
-
-    function renderUpcoming() {
-      var aside = $("upcoming");
-      var up = st.upcoming;
-      var between = ["lobby", "closed", "reveal", "leaderboard"].indexOf(st.phase) >= 0;
-      var kind = up && up.round && up.round.kind;
-      if (!st.entered || !up || !between || st.status !== "open" || (kind !== "risk" && kind !== "buzzer")) {
-        aside.hidden = true;
-        L.fill(aside, []);
-        return;
-      }
-      var rqid = up.round_question_id;
-      var children = [h("h2", { text: "下一题：" + (up.round.title || L.ROUND_KINDS[kind]) })];
-      if (kind === "risk") {
-        var chosen = memo.stakes[rqid];
-        children.push(h("p", { text: "风险题：请在题目出现前选择本题分值，答对加分，答错扣分。" }));
-        children.push(
-          h(
-            "div",
-            { className: "stakes" },
-            (up.round.stakes || []).map(function (value) {
-              return h("button", {
-                className: "stake" + (chosen === value ? " chosen" : ""),
-                text: value + " 分",
-                attrs: { type: "button", "aria-pressed": chosen === value ? "true" : "false" },
-                on: {
-                  click: function () {
-                    app.send.stake(rqid, value);
-                  },
-                },
-              });
-            }),
-          ),
-        );
-      } else {
-        children.push(
-          h("p", { text: "抢答题：题目出现后，第一个按下“抢答”的选手获得答题权。提前按下记为抢答过早。" }),
-        );
-        children.push(
-          h("button", {
-            className: "buzzer",
-            text: "抢答",
-            attrs: { type: "button" },
-            on: {
-              click: function () {
-                app.send.buzz(rqid, true);
-              },
-            },
-          }),
-        );
-      }
-      if (st.upcomingMessage) {
-        children.push(h("p", { className: "status", text: st.upcomingMessage }));
-      }
-      L.fill(aside, children);
-      aside.hidden = false;
+      var none = h("li", { className: "muted", text: "暂无（得分须高于 0 分）" });
+      L.fill($("f-people"), podium.people && podium.people.length ? podium.people.map(personItem) : [none]);
+      L.fill(
+        $("f-centers"),
+        podium.centers && podium.centers.length ? podium.centers.map(centerItem) : [none.cloneNode(true)],
+      );
     }
 
     return {

@@ -191,7 +191,7 @@
         if (ack && ack.ok) {
           memo.stakes[rqid] = ack.stake;
           saveMemo();
-          st.upcomingMessage = "已选择本题分值 " + ack.stake + " 分";
+          st.upcomingMessage = ""; // the panel's stake line says it
         } else {
           st.upcomingMessage = (ack && ack.error && ack.error.message) || "选择失败";
         }

@@ -256,6 +256,7 @@
         break;
       case "finished":
         st.leaderboard = s.leaderboard || st.leaderboard;
+        st.podium = s.podium || st.podium;
         screens.renderFinished();
         show("finished");
         break;

@@ -196,9 +196,10 @@ def test_study_sessions_do_not_modify_their_input():
 # --- Tally -------------------------------------------------------------------
 
 
-def test_an_empty_tally_has_zero_accuracy():
+def test_an_empty_tally_has_no_accuracy():
+    # shown blank, not 0%: nothing was answered
     assert Tally() == Tally(answered=0, correct=0)
-    assert Tally().accuracy == 0.0
+    assert Tally().accuracy is None
 
 
 def test_tally_add_counts_answers_and_right_answers():
@@ -221,4 +222,4 @@ def test_tally_accuracy_is_right_over_answered():
 
 def test_tally_accuracy_is_a_float():
     assert isinstance(Tally(2, 1).accuracy, float)
-    assert isinstance(Tally().accuracy, float)
+    assert isinstance(Tally(2, 0).accuracy, float)

@@ -68,7 +68,7 @@ def test_center_rules_with_participation():
     people = [Standing(1, "a", "c1", score=90), Standing(2, "b", "c1", score=30), Standing(3, "c", "c2", score=80)]
     roster = {"c1": 2, "c2": 4, "c3": 5}
     mean = {c.center: (c.rank, c.score, c.participation) for c in rank_centers(people, roster, "mean")}
-    assert mean == {"c2": (1, 80.0, 0.25), "c1": (2, 60.0, 1.0), "c3": (3, 0.0, 0.0)}
+    assert mean == {"c2": (1, 80.0, 0.25), "c1": (2, 60.0, 1.0), "c3": (None, 0.0, 0.0)}
     total = {c.center: c.score for c in rank_centers(people, roster, "sum")}
     assert total == {"c1": 120.0, "c2": 80.0, "c3": 0.0}
     top1 = {c.center: c.score for c in rank_centers(people, roster, "top_n_mean", top_n=1)}
@@ -80,7 +80,7 @@ def test_center_rules_with_participation():
 def test_centers_nobody_joined_from_rank_after_negative_ones():
     people = [Standing(1, "a", "c1", score=-20), Standing(2, "b", "c2", score=10)]
     ranked = [(c.rank, c.center) for c in rank_centers(people, {"c1": 3, "c2": 3, "c3": 3, "c4": 3})]
-    assert ranked == [(1, "c2"), (2, "c1"), (3, "c3"), (3, "c4")]
+    assert ranked == [(1, "c2"), (2, "c1"), (None, "c3"), (None, "c4")]
 
 
 def test_draws_are_reproducible_and_independent_of_pool_order():

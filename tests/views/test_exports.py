@@ -110,3 +110,39 @@ def test_append_row_writes_numbers_as_numbers_and_drops_characters_excel_refuses
     ]
     assert [c.quotePrefix for c in row[3:]] == [True, False, False]
     assert csv_field("-1") == "'-1" and csv_field("a=b") == "a=b" and csv_field(None) == ""
+
+
+def test_results_xlsx_ranks_no_center_nobody_took_part_from_and_leaves_accuracy_blank(app, client, accounts, tmp_path):
+    paper = seed_paper(app, tmp_path, publish=True)
+    login(client, "org1")
+    # nobody has handed in: no center of the group is 第1名
+    book = load_workbook(io.BytesIO(client.get(f"/admin/contests/{paper}/results.xlsx").data))
+    centers = list(book["第1组中心"].iter_rows(min_row=3, values_only=True))
+    assert len(centers) == 10
+    assert [row[0] for row in centers] == [None] * 10
+    # one person hands in without answering: their center is ranked, their accuracy is blank, not 0%
+    with app.app_context():
+        contest = _db.session.get(Contest, paper)
+        staff = _db.session.scalar(select(Staff).where(Staff.staff_no == "PTC0101"))
+        papers.start(contest, staff, datetime.now(UTC))
+        papers.submit(contest, staff, datetime.now(UTC))
+        center = staff.center.name
+    book = load_workbook(io.BytesIO(client.get(f"/admin/contests/{paper}/results.xlsx").data))
+    people = list(book["第1组个人"].iter_rows(min_row=3, values_only=True))
+    assert people[0][0] == 1 and people[0][6] == 0  # rank 1, answered 0
+    assert people[0][7] is None  # 正确率
+    centers = list(book["第1组中心"].iter_rows(min_row=3, values_only=True))
+    assert centers[0][:2] == (1, center)
+    assert [row[0] for row in centers[1:]] == [None] * 9
+
+
+def test_the_learning_report_leaves_accuracy_blank_for_a_center_without_answers(app, client, accounts, tmp_path):
+    seed_paper(app, tmp_path, publish=False)
+    login(client, "org1")
+    export = client.get("/admin/learning/report.xlsx?group=community&first=2021-01-01&last=2030-01-01&share=0.5")
+    assert export.status_code == 200
+    sheet = load_workbook(io.BytesIO(export.data))["中心"]
+    header = [cell.value for cell in sheet[1]]
+    accuracy = header.index("正确率")
+    rows = list(sheet.iter_rows(min_row=2, values_only=True))
+    assert rows and all(row[accuracy] is None for row in rows)

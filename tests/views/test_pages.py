@@ -35,3 +35,28 @@ def test_phone_entry_asks_for_the_join_code(client):
     assert "加入竞赛" in response.get_data(as_text=True)
     unknown = client.get("/play/NOSUCH")
     assert unknown.status_code == 404 and "没有参赛码为 NOSUCH 的竞赛" in unknown.get_data(as_text=True)
+
+
+def host_links(client, path: str) -> int:
+    return client.get(path).get_data(as_text=True).count('href="/host/"')
+
+
+def test_the_navigation_shows_the_host_console_only_to_who_may_run_a_contest(app, accounts):
+    from tests.conftest import login
+
+    anonymous = app.test_client()
+    assert host_links(anonymous, "/") == 0
+    for user, shown in (("trainer", False), ("org1", True), ("admin", True)):
+        client = app.test_client()
+        login(client, accounts[user])
+        for path in ("/", "/admin/"):
+            assert (host_links(client, path) > 0) is shown, (user, path)
+            if shown:
+                assert client.get("/host/").status_code == 200
+
+
+def test_staff_pages_have_no_organizer_links(client):
+    for path in ("/play/", "/learn/login"):
+        page = client.get(path).get_data(as_text=True)
+        assert 'href="/host/"' not in page and 'href="/login"' not in page and 'href="/admin/"' not in page, path
+        assert 'href="/play/"' in page and 'href="/learn/"' in page

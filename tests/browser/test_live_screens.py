@@ -1,0 +1,197 @@
+"""What a user trips over on the live screens (issue 13), in real Chromium: the risk stake, the buzzer's states,
+a long reveal on the projector, the reveal of multiple-choice and fill-in questions.
+
+The module's own `quizengine serve` has the demo seed plus tests/browser/fixtures: a test bank and two
+contests of group market (PTUXRISK: a long question, a risk one, a buzzer one; PTUXSHOW: multiple choice,
+fill-in, the long question). Screenshots go to test-artifacts/screens-*.png.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from tests.browser.pages import WAIT_MS, Pages
+from tests.browser.test_live_contest import PHONE, click_action, join, sign_in
+from tests.live import run_command, seeded, serving
+
+pytestmark = pytest.mark.browser
+
+FIXTURES = Path(__file__).parent / "fixtures"
+BOARD = {"viewport": {"width": 1920, "height": 1080}}
+HOST = {"viewport": {"width": 1366, "height": 768}}
+# Group market in examples/roster.yaml.
+PLAYERS = [("PTM0101", "万杰", "长寿路市场监督管理所"), ("PTM0201", "邓梓", "曹家渡市场监督管理所")]
+
+expect.set_options(timeout=WAIT_MS)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SimpleNamespace]:
+    """A seeded `quizengine serve` with the test bank and the two test contests imported and open."""
+    folder = tmp_path_factory.mktemp("live_screens")
+    env = seeded(folder)
+    run_command(env, "bank", "import", str(FIXTURES / "ux-bank.yaml"))
+    run_command(
+        env, "contest", "import", str(FIXTURES / "ux-contests.yaml"), str(FIXTURES / "ux-reveals.yaml"), "--open"
+    )
+    listing = run_command(env, "contest", "list").stdout
+    ids = {code: int(number) for number, code in re.findall(r"^\s*(\d+)\s+(\S+)", listing, re.MULTILINE)}
+    password = (folder / "instance" / "demo-admin-password").read_text().strip()
+    with serving(folder, env) as url:
+        yield SimpleNamespace(url=url, folder=folder, ids=ids, password=password)
+
+
+@pytest.fixture
+def pages(browser: Browser, server: SimpleNamespace) -> Iterator[Pages]:
+    opened = Pages(browser, server.url)
+    yield opened
+    opened.close()
+
+
+def console_and_board(pages: Pages, server: SimpleNamespace, code: str) -> tuple[Page, Page]:
+    host = pages.open("host", "/login", **HOST)
+    sign_in(host, server.password)
+    host.goto(f"/host/{server.ids[code]}")
+    expect(host.locator("#host-phase")).to_have_text("等待出题")
+    board = pages.open("board", host.locator("#board-link").get_attribute("href"), **BOARD)
+    expect(board.locator("#lobby")).to_be_visible()
+    return host, board
+
+
+def phones_joined(pages: Pages, code: str) -> list[Page]:
+    phones = []
+    for number, (staff_id, name, _) in enumerate(PLAYERS, start=1):
+        phone = pages.open(f"phone{number}", f"/play/{code}", **PHONE)
+        join(phone, staff_id, name)
+        expect(phone.locator("#me-name")).to_have_text(name)
+        phones.append(phone)
+    return phones
+
+
+def in_viewport(page: Page, selector: str) -> bool:
+    """Whether the element lies wholly inside the viewport as the page is now (no scrolling)."""
+    return page.locator(selector).first.evaluate(
+        "e => { const r = e.getBoundingClientRect();"
+        " return r.top >= 0 && r.left >= 0 && r.bottom <= innerHeight && r.right <= innerWidth; }"
+    )
+
+
+def test_risk_stake_comes_first_and_the_buzzer_has_three_states(pages: Pages, server: SimpleNamespace, screenshot):
+    host, board = console_and_board(pages, server, "PTUXRISK")
+    first, second = phones_joined(pages, "PTUXRISK")
+
+    # --- question 1 (five long options, a long explanation and source): its reveal is taller than the phone
+    click_action(host, "next")
+    first.locator("#q-options button.option[data-key=B]").click()
+    expect(first.locator("#q-status")).to_have_text("已提交")
+    click_action(host, "close")
+    click_action(host, "reveal")
+    expect(first.locator("#r-verdict")).to_have_text("回答正确")
+    assert first.evaluate("document.documentElement.scrollHeight") > PHONE["viewport"]["height"]
+
+    # --- the next question is a risk one: choosing the stake is at the top, in view without scrolling
+    panel = first.locator("#upcoming")
+    expect(panel).to_be_visible()
+    expect(panel.locator("h2")).to_have_text("请选择本题分值")
+    expect(panel).to_contain_text("不选按最低 10 分计")
+    assert first.evaluate("window.scrollY") == 0
+    assert in_viewport(first, "#upcoming .stakes")
+    for stake in ("10 分", "20 分", "30 分"):
+        assert in_viewport(first, f"#upcoming button.stake:text-is('{stake}')")
+    expect(board.locator("#b-next")).to_contain_text("下一题：风险题")
+    screenshot(first, "screens-phone-risk-stake")
+    panel.locator("button.stake", has_text="20 分").click()
+    expect(panel).to_contain_text("已选择本题分值 20 分")
+    expect(panel).to_have_attribute("data-state", "chosen")
+
+    # --- the risk question: the stake chosen, or the lowest one for the phone that chose none
+    click_action(host, "next")
+    expect(first.locator("#q-meta")).to_contain_text("分值 20 分")
+    expect(second.locator("#q-meta")).to_contain_text("不选按最低 10 分计")
+    expect(first.locator("#upcoming")).to_be_hidden()
+    first.locator("#q-options button.option[data-key=A]").click()
+    expect(first.locator("#q-status")).to_have_text("已提交")
+    click_action(host, "close")
+    click_action(host, "reveal")
+    expect(first.locator("#r-figures")).to_contain_text("+20")
+
+    # --- buzzer, state 1 "wait": not the red button, and the board says to wait
+    for phone in (first, second):
+        wait = phone.locator("#upcoming")
+        expect(wait).to_have_attribute("data-state", "wait")
+        expect(wait.locator("button.buzzer")).to_have_text("等待题目出现")
+        expect(wait.locator("button.buzzer")).not_to_have_class(re.compile(r"\blive\b"))
+        assert in_viewport(phone, "#upcoming button.buzzer")
+    waiting_colour = first.locator("#upcoming button.buzzer").evaluate("e => getComputedStyle(e).backgroundImage")
+    assert "gradient" not in waiting_colour
+    expect(board.locator("#b-next")).to_contain_text("下一题：抢答题")
+    expect(board.locator("#b-next")).to_contain_text("请等待题目出现")
+    screenshot(first, "screens-phone-buzzer-wait")
+    first.locator("#upcoming button.buzzer").click()
+    expect(first.locator("#upcoming")).to_contain_text("抢答过早（题目尚未开放）")
+
+    # --- state 2 "press now": the red, pulsing 抢答 on every phone, 请抢答！ large on the board
+    click_action(host, "next")
+    for phone in (first, second):
+        expect(phone.locator("#q-extra")).to_have_attribute("data-state", "open")
+        expect(phone.locator("#q-extra button.buzzer.live")).to_have_text("抢答")
+        expect(phone.locator("#q-extra button.buzzer.live")).to_be_enabled()
+    expect(board.locator("#bq-buzz")).to_have_attribute("data-state", "open")
+    expect(board.locator("#bq-buzz")).to_have_text("请抢答！")
+    expect(board.locator("#b-next")).to_be_hidden()
+    screenshot(first, "screens-phone-buzzer-open")
+    screenshot(board, "screens-board-buzzer-open")
+
+    # --- state 3 "someone else has it": the winner's name, large, on the other phone and the board
+    winner, center = PLAYERS[1][1], PLAYERS[1][2]
+    second.locator("#q-extra button.buzzer.live").click()
+    expect(second.locator("#q-extra")).to_have_attribute("data-state", "mine")
+    expect(second.locator("#q-extra")).to_contain_text("您抢到了答题权")
+    expect(first.locator("#q-extra")).to_have_attribute("data-state", "taken")
+    expect(first.locator("#q-extra")).to_contain_text(f"{winner}（{center}）已抢到答题权")
+    expect(first.locator("#q-extra button.buzzer")).to_have_count(0)
+    expect(board.locator("#bq-buzz")).to_have_attribute("data-state", "taken")
+    expect(board.locator("#bq-buzz")).to_have_text(f"{winner}（{center}）抢到答题权")
+    size = board.locator("#bq-buzz").evaluate("e => parseFloat(getComputedStyle(e).fontSize)")
+    assert size >= 48, f"the winner is shown large on the board, not as small text ({size}px)"
+    screenshot(first, "screens-phone-buzzer-taken")
+    screenshot(board, "screens-board-buzzer-taken")
+
+    # --- the reveal: the phone that lost the buzz says who had the question, not 未作答
+    second.locator("#q-options button.option", has_text="错误").click()  # wrong: -20
+    expect(second.locator("#q-status")).to_have_text("已提交")
+    click_action(host, "close")
+    click_action(host, "reveal")
+    expect(second.locator("#r-verdict")).to_have_text("回答错误")
+    expect(first.locator("#r-verdict")).to_have_text(f"本题由 {winner}（{center}）抢答")
+    screenshot(first, "screens-phone-buzzer-reveal")
+
+    # --- standings: the real scores (30, -20); the centers nobody joined from have no rank
+    click_action(host, "leaderboard")
+    expect(board.locator("#bl-people .pts")).to_have_text(["30", "-20"])
+    ranks = board.locator("#bl-centers .rank")
+    expect(ranks).to_have_count(10)  # every center of group market
+    expect(ranks).to_have_text(["1", "2"] + ["—"] * 8)
+
+    # --- the podium: only who won a place (score above 0; a center someone joined from)
+    click_action(host, "finish")
+    expect(board.locator("#bf-people li")).to_have_count(1)
+    expect(board.locator("#bf-people li.place-1 .p-name")).to_have_text(PLAYERS[0][1])
+    expect(board.locator("#bf-centers li")).to_have_count(1)
+    expect(board.locator("#bf-centers li.place-1 .p-name")).to_have_text(PLAYERS[0][2])
+    for phone in (first, second):
+        expect(phone.locator("#f-people li")).to_have_count(1)
+        expect(phone.locator("#f-centers li")).to_have_count(1)
+    expect(second.locator("#f-mine")).to_contain_text("-20")
+    screenshot(board, "screens-board-podium")
+    second.reload()  # the podium again from the snapshot
+    expect(second.locator("#finished")).to_be_visible()
+    expect(second.locator("#f-people li")).to_have_count(1)
+    expect(second.locator("#f-people")).to_contain_text(PLAYERS[0][1])
+    assert pages.errors == []
