@@ -15,12 +15,24 @@
 
 from __future__ import annotations
 
+import threading
+from datetime import datetime
+
 from flask_socketio import Namespace
 
+from quizengine.models.types import utcnow
 from quizengine.services.errors import Refused
 from quizengine.sockets.budget import event_budget
 
 RESERVED = ("connect", "disconnect")
+# When the event being handled was read off its socket (green-thread local under eventlet and gevent).
+_arrival = threading.local()
+
+
+def arrived_at() -> datetime:
+    """The server time the current event arrived: answers and buzzer presses are timed by it, not by when
+    their handler got its turn (see `GuardedNamespace.trigger_event`)."""
+    return getattr(_arrival, "at", None) or utcnow()
 
 
 def unknown_event(event) -> dict:
@@ -42,8 +54,9 @@ class GuardedNamespace(Namespace):
             if event == "disconnect":
                 event_budget.forget(sid)
             return super().trigger_event(event, *args)
-        # Let every other socket take its turn first: a socket whose data keeps arriving never blocks on
-        # reading, so without this a flood would be read and handled without the hall getting a turn.
+        # Stamp the arrival, then let every other socket take its turn first: a socket whose data keeps
+        # arriving never blocks on reading, so without this a flood would be handled before the hall.
+        _arrival.at = utcnow()
         self.socketio.sleep(0)
         verdict = event_budget.enter(sid)
         if verdict != "ok":
@@ -56,6 +69,7 @@ class GuardedNamespace(Namespace):
             return super().trigger_event(event, *args)
         finally:
             event_budget.leave(sid)
+            _arrival.at = None
 
     def _drop(self, sid: str) -> None:
         """Close the whole connection, so what is left of a flood is never read."""

@@ -14,7 +14,7 @@ from quizengine.services.errors import Refused
 from quizengine.services.screens import counts, snapshot
 from quizengine.sockets import presence
 from quizengine.sockets.broadcast import player_room, room, to_everyone, to_screens
-from quizengine.sockets.namespace import GuardedNamespace
+from quizengine.sockets.namespace import GuardedNamespace, arrived_at
 from quizengine.sockets.payloads import field, response_value
 from quizengine.sockets.ratelimit import join_attempts
 
@@ -104,7 +104,7 @@ class PlayNamespace(GuardedNamespace):
             field(data, "round_question_id", int),
             response_value(data),
             field(data, "key", str, max_length=64),
-            utcnow(),
+            arrived_at(),
         )
         ack.pop("ok")
         return ack
@@ -114,7 +114,7 @@ class PlayNamespace(GuardedNamespace):
         """Press the buzzer."""
         player = self._player()
         round_question_id = field(data, "round_question_id", int)
-        first = live.buzz(player, round_question_id, utcnow())
+        first = live.buzz(player, round_question_id, arrived_at())
         if first:
             buzzed = {
                 "round_question_id": round_question_id,

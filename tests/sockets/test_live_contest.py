@@ -67,12 +67,12 @@ def speed(points: int, opened_at: str, received_at: str, limit_s: int) -> int:
     return round(points * (1 - min(elapsed / (limit_s * 1000), 1) / 2))
 
 
-def prepare(folder: Path) -> dict[str, str]:
+def prepare(folder: Path, contest: str = CONTEST) -> dict[str, str]:
     env = command_env(folder, QUIZ_ASYNC_MODE="eventlet")
     run_command(env, "demo", "--seed-only")
     run_command(env, "user", "create", "org1", "--role", "organizer", "--group", "community", "--password", PASSWORD)
     contest_file = folder / "contest.yaml"
-    contest_file.write_text(CONTEST, encoding="utf-8")
+    contest_file.write_text(contest, encoding="utf-8")
     run_command(env, "contest", "import", str(contest_file), "--open")
     return env
 
@@ -344,7 +344,8 @@ def test_one_phone_failing_joins_is_throttled_while_the_hall_behind_its_address_
 
 
 def test_kill_9_mid_question_keeps_acknowledged_answers_and_the_deadline(tmp_path):
-    env = prepare(tmp_path)
+    # the one phone answers: without close_early off, the question would close then, not at its deadline
+    env = prepare(tmp_path, CONTEST.replace(f"  code: {CODE}\n", f"  code: {CODE}\n  close_early: false\n"))
     cid = contest_id(env)
     port = free_port()
     base_url = f"http://127.0.0.1:{port}"
