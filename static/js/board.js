@@ -112,7 +112,7 @@
 
   function render() {
     var p = st.phase;
-    $("b-phase").textContent = st.status === "draft" ? "尚未开放" : L.PHASES[p] || "";
+    $("b-phase").textContent = L.phaseText(st.status, p, st.paused);
     var shown = $("lobby");
     if ((p === "question" || p === "closed") && st.question) {
       renderQuestion();
@@ -219,6 +219,16 @@
     var counts = rows.map(function (c) {
       return dist[c.id] || 0;
     });
+    if (kind === "fill") {
+      // the answers people typed, counted: the same bars, without option keys
+      rows = A.typed(r).map(function (t) {
+        return { id: t.right ? "right" : "", key: "", text: t.text };
+      });
+      counts = A.typed(r).map(function (t) {
+        return t.count;
+      });
+      right = ["right"];
+    }
     var max = counts.reduce(function (m, n) {
       return Math.max(m, n);
     }, 0);
@@ -230,7 +240,7 @@
         var isRight = right.indexOf(c.id) >= 0;
         return h("li", { className: isRight ? "right" : "" }, [
           h("span", { className: "bar-label" }, [
-            h("span", { className: "key", text: c.key }),
+            c.key ? h("span", { className: "key", text: c.key }) : null,
             h("span", { className: "text", text: c.text }),
           ]),
           h("div", { className: "bar" }, [fill]),
