@@ -112,6 +112,7 @@
 
   function render() {
     var p = st.phase;
+    var fitLater = false;
     $("b-phase").textContent = L.phaseText(st.status, p, st.paused);
     var shown = $("lobby");
     if ((p === "question" || p === "closed") && st.question) {
@@ -120,6 +121,7 @@
     } else if (p === "reveal" && st.reveal && st.question) {
       renderReveal();
       shown = $("b-reveal");
+      fitLater = true;
     } else if (p === "leaderboard" && st.leaderboard) {
       renderLeaderboard();
       shown = $("b-leaderboard");
@@ -131,7 +133,31 @@
     body.dataset.phase = p || "";
     renderNext();
     renderCounts();
+    if (fitLater) {
+      fitReveal();
+    }
   }
+
+  /**
+   * Shrink the reveal (its font size, which every size in it follows: live.css) until it fits the
+   * screen: 1vh down to 0.6vh in steps; at the smallest size it scrolls instead of losing its last lines.
+   */
+  function fitReveal() {
+    var reveal = $("b-reveal");
+    if (reveal.hidden) {
+      return;
+    }
+    reveal.classList.remove("scrolls");
+    for (var size = 1; size >= 0.6 - 1e-9; size -= 0.05) {
+      reveal.style.fontSize = size.toFixed(2) + "vh";
+      if (reveal.scrollHeight <= reveal.clientHeight + 1) {
+        return;
+      }
+    }
+    reveal.classList.add("scrolls");
+  }
+
+  window.addEventListener("resize", fitReveal);
 
   /** Between questions: the next one is a buzzer (wait for it) or a risk one (choose a stake). */
   function renderNext() {

@@ -262,4 +262,29 @@ def test_reveals_of_multiple_choice_and_fill_in_and_the_paused_board(pages: Page
     expect(typed.locator(".option.typed:not(.right)")).to_contain_text("一门式")
     screenshot(second, "screens-phone-fill-reveal")
     screenshot(board, "screens-board-fill-reveal")
+
+    # --- five long options, a long explanation and a long source: the reveal's last line is on the projector
+    click_action(host, "next")
+    first.locator("#q-options button.option[data-key=B]").click()
+    expect(first.locator("#q-status")).to_have_text("已提交")
+    click_action(host, "close")
+    click_action(host, "reveal")
+    expect(board.locator("#br-bars li")).to_have_count(5)
+    last = board.locator("#br-details dd").last
+    expect(last).to_contain_text("（最后一行）")
+    fits = last.evaluate(
+        """e => {
+          const reveal = document.getElementById('b-reveal');
+          const box = e.getBoundingClientRect(), area = reveal.getBoundingClientRect();
+          const scrolls = getComputedStyle(reveal).overflowY === 'auto' && reveal.scrollHeight > reveal.clientHeight;
+          return {inView: box.bottom <= Math.min(innerHeight, area.bottom) + 1, scrolls: scrolls,
+                  font: parseFloat(getComputedStyle(e).fontSize)};
+        }"""
+    )
+    assert fits["inView"] or fits["scrolls"], fits
+    assert fits["font"] >= 16, f"still readable from the back of the hall: {fits}"
+    # the options are shown whole, not cut off with an ellipsis
+    for text in board.locator("#br-bars .bar-label .text").all():
+        assert text.evaluate("e => e.scrollWidth <= e.clientWidth + 1"), text.inner_text()
+    screenshot(board, "screens-board-long-reveal")
     assert pages.errors == []
