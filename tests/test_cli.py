@@ -105,3 +105,4 @@ def test_demo_seeds_and_serves_in_one_process(tmp_path):
             demo.wait(timeout=10)
     output = log_path.read_text(errors="replace")
     assert f"http://127.0.0.1:{port}/board/1?key=" in output and "密码" in output
+    assert "手机打不开本机地址 127.0.0.1" in output and "QUIZ_PUBLIC_URL" in output  # no QUIZ_PUBLIC_URL set

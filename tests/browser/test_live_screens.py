@@ -61,6 +61,11 @@ def console_and_board(pages: Pages, server: SimpleNamespace, code: str) -> tuple
     expect(host.locator("#host-phase")).to_have_text("等待出题")
     board = pages.open("board", host.locator("#board-link").get_attribute("href"), **BOARD)
     expect(board.locator("#lobby")).to_be_visible()
+    # the QR code holds http://127.0.0.1:…/play/…: the board says phones cannot open it
+    expect(board.locator("#lobby .join-url")).to_contain_text("http://127.0.0.1:")
+    expect(board.locator("#qr-warning")).to_be_visible()
+    expect(board.locator("#qr-warning")).to_contain_text("QUIZ_PUBLIC_URL")
+    expect(host.locator("#qr-warning")).to_be_visible()
     return host, board
 
 

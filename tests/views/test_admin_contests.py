@@ -141,3 +141,36 @@ def test_a_results_download_with_a_cookie_copied_before_logout_is_refused(app, c
     client.post("/logout", data={"csrf_token": csrf_token(client, "/admin/")})
     refused = replay(app, copied).get(path)
     assert refused.status_code == 302 and refused.headers["Location"].startswith("/login")
+
+
+def board_page(app, client, contest_id: int) -> str:
+    with app.app_context():
+        key = _db.session.get(Contest, contest_id).board_key
+    return client.get(f"/board/{contest_id}?key={key}").get_data(as_text=True)
+
+
+def test_the_board_warns_when_its_qr_code_points_at_the_machine_itself(app, client, contests):
+    from quizengine.views.live import qr_data_uri
+
+    page = board_page(app, client, contests["community"])  # the test client opens it as http://localhost
+    assert "http://localhost/play/PTG1LIVE" in page
+    assert 'id="qr-warning"' in page and "手机无法打开" in page
+    with app.test_request_context():
+        assert qr_data_uri("http://localhost/play/PTG1LIVE") in page
+
+
+def test_quiz_public_url_is_what_the_qr_code_and_the_join_links_hold(app, client, contests, monkeypatch):
+    from quizengine.config import TestConfig
+    from quizengine.views.live import qr_data_uri
+
+    monkeypatch.setenv("QUIZ_PUBLIC_URL", "http://192.168.1.20:5000/")
+    app.config["PUBLIC_URL"] = TestConfig(app.instance_path).PUBLIC_URL  # read as config.py reads it
+    assert app.config["PUBLIC_URL"] == "http://192.168.1.20:5000"
+    page = board_page(app, client, contests["community"])
+    assert "http://192.168.1.20:5000/play/PTG1LIVE" in page and "localhost/play" not in page
+    assert 'id="qr-warning"' not in page
+    with app.test_request_context():
+        assert qr_data_uri("http://192.168.1.20:5000/play/PTG1LIVE") in page
+    login(client, "admin1")
+    host = client.get(f"/host/{contests['community']}").get_data(as_text=True)
+    assert "http://192.168.1.20:5000/play/PTG1LIVE" in host and 'id="qr-warning"' not in host
