@@ -75,7 +75,7 @@ def _print_stats(title: str, bank_file, questions=None) -> None:
     labels = bank_file.tags if bank_file else {}
     click.echo(f"\n{title}")
     click.echo(f"  题数 questions: {stats.total}")
-    click.echo("  题型 by type: " + "  ".join(f"{k} {v}" for k, v in stats.by_kind.items()))
+    click.echo("  题型 by type: " + "  ".join(f"{k.label} {v}" for k, v in stats.by_kind.items()))
     click.echo("  难度 by difficulty: " + "  ".join(f"{k}级 {v}" for k, v in stats.by_difficulty.items()))
     click.echo("  标签 by tag:")
     for tag, count in stats.by_tag.items():

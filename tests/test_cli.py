@@ -44,7 +44,7 @@ def test_bank_stats_counts_and_flags_missing_parts(tmp_path):
     )
     result = run_cli("bank", "stats", str(bank))
     assert result.exit_code == 0
-    assert "judge 2" in result.output
+    assert "题型 by type: 判断 2" in result.output
     assert "3级 1  4级 1" in result.output
     assert "主题 (t): 1" in result.output
     assert "缺少解析 without explanation: 1 — q2" in result.output

@@ -161,3 +161,21 @@ def test_audit_log_lists_actions_and_exports_csv(app, client, accounts):
     assert export.mimetype == "text/csv"
     text = export.data.decode("utf-8-sig")
     assert "admin1,user.create,org3,groups=government; role=organizer" in text
+
+
+def test_the_bank_page_names_question_types_in_chinese_and_shows_local_time(app, client, accounts):
+    from zoneinfo import ZoneInfo
+
+    from quizengine.models import BankRevision
+
+    login(client, "trainer1")
+    upload(client, "/admin/banks/", "example.yaml", (FIXTURES / "banks" / "valid_example.yaml").read_bytes())
+    page = client.get("/admin/banks/haochaping").get_data(as_text=True)
+    stats = page[page.index("题型：") :].split("</p>")[0]
+    assert "单选" in stats and "判断" in stats
+    for key in ("single", "multiple", "judge", "fill"):
+        assert key not in stats
+    with app.app_context():
+        imported = _db.session.scalar(select(BankRevision.imported_at))
+    local = imported.astimezone(ZoneInfo("Asia/Shanghai")).strftime("%Y-%m-%d %H:%M")
+    assert f"导入于 {local}" in page and " UTC" not in page
