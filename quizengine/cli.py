@@ -75,7 +75,7 @@ def _print_stats(title: str, bank_file, questions=None) -> None:
     labels = bank_file.tags if bank_file else {}
     click.echo(f"\n{title}")
     click.echo(f"  题数 questions: {stats.total}")
-    click.echo("  题型 by type: " + "  ".join(f"{k} {v}" for k, v in stats.by_kind.items()))
+    click.echo("  题型 by type: " + "  ".join(f"{k.label} {v}" for k, v in stats.by_kind.items()))
     click.echo("  难度 by difficulty: " + "  ".join(f"{k}级 {v}" for k, v in stats.by_difficulty.items()))
     click.echo("  标签 by tag:")
     for tag, count in stats.by_tag.items():
@@ -299,6 +299,7 @@ def demo_command(host, port, seed_only):
     """建库、导入示例题库和名单、启动服务 / Migrate, seed the samples and serve."""
     from flask_migrate import upgrade
 
+    from quizengine.core.addresses import is_loopback_url
     from quizengine.extensions import db
     from quizengine.formats.roster import read_roster
     from quizengine.server import serve, urls
@@ -320,21 +321,27 @@ def demo_command(host, port, seed_only):
     username, password = _demo_admin()
     app = current_app._get_current_object()
     base = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}"
-    for label, url in urls(host, port).items():
+    phones = app.config["PUBLIC_URL"] or base  # the links staff open on their phones
+    for label, url in urls(host, port, app.config["PUBLIC_URL"]).items():
         click.echo(f"{label}: {url}")
     for item in contests:
         click.echo(f"\n{item.title}（参赛码 {item.code}）")
         if item.mode == "self_paced":
-            click.echo(f"  手机笔试 phones:     {base}/learn/paper/{item.code}  （用名单上的工号和姓名登录）")
+            click.echo(f"  手机笔试 phones:     {phones}/learn/paper/{item.code}  （用名单上的工号和姓名登录）")
             click.echo(f"  成绩与作答 results:  {base}/admin/contests/{item.id}")
             continue
         click.echo(f"  主持台 host console: {base}/host/{item.id}")
         click.echo(f"  投影大屏 projector:  {base}/board/{item.id}?key={item.board_key}")
-        click.echo(f"  手机答题 phones:     {base}/play/{item.code}")
+        click.echo(f"  手机答题 phones:     {phones}/play/{item.code}")
     click.echo(f"\n管理后台 admin: {base}/login  用户名 {username}  密码 {password}")
     sample = first_staff()
     if sample is not None:
-        click.echo(f"工作人员 staff:  {base}/learn/  如工号 {sample.staff_no}、姓名 {sample.name}（名单中的任何人）")
+        click.echo(f"工作人员 staff:  {phones}/learn/  如工号 {sample.staff_no}、姓名 {sample.name}（名单中的任何人）")
+    if is_loopback_url(phones):
+        click.echo(
+            "\n注意：手机打不开本机地址 127.0.0.1。在会场请用 --host 0.0.0.0 启动，"
+            "并设置 QUIZ_PUBLIC_URL=http://本机局域网地址:端口（二维码和加入网址都用它）。"
+        )
     # End this command's transaction: SQLite transactions begin IMMEDIATE, so an
     # open one would hold the write lock the server's deadline timers need.
     db.session.remove()

@@ -7,6 +7,7 @@ import secrets
 from datetime import timedelta
 from pathlib import Path
 
+from quizengine.core.addresses import public_base
 from quizengine.paths import data_dir
 
 ASYNC_MODES = ("eventlet", "gevent", "threading")
@@ -41,6 +42,9 @@ class Config:
         if self.ASYNC_MODE not in ASYNC_MODES:
             raise ValueError(f"QUIZ_ASYNC_MODE must be one of {', '.join(ASYNC_MODES)}")
         self.MESSAGE_QUEUE = _env("MESSAGE_QUEUE")
+        # The address phones open (QR code, join links), e.g. http://192.168.1.20:5000; else the page's own.
+        public = _env("PUBLIC_URL")
+        self.PUBLIC_URL = public_base(public) if public else None
         self.BANK_DIR = _env("BANK_DIR", str(data_dir("question_banks")))
         self.BANK_MAX_BYTES = _env_int("BANK_MAX_BYTES", 2 * 1024 * 1024)
         self.ROSTER_MAX_BYTES = _env_int("ROSTER_MAX_BYTES", 10 * 1024 * 1024)

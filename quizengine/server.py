@@ -9,15 +9,16 @@ from flask import Flask
 from quizengine.extensions import socketio
 
 
-def urls(host: str, port: int) -> dict[str, str]:
-    """The addresses to hand to the host desk, the projector and the phones."""
+def urls(host: str, port: int, public: str | None = None) -> dict[str, str]:
+    """The addresses to hand to the host desk, the projector and the phones (these: `public`, QUIZ_PUBLIC_URL)."""
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     base = f"http://{shown}:{port}"
+    phones = public or base
     return {
         "概览 overview": f"{base}/",
         "主持台 host console": f"{base}/host/",
-        "手机答题 phones": f"{base}/play/",
-        "学习与笔试 staff practice and papers": f"{base}/learn/",
+        "手机答题 phones": f"{phones}/play/",
+        "学习与笔试 staff practice and papers": f"{phones}/learn/",
     }
 
 

@@ -44,7 +44,7 @@ def test_bank_stats_counts_and_flags_missing_parts(tmp_path):
     )
     result = run_cli("bank", "stats", str(bank))
     assert result.exit_code == 0
-    assert "judge 2" in result.output
+    assert "题型 by type: 判断 2" in result.output
     assert "3级 1  4级 1" in result.output
     assert "主题 (t): 1" in result.output
     assert "缺少解析 without explanation: 1 — q2" in result.output
@@ -105,3 +105,4 @@ def test_demo_seeds_and_serves_in_one_process(tmp_path):
             demo.wait(timeout=10)
     output = log_path.read_text(errors="replace")
     assert f"http://127.0.0.1:{port}/board/1?key=" in output and "密码" in output
+    assert "手机打不开本机地址 127.0.0.1" in output and "QUIZ_PUBLIC_URL" in output  # no QUIZ_PUBLIC_URL set

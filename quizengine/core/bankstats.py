@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from quizengine.core.questions import Question
+from quizengine.core.questions import Question, QuestionKind
 
 
 @dataclass(frozen=True)
@@ -13,7 +13,7 @@ class BankStats:
     """Counts by type, tag and difficulty, and the questions missing a part."""
 
     total: int
-    by_kind: dict[str, int]
+    by_kind: dict[QuestionKind, int]  # in QuestionKind's order; show `kind.label`
     by_tag: dict[str, int]
     by_difficulty: dict[int, int]
     without_explanation: tuple[str, ...]
@@ -23,11 +23,11 @@ class BankStats:
 
 def summarize(questions: list[Question] | tuple[Question, ...]) -> BankStats:
     """Summarise questions; counts are ordered by type, then tag, then difficulty."""
-    kinds = Counter(q.kind.value for q in questions)
+    kinds = Counter(q.kind for q in questions)
     tags = Counter(tag for q in questions for tag in q.tags)
     return BankStats(
         total=len(questions),
-        by_kind=dict(sorted(kinds.items())),
+        by_kind={kind: kinds[kind] for kind in QuestionKind if kinds[kind]},
         by_tag=dict(sorted(tags.items(), key=lambda item: (-item[1], item[0]))),
         by_difficulty=dict(sorted(Counter(q.difficulty for q in questions).items())),
         without_explanation=tuple(q.id for q in questions if not q.explanation.strip()),

@@ -33,6 +33,14 @@ class Status(enum.StrEnum):
     OPEN = "open"
     FINISHED = "finished"
 
+    @property
+    def label(self) -> str:
+        """Chinese name shown to users (a live contest's; a paper's: core.paper.PAPER_STATUS_LABELS)."""
+        return _STATUS_LABELS[self]
+
+
+_STATUS_LABELS = {Status.DRAFT: "未开放", Status.OPEN: "进行中", Status.FINISHED: "已结束"}
+
 
 class Phase(enum.StrEnum):
     """The screen a live contest is on."""

@@ -22,9 +22,14 @@ from datetime import datetime, timedelta
 from quizengine.core.questions import Question, QuestionKind
 from quizengine.core.scoring import RoundRule, score_answer
 
-LAYOUTS = ("single", "scroll")
-COUNTING = ("best", "last")
-RESULTS = ("after_submit", "after_close")
+# A paper's settings and how they are named to users (the one label table of each).
+LAYOUT_LABELS = {"single": "一题一页", "scroll": "整卷滚动"}
+COUNTING_LABELS = {"best": "取最好成绩", "last": "以最后一次为准"}
+RESULTS_LABELS = {"after_submit": "交卷后立即显示", "after_close": "截止后公布"}
+PAPER_STATUS_LABELS = {"draft": "未发布", "open": "已发布", "finished": "已结束（成绩已冻结）"}
+LAYOUTS = tuple(LAYOUT_LABELS)
+COUNTING = tuple(COUNTING_LABELS)
+RESULTS = tuple(RESULTS_LABELS)
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import enum
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
@@ -208,3 +209,31 @@ def _check_multiple(question: Question, response, partial: bool) -> Verdict:
     if partial and chosen < expected:
         return Verdict(False, 0.5)
     return Verdict(False, 0.0)
+
+
+@dataclass(frozen=True)
+class TypedAnswer:
+    """One of the distinct answers given to a fill-in question: as most people wrote it, and how many did."""
+
+    text: str
+    count: int
+    correct: bool
+
+
+def typed_answers(question: Question, responses: list) -> list[TypedAnswer]:
+    """The distinct answers given to a fill-in question, most given first (then as first given).
+
+    Answers that compare equal (`normalize_fill`: "一网通办" and "“一网通办”。") count as one,
+    shown as most people spelled it. Only for showing after the question closed.
+    """
+    groups: dict[str, Counter] = {}
+    for response in responses:
+        if not isinstance(response, str) or not response.strip():
+            continue
+        text = response.strip()
+        groups.setdefault(normalize_fill(text) or text, Counter())[text] += 1
+    result = [
+        TypedAnswer(spellings.most_common(1)[0][0], sum(spellings.values()), check_answer(question, key).correct)
+        for key, spellings in groups.items()
+    ]
+    return sorted(result, key=lambda t: -t.count)  # stable: first given first among equals

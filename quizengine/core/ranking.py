@@ -6,7 +6,19 @@ from dataclasses import dataclass
 from datetime import datetime
 from statistics import mean
 
-CENTER_RULES = ("mean", "sum", "top_n_mean", "participation_weighted")
+# The center rules and how they are named to users (the one label table; N is the contest's top_n).
+CENTER_RULE_LABELS = {
+    "mean": "参赛者平均分",
+    "sum": "总分",
+    "top_n_mean": "前 N 名平均分",
+    "participation_weighted": "平均分 × 参与率",
+}
+CENTER_RULES = tuple(CENTER_RULE_LABELS)
+
+
+def center_rule_label(rule: str, top_n: int = 3) -> str:
+    """A center rule in words, e.g. 前 3 名平均分."""
+    return CENTER_RULE_LABELS.get(rule, rule).replace("N", str(top_n))
 
 
 @dataclass(frozen=True)

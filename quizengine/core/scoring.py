@@ -19,8 +19,22 @@ from dataclasses import dataclass
 
 from quizengine.core.questions import Question, QuestionKind, check_answer
 
-SCORING_RULES = ("speed", "fixed")
-ROUND_KINDS = ("mandatory", "buzzer", "risk")
+# The rules and round kinds, and how they are named to users (the one label table of each).
+SCORING_LABELS = {"speed": "按速度计分（答得越快得分越高）", "fixed": "答对得全分"}
+ROUND_KIND_LABELS = {"mandatory": "必答题", "buzzer": "抢答题", "risk": "风险题"}
+SCORING_RULES = tuple(SCORING_LABELS)
+
+
+def round_rule_label(kind: str, scoring: str = "speed") -> str:
+    """How a round scores, in words (a mandatory round by its rule; buzzer and risk by their kind)."""
+    if kind == "buzzer":
+        return "抢到并答对加分，答错扣分"
+    if kind == "risk":
+        return "答对加所选分值，答错扣同样的分值；不选按最低分值"
+    return SCORING_LABELS.get(scoring, scoring)
+
+
+ROUND_KINDS = tuple(ROUND_KIND_LABELS)
 FULL_POINTS_WITHIN_MS = 500
 
 

@@ -35,6 +35,7 @@ class ContestSummary:
     groups: tuple[str, ...]
     questions: int  # per person, for a self-paced paper
     mode: str = "live"
+    group_names: tuple[str, ...] = ()  # as lists show them (`groups` are the keys)
 
 
 def import_contest(
@@ -233,7 +234,15 @@ def list_contests(group_keys=None) -> list[ContestSummary]:
         count = sum(r.scoring.get("count", 0) if r.kind == "section" else len(r.questions) for r in contest.rounds)
         result.append(
             ContestSummary(
-                contest.id, contest.code, contest.title, contest.status, contest.phase, keys, count, contest.mode
+                contest.id,
+                contest.code,
+                contest.title,
+                contest.status,
+                contest.phase,
+                keys,
+                count,
+                contest.mode,
+                tuple(g.name for g in contest.groups),
             )
         )
     return result

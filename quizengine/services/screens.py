@@ -13,13 +13,16 @@ from datetime import datetime
 from sqlalchemy import func, select
 
 from quizengine.core.live import SHOWS_LEADERBOARD, SHOWS_QUESTION, Phase
-from quizengine.core.questions import QuestionKind, canonical_response, valid_response
+from quizengine.core.questions import QuestionKind, canonical_response, typed_answers, valid_response
 from quizengine.extensions import db
 from quizengine.models import Answer, Center, Contest, Player, RoundQuestion, Staff
 from quizengine.models.mapping import to_core
 from quizengine.services.contests import upcoming_question
 from quizengine.services.results import NO_FIGURES, leaderboard, player_figures, player_result, podium
 from quizengine.timezone import iso
+
+# How many distinct fill-in answers a reveal lists (the rest are counted together).
+TYPED_SHOWN = 8
 
 
 def question_count(contest: Contest) -> int:
@@ -90,6 +93,7 @@ def reveal_payload(rq: RoundQuestion) -> dict:
     answer: object = q.answer
     if core.kind is QuestionKind.JUDGE:
         answer = q.answer[0] == "true"
+    typed = typed_answers(core, values) if core.kind is QuestionKind.FILL else []
     buzzer = db.session.get(Player, rq.buzz_player_id) if rq.buzz_player_id else None
     return {
         "round_question_id": rq.id,
@@ -101,6 +105,9 @@ def reveal_payload(rq: RoundQuestion) -> dict:
         "effective": q.effective.isoformat() if q.effective else None,
         "expires": q.expires.isoformat() if q.expires else None,
         "distribution": dict(distribution),
+        # fill-in: the distinct answers given, counted (the first TYPED_SHOWN; `typed_other` people gave others)
+        "typed": [{"text": t.text, "count": t.count, "correct": t.correct} for t in typed[:TYPED_SHOWN]],
+        "typed_other": sum(t.count for t in typed[TYPED_SHOWN:]),
         "answered": len(values),
         "correct": db.session.scalar(
             select(func.count()).where(Answer.round_question_id == rq.id, Answer.correct.is_(True))

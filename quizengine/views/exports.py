@@ -7,6 +7,7 @@ import io
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from quizengine.core.ranking import center_rule_label
 from quizengine.sheets import append_row
 from quizengine.timezone import local_text
 
@@ -53,7 +54,8 @@ def results_workbook(contest, groups, staff_numbers: dict[int, str]) -> bytes:
         _style(sheet, percent_column=6)
     notes = book.create_sheet("说明")
     append_row(notes, ["竞赛", f"{contest.title}（{contest.code}）"])
-    append_row(notes, ["中心计分", contest.settings.get("center_rule", "mean")])
+    rule = center_rule_label(contest.settings.get("center_rule", "mean"), contest.settings.get("top_n", 3))
+    append_row(notes, ["中心计分", rule])
     append_row(notes, ["并列规则", "分数高、答对多、总用时少、最后一次作答（交卷）早，依次比较；四项相同并列"])
     buffer = io.BytesIO()
     book.save(buffer)

@@ -19,6 +19,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length, NumberRange, Optional, Regexp
 
 from quizengine.core.access import ROLE_LABELS
+from quizengine.core.paper import COUNTING_LABELS, LAYOUT_LABELS, RESULTS_LABELS
+from quizengine.core.ranking import CENTER_RULE_LABELS
 
 
 class LoginForm(FlaskForm):
@@ -120,18 +122,7 @@ class ContestForm(FlaskForm):
     code = StringField(
         "参赛码", validators=[DataRequired(), Regexp(r"^[A-Za-z0-9]{4,12}$", message="4–12 位字母或数字")]
     )
-    center_rule = SelectField(
-        "中心计分",
-        choices=[
-            SelectChoice(k, v)
-            for k, v in (
-                ("mean", "平均分"),
-                ("sum", "总分"),
-                ("top_n_mean", "前 N 名平均"),
-                ("participation_weighted", "平均分 × 参与率"),
-            )
-        ],
-    )
+    center_rule = SelectField("中心计分", choices=[SelectChoice(k, v) for k, v in CENTER_RULE_LABELS.items()])
     top_n = IntegerField("N（前 N 名平均）", validators=[NumberRange(1, 100)], default=3)
 
 
@@ -142,13 +133,9 @@ class PaperForm(FlaskForm):
     closes_at = DateTimeLocalField("截止时间", format="%Y-%m-%dT%H:%M", validators=[DataRequired("请填写截止时间")])
     time_limit = IntegerField("个人限时（分钟）", validators=[NumberRange(1, 600)])
     attempts = IntegerField("作答次数", validators=[NumberRange(1, 20)])
-    counting = SelectField(
-        "多次作答计分", choices=[SelectChoice("best", "取最好成绩"), SelectChoice("last", "以最后一次为准")]
-    )
-    layout = SelectField("版式", choices=[SelectChoice("single", "一题一页"), SelectChoice("scroll", "整卷滚动")])
-    results = SelectField(
-        "成绩公布", choices=[SelectChoice("after_submit", "交卷后立即显示"), SelectChoice("after_close", "截止后公布")]
-    )
+    counting = SelectField("多次作答计分", choices=[SelectChoice(k, v) for k, v in COUNTING_LABELS.items()])
+    layout = SelectField("版式", choices=[SelectChoice(k, v) for k, v in LAYOUT_LABELS.items()])
+    results = SelectField("成绩公布", choices=[SelectChoice(k, v) for k, v in RESULTS_LABELS.items()])
 
 
 class LearningReportForm(FlaskForm):

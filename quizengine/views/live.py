@@ -10,13 +10,14 @@ from flask_login import current_user
 
 from quizengine.services.contests import contest_by_code, get_contest, list_contests
 from quizengine.views.access import ensure_scope, requires, user_group_keys
+from quizengine.views.links import public_url, unreachable
 
 bp = Blueprint("live", __name__)
 
 
 def join_url(code: str) -> str:
-    """The address phones open (what the projector's QR code holds)."""
-    return url_for("live.play", code=code, _external=True)
+    """The address phones open (what the projector's QR code holds): QUIZ_PUBLIC_URL's when set."""
+    return public_url("live.play", code=code)
 
 
 def qr_data_uri(text: str) -> str:
@@ -67,12 +68,14 @@ def host(contest_id: int):
     if contest.mode == "self_paced":  # no host console: the organizer follows a paper on its contest page
         return redirect(url_for("admin_contests.show", contest_id=contest.id))
     board_url = url_for("live.board", contest_id=contest.id, key=contest.board_key, _external=True)
+    joining = join_url(contest.code)
     return render_template(
         "live/host.html",
         contest=contest,
-        join_url=join_url(contest.code),
+        join_url=joining,
+        unreachable=unreachable(joining),
         board_url=board_url,
-        qr=qr_data_uri(join_url(contest.code)),
+        qr=qr_data_uri(joining),
     )
 
 
@@ -83,10 +86,12 @@ def board(contest_id: int):
     key = request.args.get("key", "")
     if contest is None or not secrets.compare_digest(key, contest.board_key):
         abort(404)
+    joining = join_url(contest.code)
     return render_template(
         "live/board.html",
         contest=contest,
         board_key=key,
-        join_url=join_url(contest.code),
-        qr=qr_data_uri(join_url(contest.code)),
+        join_url=joining,
+        unreachable=unreachable(joining),
+        qr=qr_data_uri(joining),
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import Blueprint, current_app, render_template, send_from_directory
 
 from quizengine.services.banks import list_banks
 from quizengine.services.overview import roster_overview
@@ -14,3 +14,11 @@ bp = Blueprint("pages", __name__)
 def index():
     """Overview: groups, centers, staff and the loaded banks."""
     return render_template("index.html", groups=roster_overview(), banks=list_banks())
+
+
+@bp.get("/favicon.ico")
+def favicon():
+    """The site icon where a browser looks for it without a <link rel=icon> (the pages have one too)."""
+    return send_from_directory(
+        current_app.static_folder, "favicon.ico", mimetype="image/vnd.microsoft.icon", max_age=86400
+    )

@@ -10,7 +10,8 @@
  *   the same markup and classes with real inputs, so it works without script) gets the
  *   `chosen` marking the controls have.
  * - Answers.choices, Answers.ids, Answers.text, Answers.fromKey: a question's choices and an
- *   answer in words, for the reveal on the phone, the host console, the projector and the review.
+ *   answer in words, for the reveal on the phone, the host console, the projector and the review;
+ *   Answers.typed: the answers given to a closed fill-in question, counted.
  *
  * Loaded after live-client.js where controls are drawn (it builds them with Live.h); the
  * practice page needs only this file.
@@ -110,6 +111,20 @@
         return texts[key] ? key + ". " + texts[key] : key;
       })
       .join("；");
+  }
+
+  /**
+   * A closed fill-in question's answers as given (a reveal's `typed` and `typed_other`): the rows
+   * {text, count, right}, most given first, with one 其他答案 row for the rest.
+   */
+  function typed(reveal) {
+    var rows = (reveal.typed || []).map(function (t) {
+      return { text: t.text, count: t.count, right: !!t.correct };
+    });
+    if (reveal.typed_other) {
+      rows.push({ text: "其他答案", count: reveal.typed_other, right: false, other: true });
+    }
+    return rows;
   }
 
   /** Whether there is a response at all (not null, "", or an empty selection). */
@@ -272,6 +287,7 @@
     keys: keys,
     fromKey: fromKey,
     text: text,
+    typed: typed,
     given: given,
     toggle: toggle,
   };

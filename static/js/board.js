@@ -112,7 +112,8 @@
 
   function render() {
     var p = st.phase;
-    $("b-phase").textContent = st.status === "draft" ? "尚未开放" : L.PHASES[p] || "";
+    var fitLater = false;
+    $("b-phase").textContent = L.phaseText(st.status, p, st.paused);
     var shown = $("lobby");
     if ((p === "question" || p === "closed") && st.question) {
       renderQuestion();
@@ -120,6 +121,7 @@
     } else if (p === "reveal" && st.reveal && st.question) {
       renderReveal();
       shown = $("b-reveal");
+      fitLater = true;
     } else if (p === "leaderboard" && st.leaderboard) {
       renderLeaderboard();
       shown = $("b-leaderboard");
@@ -131,7 +133,31 @@
     body.dataset.phase = p || "";
     renderNext();
     renderCounts();
+    if (fitLater) {
+      fitReveal();
+    }
   }
+
+  /**
+   * Shrink the reveal (its font size, which every size in it follows: live.css) until it fits the
+   * screen: 1vh down to 0.6vh in steps; at the smallest size it scrolls instead of losing its last lines.
+   */
+  function fitReveal() {
+    var reveal = $("b-reveal");
+    if (reveal.hidden) {
+      return;
+    }
+    reveal.classList.remove("scrolls");
+    for (var size = 1; size >= 0.6 - 1e-9; size -= 0.05) {
+      reveal.style.fontSize = size.toFixed(2) + "vh";
+      if (reveal.scrollHeight <= reveal.clientHeight + 1) {
+        return;
+      }
+    }
+    reveal.classList.add("scrolls");
+  }
+
+  window.addEventListener("resize", fitReveal);
 
   /** Between questions: the next one is a buzzer (wait for it) or a risk one (choose a stake). */
   function renderNext() {
@@ -219,6 +245,16 @@
     var counts = rows.map(function (c) {
       return dist[c.id] || 0;
     });
+    if (kind === "fill") {
+      // the answers people typed, counted: the same bars, without option keys
+      rows = A.typed(r).map(function (t) {
+        return { id: t.right ? "right" : "", key: "", text: t.text };
+      });
+      counts = A.typed(r).map(function (t) {
+        return t.count;
+      });
+      right = ["right"];
+    }
     var max = counts.reduce(function (m, n) {
       return Math.max(m, n);
     }, 0);
@@ -230,7 +266,7 @@
         var isRight = right.indexOf(c.id) >= 0;
         return h("li", { className: isRight ? "right" : "" }, [
           h("span", { className: "bar-label" }, [
-            h("span", { className: "key", text: c.key }),
+            c.key ? h("span", { className: "key", text: c.key }) : null,
             h("span", { className: "text", text: c.text }),
           ]),
           h("div", { className: "bar" }, [fill]),

@@ -260,20 +260,9 @@
     });
   }
 
-  function phaseText() {
-    if (st.status === "draft") {
-      return "未开放报名";
-    }
-    var text = L.PHASES[st.phase] || st.phase || "";
-    if (st.phase === "question" && st.paused) {
-      text += "（已暂停）";
-    }
-    return text;
-  }
-
   function render() {
     var badge = $("host-phase");
-    badge.textContent = phaseText();
+    badge.textContent = L.phaseText(st.status, st.phase, st.paused);
     badge.className = "phase-badge phase-" + (st.status === "draft" ? "draft" : st.phase);
     renderControls();
 
@@ -336,6 +325,12 @@
     var rows = A.choices({ kind: kind, options: q.options }).map(function (c) {
       return [c.id, kind === "judge" ? c.text : c.id + ". " + c.text, dist[c.id] || 0];
     });
+    if (kind === "fill") {
+      rows = A.typed(r).map(function (t) {
+        return [t.right ? "right" : "", t.text, t.count];
+      });
+      right = ["right"];
+    }
     var max = rows.reduce(function (m, row) {
       return Math.max(m, row[2]);
     }, 0);

@@ -222,6 +222,15 @@
     finished: "竞赛已结束",
   };
 
+  /** The phase as the host console and the board name it: a paused question says so. */
+  function phaseText(status, phase, paused) {
+    if (status === "draft") {
+      return "未开放报名";
+    }
+    var text = PHASES[phase] || phase || "";
+    return phase === "question" && paused ? text + "（已暂停）" : text;
+  }
+
   var KINDS = { single: "单选题", multiple: "多选题", judge: "判断题", fill: "填空题" };
 
   var ROUND_KINDS = { mandatory: "必答题", buzzer: "抢答题", risk: "风险题" };
@@ -380,6 +389,7 @@
     followScreens: followScreens,
     showOnly: showOnly,
     PHASES: PHASES,
+    phaseText: phaseText,
     KINDS: KINDS,
     ROUND_KINDS: ROUND_KINDS,
     percent: percent,

@@ -111,7 +111,7 @@
       return h("li", { className: "option" + (isRight ? " right" : isMine ? " wrong" : "") }, [
         h("span", { className: "key", text: c.key }),
         h("span", { className: "text", text: c.text }),
-        h("span", { className: "mark", text: isMine ? "你的选择" : "" }),
+        h("span", { className: "mark", text: isMine ? "您的选择" : "" }),
       ]);
     });
     return h("article", { className: "paper-item review-item " + (item.correct ? "good" : "bad") }, [
@@ -122,7 +122,7 @@
       h("p", { className: "stem small", text: item.stem }),
       options.length ? h("ul", { className: "options review" }, options) : null,
       h("dl", { className: "details" }, [
-        h("dt", { text: "你的答案" }),
+        h("dt", { text: "您的答案" }),
         h("dd", { text: item.response === null ? "（未作答）" : shown(item.response) }),
         h("dt", { text: "正确答案" }),
         h("dd", { text: shown(answer) }),

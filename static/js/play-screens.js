@@ -166,24 +166,9 @@
       $("r-stem").textContent = "第 " + q.number + " 题　" + q.stem;
 
       var A = window.Answers;
-      var right = A.ids(q.kind, r.answer);
       var mine = memo.answers[q.round_question_id];
       var mineIds = A.ids(q.kind, mine);
-      L.fill(
-        $("r-options"),
-        A.choices(q, { marks: "live" }).map(function (c) {
-          var isRight = right.indexOf(c.id) >= 0;
-          var isMine = mineIds.indexOf(c.id) >= 0;
-          var cls =
-            "option static" + (isRight ? " right" : "") + (isMine && !isRight ? " wrong" : "") + (isMine ? " chosen" : "");
-          var mark = isRight ? "正确答案" : isMine ? "您的选择" : "";
-          return h("div", { className: cls }, [
-            h("span", { className: "key", text: c.key }),
-            h("span", { className: "text", text: c.text }),
-            mark ? h("span", { className: "mark", text: mark }) : null,
-          ]);
-        }),
-      );
+      L.fill($("r-options"), q.kind === "fill" ? typedList(r) : revealOptions(q, r, mineIds));
 
       var details = [["正确答案", A.text(q.kind, r.answer, q.options)]];
       if (mine !== undefined) {
@@ -202,6 +187,43 @@
         ];
       }
       L.fill($("r-figures"), figures.map(figure));
+    }
+
+    /** The options of a closed question: 正确答案 on the right ones, 您的选择 on every one picked, right or wrong. */
+    function revealOptions(q, r, mineIds) {
+      var right = window.Answers.ids(q.kind, r.answer);
+      return window.Answers.choices(q, { marks: "live" }).map(function (c) {
+        var isRight = right.indexOf(c.id) >= 0;
+        var isMine = mineIds.indexOf(c.id) >= 0;
+        var cls =
+          "option static" + (isRight ? " right" : "") + (isMine && !isRight ? " wrong" : "") + (isMine ? " chosen" : "");
+        var marks = [isRight ? "正确答案" : null, isMine ? "您的选择" : null].filter(Boolean);
+        return h("div", { className: cls }, [
+          h("span", { className: "key", text: c.key }),
+          h("span", { className: "text", text: c.text }),
+          marks.length
+            ? h(
+                "span",
+                { className: "mark" },
+                marks.map(function (m) {
+                  return h("span", { text: m });
+                }),
+              )
+            : null,
+        ]);
+      });
+    }
+
+    /** A fill-in question's answers as given, counted (after the close only: they come with the reveal). */
+    function typedList(r) {
+      var rows = window.Answers.typed(r);
+      var items = rows.map(function (t) {
+        return h("div", { className: "option static typed" + (t.right ? " right" : "") }, [
+          h("span", { className: "text", text: t.text }),
+          h("span", { className: "mark", text: t.count + " 人" + (t.right ? " · 正确" : "") }),
+        ]);
+      });
+      return [h("p", { className: "typed-title", text: rows.length ? "大家的答案" : "无人作答" })].concat(items);
     }
 
     function rankText(rank) {

@@ -34,7 +34,7 @@ class Pages:
             self.errors.append(f"{name}: {msg.text}")
 
     def _response(self, name: str, response) -> None:
-        if response.status >= 400 and not response.url.endswith("/favicon.ico"):
+        if response.status >= 400:  # the favicon included
             self.errors.append(f"{name}: HTTP {response.status} {response.url}")
 
     def close(self) -> None:

@@ -46,7 +46,7 @@ def admin_page(browser, admin_server):
         ("/admin/banks/contest-plan", "bank-preview", "手机上的样子"),
         ("/admin/roster/", "roster", "下载 xlsx 模板"),
         ("/admin/contests/", "contests", "PTG1LIVE"),
-        ("/admin/contests/1", "contest-preview", "第 2 轮"),
+        ("/admin/contests/1", "contest-preview", "第二轮 抢答题"),
         ("/admin/users", "users", "新建账号"),
         ("/admin/groups/", "groups", "组与中心"),
         ("/admin/contests/1/edit", "contest-edit", "修改竞赛"),

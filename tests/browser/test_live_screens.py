@@ -61,6 +61,11 @@ def console_and_board(pages: Pages, server: SimpleNamespace, code: str) -> tuple
     expect(host.locator("#host-phase")).to_have_text("等待出题")
     board = pages.open("board", host.locator("#board-link").get_attribute("href"), **BOARD)
     expect(board.locator("#lobby")).to_be_visible()
+    # the QR code holds http://127.0.0.1:…/play/…: the board says phones cannot open it
+    expect(board.locator("#lobby .join-url")).to_contain_text("http://127.0.0.1:")
+    expect(board.locator("#qr-warning")).to_be_visible()
+    expect(board.locator("#qr-warning")).to_contain_text("QUIZ_PUBLIC_URL")
+    expect(host.locator("#qr-warning")).to_be_visible()
     return host, board
 
 
@@ -194,4 +199,97 @@ def test_risk_stake_comes_first_and_the_buzzer_has_three_states(pages: Pages, se
     expect(second.locator("#finished")).to_be_visible()
     expect(second.locator("#f-people li")).to_have_count(1)
     expect(second.locator("#f-people")).to_contain_text(PLAYERS[0][1])
+    assert pages.errors == []
+
+
+def option_marks(phone: Page) -> dict[str, list[str]]:
+    """The reveal's marks per option key on a phone: {"A": ["正确答案", "您的选择"], ...}."""
+    return phone.locator("#r-options .option").evaluate_all(
+        "els => Object.fromEntries(els.map(e => [e.querySelector('.key').textContent,"
+        " Array.from(e.querySelectorAll('.mark span')).map(s => s.textContent)]))"
+    )
+
+
+def test_reveals_of_multiple_choice_and_fill_in_and_the_paused_board(pages: Pages, server: SimpleNamespace, screenshot):
+    host, board = console_and_board(pages, server, "PTUXSHOW")
+    first, second = phones_joined(pages, "PTUXSHOW")
+
+    # --- multiple choice (A and C are right), paused first: the board says 已暂停, not 答题中
+    click_action(host, "next")
+    expect(board.locator("#b-phase")).to_have_text("答题中")
+    click_action(host, "pause")
+    expect(board.locator("#b-phase")).to_have_text("答题中（已暂停）")
+    screenshot(board, "screens-board-paused")
+    click_action(host, "resume")
+    expect(board.locator("#b-phase")).to_have_text("答题中")
+    for phone, picks in ((first, "AC"), (second, "AB")):
+        for key in picks:
+            phone.locator(f"#q-options button.option[data-key={key}]").click()
+        phone.locator("#q-options button.big").click()
+        expect(phone.locator("#q-status")).to_have_text("已提交")
+    click_action(host, "close")
+    click_action(host, "reveal")
+    expect(first.locator("#r-verdict")).to_have_text("回答正确")
+    # every option picked says 您的选择, the right ones too
+    assert option_marks(first) == {"A": ["正确答案", "您的选择"], "B": [], "C": ["正确答案", "您的选择"], "D": []}
+    assert option_marks(second) == {"A": ["正确答案", "您的选择"], "B": ["您的选择"], "C": ["正确答案"], "D": []}
+    expect(second.locator("#r-options .option[class*=wrong] .key")).to_have_text(["B"])
+    screenshot(second, "screens-phone-multiple-reveal")
+
+    # --- fill-in: what people typed, counted, once the question is closed (not before)
+    click_action(host, "next")
+    for phone, typed in ((first, "“一网通办”"), (second, "一门式")):
+        phone.locator("#q-options input.fill-input").fill(typed)
+        phone.locator("#q-options button.big").click()
+        expect(phone.locator("#q-status")).to_have_text("已提交")
+    third = pages.open("phone3", "/play/PTUXSHOW", **PHONE)
+    join(third, "PTM0301", "吕丽芳")
+    expect(third.locator("#q-options input.fill-input")).to_be_visible()
+    third.locator("#q-options input.fill-input").fill("一网通办")
+    third.locator("#q-options button.big").click()
+    expect(third.locator("#q-status")).to_have_text("已提交")
+    click_action(host, "close")
+    expect(board.locator("#b-question")).not_to_contain_text("一门式")
+    expect(first.locator("#question")).not_to_contain_text("一门式")
+    click_action(host, "reveal")
+    bars = board.locator("#br-bars li")
+    expect(bars).to_have_count(2)
+    expect(bars.nth(0)).to_have_class(re.compile(r"\bright\b"))
+    expect(bars.nth(0).locator(".text")).to_have_text(re.compile("^“?一网通办”?$"))  # one answer, spelled two ways
+    expect(bars.nth(0).locator(".bar-count")).to_have_text("2 人")
+    expect(bars.nth(1).locator(".text")).to_have_text("一门式")
+    expect(bars.nth(1).locator(".bar-count")).to_have_text("1 人")
+    expect(host.locator("#hr-bars li")).to_have_count(2)
+    typed = second.locator("#r-options")
+    expect(typed).to_contain_text("大家的答案")
+    expect(typed.locator(".option.typed")).to_have_count(2)
+    expect(typed.locator(".option.typed.right")).to_contain_text("2 人 · 正确")
+    expect(typed.locator(".option.typed:not(.right)")).to_contain_text("一门式")
+    screenshot(second, "screens-phone-fill-reveal")
+    screenshot(board, "screens-board-fill-reveal")
+
+    # --- five long options, a long explanation and a long source: the reveal's last line is on the projector
+    click_action(host, "next")
+    first.locator("#q-options button.option[data-key=B]").click()
+    expect(first.locator("#q-status")).to_have_text("已提交")
+    click_action(host, "close")
+    click_action(host, "reveal")
+    expect(board.locator("#br-bars li")).to_have_count(5)
+    last = board.locator("#br-details dd").last
+    expect(last).to_contain_text("（最后一行）")
+    fits = last.evaluate(
+        """e => {
+          const reveal = document.getElementById('b-reveal');
+          const box = e.getBoundingClientRect(), area = reveal.getBoundingClientRect();
+          const scrolls = getComputedStyle(reveal).overflowY === 'auto' && reveal.scrollHeight > reveal.clientHeight;
+          return {inView: box.bottom <= Math.min(innerHeight, area.bottom) + 1, scrolls: scrolls,
+                  font: parseFloat(getComputedStyle(e).fontSize)};
+        }"""
+    )
+    assert fits["inView"] or fits["scrolls"], fits
+    assert fits["font"] >= 16, f"still readable from the back of the hall: {fits}"
+    # the options are shown whole, not cut off with an ellipsis
+    for text in board.locator("#br-bars .bar-label .text").all():
+        assert text.evaluate("e => e.scrollWidth <= e.clientWidth + 1"), text.inner_text()
+    screenshot(board, "screens-board-long-reveal")
     assert pages.errors == []

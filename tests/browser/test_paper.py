@@ -362,7 +362,7 @@ def test_single_layout_paper_through_reload_second_phone_and_submit(
                 details[dt.textContent] = dt.nextElementSibling.textContent;
             });
             const mine = Array.from(node.querySelectorAll('li.option'))
-                .filter(li => li.querySelector('.mark').textContent === '你的选择')
+                .filter(li => li.querySelector('.mark').textContent === '您的选择')
                 .map(li => li.querySelector('.key').textContent);
             return {meta: text('.q-meta'), stem: text('.stem'), good: node.classList.contains('good'), details, mine};
         })"""
@@ -378,7 +378,7 @@ def test_single_layout_paper_through_reload_second_phone_and_submit(
         details = row["details"]
         assert details["正确答案"], row
         assert details.get("解析") and details.get("政策出处"), row
-        mine = details["你的答案"]
+        mine = details["您的答案"]
         if number not in answered:
             assert (meta[3], mine, row["good"], meta[4]) == ("未作答", "（未作答）", False, "0")
             continue

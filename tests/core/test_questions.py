@@ -6,7 +6,15 @@ from datetime import date
 
 import pytest
 
-from quizengine.core.questions import Question, QuestionKind, check_answer, normalize_fill, parse_judge_word
+from quizengine.core.questions import (
+    Question,
+    QuestionKind,
+    TypedAnswer,
+    check_answer,
+    normalize_fill,
+    parse_judge_word,
+    typed_answers,
+)
 
 SINGLE = Question("s", QuestionKind.SINGLE, "stem", ("B",), (("A", "甲"), ("B", "乙")))
 MULTI = Question("m", QuestionKind.MULTIPLE, "stem", ("A", "C"), (("A", "甲"), ("B", "乙"), ("C", "丙")))
@@ -71,3 +79,14 @@ def test_expiry_and_force_dates():
     assert not q.is_in_force(date(2023, 1, 1))
     assert q.is_in_force(date(2024, 1, 16))
     assert q.is_expired(date(2028, 1, 1)) and not q.is_in_force(date(2028, 1, 1))
+
+
+def test_typed_answers_count_equal_answers_once_as_most_people_spelled_them():
+    question = Question("f1", QuestionKind.FILL, "政务服务“____”", ("一网通办",))
+    given = ["一网通办", "“一网通办”", " 一网通办 ", "一门式", "", None, "一门式", "一网通办。", "全程网办"]
+    assert typed_answers(question, given) == [
+        TypedAnswer("一网通办", 4, True),
+        TypedAnswer("一门式", 2, False),
+        TypedAnswer("全程网办", 1, False),
+    ]
+    assert typed_answers(question, []) == []

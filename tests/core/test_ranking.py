@@ -63,3 +63,11 @@ def test_accuracy_is_blank_without_answers():
     assert Standing(1, "a", "c").accuracy is None
     assert Standing(1, "a", "c", correct=1, answered=4).accuracy == 0.25
     assert Standing(1, "a", "c", correct=0, answered=2).accuracy == 0.0
+
+
+def test_every_center_rule_has_a_chinese_name():
+    from quizengine.core.ranking import CENTER_RULES, center_rule_label
+
+    assert center_rule_label("top_n_mean", 5) == "前 5 名平均分"
+    assert center_rule_label("mean") == "参赛者平均分"
+    assert all(center_rule_label(rule) and not center_rule_label(rule).isascii() for rule in CENTER_RULES)

@@ -95,3 +95,12 @@ def test_draws_are_reproducible_and_independent_of_pool_order():
     assert first != [q.id for q in draw(pool, DrawSpec(count=5, seed=43, tags=("t",)))]
     with pytest.raises(DrawError):
         draw(pool, DrawSpec(count=16, seed=1, tags=("t",)))
+
+
+def test_every_round_kind_and_rule_has_a_chinese_name():
+    from quizengine.core.scoring import ROUND_KIND_LABELS, ROUND_KINDS, SCORING_RULES, round_rule_label
+
+    assert set(ROUND_KIND_LABELS) == set(ROUND_KINDS)
+    assert round_rule_label("mandatory", "speed").startswith("按速度计分")
+    assert round_rule_label("mandatory", "fixed") == "答对得全分"
+    assert all(not round_rule_label(kind, rule).isascii() for kind in ROUND_KINDS for rule in SCORING_RULES)

@@ -201,3 +201,21 @@ def test_an_upload_the_worker_cannot_finish_is_refused_with_a_reason(app, client
     assert "文件过于复杂，读取时需要超过 30 MB 内存" in response.get_data(as_text=True)
     with app.app_context():
         assert _db.session.scalar(select(Bank)) is None
+
+
+def test_the_bank_page_names_question_types_in_chinese_and_shows_local_time(app, client, accounts):
+    from zoneinfo import ZoneInfo
+
+    from quizengine.models import BankRevision
+
+    login(client, "trainer1")
+    upload(client, "/admin/banks/", "example.yaml", (FIXTURES / "banks" / "valid_example.yaml").read_bytes())
+    page = client.get("/admin/banks/haochaping").get_data(as_text=True)
+    stats = page[page.index("题型：") :].split("</p>")[0]
+    assert "单选" in stats and "判断" in stats
+    for key in ("single", "multiple", "judge", "fill"):
+        assert key not in stats
+    with app.app_context():
+        imported = _db.session.scalar(select(BankRevision.imported_at))
+    local = imported.astimezone(ZoneInfo("Asia/Shanghai")).strftime("%Y-%m-%d %H:%M")
+    assert f"导入于 {local}" in page and " UTC" not in page

@@ -47,7 +47,8 @@ def test_trainer_has_no_contest_pages(client, contests):
 def test_preview_shows_the_drawn_questions_and_opening_is_audited(app, client, contests):
     login(client, "org1")
     page = client.get(f"/admin/contests/{contests['community']}").get_data(as_text=True)
-    assert "第 3 轮 第三轮 风险题" in page and "plan-001" in page and "赌注 10 / 20 / 30" in page
+    assert "<h2>第三轮 风险题</h2>" in page and "第 3 轮" not in page  # the title names the round already
+    assert "plan-001" in page and "赌注 10 / 20 / 30" in page
     token = csrf_token(client, f"/admin/contests/{contests['community']}")
     assert client.post(f"/admin/contests/{contests['community']}/open", data={"csrf_token": token}).status_code == 302
     with app.app_context():
@@ -162,3 +163,67 @@ def test_contest_upload_reports_file_and_database_problems_together(app, client,
         assert where in page and text in page
     with app.app_context():
         assert len(_db.session.scalars(select(Contest)).all()) == 3
+
+
+def board_page(app, client, contest_id: int) -> str:
+    with app.app_context():
+        key = _db.session.get(Contest, contest_id).board_key
+    return client.get(f"/board/{contest_id}?key={key}").get_data(as_text=True)
+
+
+def test_the_board_warns_when_its_qr_code_points_at_the_machine_itself(app, client, contests):
+    from quizengine.views.live import qr_data_uri
+
+    page = board_page(app, client, contests["community"])  # the test client opens it as http://localhost
+    assert "http://localhost/play/PTG1LIVE" in page
+    assert 'id="qr-warning"' in page and "手机无法打开" in page
+    with app.test_request_context():
+        assert qr_data_uri("http://localhost/play/PTG1LIVE") in page
+
+
+def test_quiz_public_url_is_what_the_qr_code_and_the_join_links_hold(app, client, contests, monkeypatch):
+    from quizengine.config import TestConfig
+    from quizengine.views.live import qr_data_uri
+
+    monkeypatch.setenv("QUIZ_PUBLIC_URL", "http://192.168.1.20:5000/")
+    app.config["PUBLIC_URL"] = TestConfig(app.instance_path).PUBLIC_URL  # read as config.py reads it
+    assert app.config["PUBLIC_URL"] == "http://192.168.1.20:5000"
+    page = board_page(app, client, contests["community"])
+    assert "http://192.168.1.20:5000/play/PTG1LIVE" in page and "localhost/play" not in page
+    assert 'id="qr-warning"' not in page
+    with app.test_request_context():
+        assert qr_data_uri("http://192.168.1.20:5000/play/PTG1LIVE") in page
+    login(client, "admin1")
+    host = client.get(f"/host/{contests['community']}").get_data(as_text=True)
+    assert "http://192.168.1.20:5000/play/PTG1LIVE" in host and 'id="qr-warning"' not in host
+
+
+def test_contest_pages_and_exports_name_rules_in_chinese_and_each_round_once(app, client, contests):
+    import io
+
+    from openpyxl import load_workbook
+
+    login(client, "admin1")
+    page = client.get(f"/admin/contests/{contests['government']}").get_data(as_text=True)
+    assert "中心计分：前 3 名平均分" in page
+    assert "计分：按速度计分" in page and "抢到并答对加分" in page and "答对加所选分值" in page
+    for english in ("top_n_mean", "speed", "mandatory", "buzzer"):
+        assert f"：{english}" not in page and f">{english}<" not in page
+    assert "第一轮 必答题" in page and "第 1 轮 第一轮" not in page
+    listing = client.get("/admin/contests/").get_data(as_text=True)
+    assert "第三组：区行政服务中心和各部门政务服务中心" in listing
+    assert "<td>government</td>" not in listing and "<td>community</td>" not in listing
+    host = client.get("/host/").get_data(as_text=True)
+    assert "第一组：各街镇社区事务受理中心" in host and "<td>community</td>" not in host
+    with app.app_context():
+        _db.session.get(Contest, contests["government"]).status = "open"
+        _db.session.commit()
+    book = load_workbook(io.BytesIO(client.get(f"/admin/contests/{contests['government']}/results.xlsx").data))
+    notes = {row[0]: row[1] for row in book["说明"].iter_rows(values_only=True)}
+    assert notes["中心计分"] == "前 3 名平均分"
+
+
+def test_the_accounts_page_names_groups_not_keys(client, contests):
+    login(client, "admin1")
+    page = client.get("/admin/users").get_data(as_text=True)
+    assert "第一组：各街镇社区事务受理中心" in page and "<td>community</td>" not in page

@@ -60,3 +60,13 @@ def test_staff_pages_have_no_organizer_links(client):
         page = client.get(path).get_data(as_text=True)
         assert 'href="/host/"' not in page and 'href="/login"' not in page and 'href="/admin/"' not in page, path
         assert 'href="/play/"' in page and 'href="/learn/"' in page
+
+
+def test_the_favicon_is_served_and_every_kind_of_page_links_it(client):
+    with client.get("/favicon.ico") as icon:
+        assert icon.status_code == 200 and icon.mimetype == "image/vnd.microsoft.icon"
+        assert icon.data[:4] == b"\x00\x00\x01\x00"  # an ICO file
+    with client.get("/static/favicon.ico") as icon:
+        assert icon.status_code == 200
+    for path in ("/", "/login", "/play/", "/learn/login"):
+        assert '<link rel="icon" href="/static/favicon.ico"' in client.get(path).get_data(as_text=True), path
