@@ -288,6 +288,7 @@
     [
       ["解析", r.explanation],
       ["出处", r.source],
+      ["政策有效期", r.effective || r.expires ? L.policyDates(r) : ""],
     ].forEach(function (d) {
       if (d[1]) {
         dl.appendChild(h("dt", { text: d[0] }));

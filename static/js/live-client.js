@@ -295,6 +295,11 @@
     });
   }
 
+  /** A policy's dates as shown: "2024-01-16 至 …" (either end may be open). */
+  function policyDates(reveal) {
+    return (reveal.effective || "…") + " 至 " + (reveal.expires || "…");
+  }
+
   /**
    * The reveal's common details (buzzer winner, explanation, source) after `first` rows,
    * written into a <dl> as text.
@@ -309,6 +314,9 @@
     }
     if (reveal.source) {
       rows.push(["出处", reveal.source]);
+    }
+    if (reveal.effective || reveal.expires) {
+      rows.push(["政策有效期", policyDates(reveal)]);
     }
     fill(dl, []);
     rows.forEach(function (row) {
@@ -396,6 +404,7 @@
     score: score,
     rankClass: rankClass,
     rankLabel: rankLabel,
+    policyDates: policyDates,
     uuid: uuid,
   };
 })();

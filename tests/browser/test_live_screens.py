@@ -265,6 +265,8 @@ def test_reveals_of_multiple_choice_and_fill_in_and_the_paused_board(pages: Page
     expect(typed.locator(".option.typed")).to_have_count(2)
     expect(typed.locator(".option.typed.right")).to_contain_text("2 人 · 正确")
     expect(typed.locator(".option.typed:not(.right)")).to_contain_text("一门式")
+    # the policy's dates with the key, on the projector and the phones
+    expect(board.locator("#br-details")).to_contain_text("政策有效期2021-01-01 至 2099-12-31")
     screenshot(second, "screens-phone-fill-reveal")
     screenshot(board, "screens-board-fill-reveal")
 
