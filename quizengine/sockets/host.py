@@ -142,8 +142,9 @@ class HostNamespace(GuardedNamespace):
         rq = db.session.get(RoundQuestion, contest.current_id)
         payload = reveal_payload(rq)
         to_everyone(contest.id, "reveal", payload)
+        rq_id = rq.id
         for player_id, result in results_for_all(rq).items():
-            to_player(player_id, "result", {"round_question_id": rq.id, "you": result})
+            to_player(player_id, "result", {"round_question_id": rq_id, "you": result})
         return {}
 
     @acknowledged
