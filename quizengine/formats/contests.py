@@ -112,6 +112,7 @@ class ContestSpec:
     # (line, column) of what the database check may refuse: "groups", "group:KEY", "code".
     lines: dict[str, tuple[int, int]] = field(default_factory=dict, compare=False)
     close_early: bool = True  # a live question closes once every joined player has answered
+    ready_seconds: int = 3  # a live question's "get ready" screen before its options and countdown
 
 
 def read_contest(
@@ -143,7 +144,7 @@ def _parse(r: NodeReader, root, partial: bool = False) -> ContestSpec | None:
     head = r.mapping(
         top["contest"][1],
         required=("title", "groups"),
-        optional=("mode", "code", "centers", "top_n", "close_early"),
+        optional=("mode", "code", "centers", "top_n", "close_early", "ready_seconds"),
         what="竞赛 contest",
     )
     if head is None:
@@ -161,6 +162,7 @@ def _parse(r: NodeReader, root, partial: bool = False) -> ContestSpec | None:
     center_rule = _choice(r, value.get("centers"), CENTER_RULES, "mean", "中心计分规则 centers")
     top_n = r.integer(value["top_n"], "top_n", 1, 100) if "top_n" in value else 3
     close_early = r.boolean(value["close_early"], "close_early") if "close_early" in value else True
+    ready = r.integer(value["ready_seconds"], "准备时间 ready_seconds", 0, 10) if "ready_seconds" in value else 3
     rounds = []
     paper = None
     if mode == "self_paced":
@@ -194,6 +196,7 @@ def _parse(r: NodeReader, root, partial: bool = False) -> ContestSpec | None:
         paper,
         lines,
         close_early is not False,
+        3 if ready is None else ready,
     )
 
 

@@ -35,6 +35,7 @@ MESSAGES = {
     # answering live
     "not_current": "这道题不是当前的题目",
     "late": "本题已结束作答",
+    "not_open_yet": "题目还没有开始作答，请稍候",
     "invalid_response": "答案格式不正确",
     "no_response": "请先选择或填写答案",
     "false_start": "抢答过早（题目尚未开放）",

@@ -171,7 +171,10 @@ def _question_info(rq: RoundQuestion | None, contest: Contest) -> _QuestionInfo:
 
 
 def _elapsed_ms(contest: Contest, rq: RoundQuestion, info: _QuestionInfo, now: datetime) -> int:
-    """Milliseconds from the open to the answer (core.live.answer_elapsed_ms); refuses answers that are too late."""
+    """Milliseconds from the open to the answer (core.live.answer_elapsed_ms); refuses answers that are too
+    early (during the "get ready" seconds) or too late."""
+    if now < rq.opened_at:
+        raise Refused("not_open_yet")
     elapsed = answer_elapsed_ms(
         phase=contest.phase,
         opened_at=rq.opened_at,
@@ -231,11 +234,13 @@ def buzz(player_id: int, round_question_id: int, now: datetime) -> Buzz:
     return Buzz(player.contest_id, first=bool(won), false_start=False)
 
 
-def choose_stake(player_id: int, round_question_id: int, stake: int) -> int:
-    """Set the stake for a risk question that has not opened yet (the caller commits)."""
+def choose_stake(player_id: int, round_question_id: int, stake: int, now: datetime) -> int:
+    """Set the stake for a risk question until it opens (its "get ready" seconds included; the caller commits)."""
     player = live_player(player_id)
     rq = db.session.get(RoundQuestion, round_question_id)
-    if rq is None or rq.round.contest_id != player.contest_id or rq.round.kind != "risk" or rq.opened_at:
+    if rq is None or rq.round.contest_id != player.contest_id or rq.round.kind != "risk":
+        raise Refused("invalid_stake")
+    if rq.opened_at is not None and now >= rq.opened_at:
         raise Refused("invalid_stake")
     if stake not in rq.round.scoring.get("stakes", []):
         raise Refused("invalid_stake")
@@ -260,7 +265,8 @@ def open_contest(contest: Contest, actor, address: str = "") -> None:
 
 
 def next_question(contest: Contest, now: datetime, actor=None) -> RoundQuestion:
-    """Open the next question: its deadline is stored now."""
+    """Show the next question: its "get ready" seconds (the contest's `ready_seconds`), then its options
+    and countdown from the stored `opened_at`; the deadline is stored now."""
     if contest.mode != Mode.LIVE:
         raise Refused("not_live")
     if not may_move(contest.status, contest.phase, Phase.QUESTION):
@@ -269,8 +275,8 @@ def next_question(contest: Contest, now: datetime, actor=None) -> RoundQuestion:
     if rq is None:
         raise Refused("no_more_questions")
     time_limit = rq.round.time_limit or rq.question.time_limit
-    rq.opened_at = now
-    rq.closes_at = now + timedelta(seconds=time_limit)
+    rq.opened_at = now + timedelta(seconds=ready_seconds(contest))
+    rq.closes_at = rq.opened_at + timedelta(seconds=time_limit)
     contest.current_id, contest.phase, contest.paused_at = rq.id, Phase.QUESTION, None
     audit.record(actor, "question.open", contest.code, round=rq.round.position, number=rq.position)
     db.session.commit()
@@ -342,6 +348,11 @@ def kick(contest: Contest, player_id: int, now: datetime, actor=None, address: s
     audit.record(actor, "player.kick", contest.code, address, staff=player.staff.staff_no, name=player.staff.name)
     db.session.commit()
     return player
+
+
+def ready_seconds(contest: Contest) -> int:
+    """The seconds of "get ready" before a live question's options and countdown (contest setting, default 3)."""
+    return int(contest.settings.get("ready_seconds", 3))
 
 
 def answering_done(contest: Contest, rq: RoundQuestion, answered: int, joined: int) -> bool:

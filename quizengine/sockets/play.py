@@ -74,7 +74,7 @@ class PlayNamespace(GuardedNamespace):
     def _enter(self, entry: dict) -> dict:
         """Seat this socket as the player of `entry` (from `_entry`): session, rooms, presence."""
         player_id, contest_id = entry["player"]["id"], entry.pop("contest_id")
-        session["player_id"] = player_id
+        session["player_id"], session["contest_id"] = player_id, contest_id
         join_room(room(contest_id))
         join_room(player_room(player_id))
         if presence.connected(player_id, request.sid):
@@ -85,10 +85,7 @@ class PlayNamespace(GuardedNamespace):
         """A phone went away (sleep, network switch, closed tab)."""
         player_id = session.get("player_id")
         if player_id is not None and presence.disconnected(player_id, request.sid):
-            player = db.session.get(Player, player_id)
-            if player is not None:
-                to_screens(player.contest_id, "presence", {"player_id": player_id, "connected": False})
-            db.session.remove()
+            to_screens(session["contest_id"], "presence", {"player_id": player_id, "connected": False})
 
     @acknowledged
     def on_join(self, data):
@@ -160,7 +157,6 @@ class PlayNamespace(GuardedNamespace):
     @acknowledged
     def on_stake(self, data):
         """Choose a risk question's stake before it opens."""
-        stake = write(
-            live.choose_stake, self._player_id(), field(data, "round_question_id", int), field(data, "stake", int)
-        )
+        player_id, round_question_id = self._player_id(), field(data, "round_question_id", int)
+        stake = write(live.choose_stake, player_id, round_question_id, field(data, "stake", int), arrived_at())
         return {"stake": stake}

@@ -26,6 +26,7 @@ contest:
   title: 测试竞赛
   groups: [community]
   code: TEST01
+  ready_seconds: 0
 rounds:
   - title: 必答
     kind: mandatory
@@ -210,8 +211,8 @@ def test_risk_stake_is_won_or_lost(db, contest):
     live.close_question(contest, T0)
     upcoming = live.upcoming_question(contest)
     with pytest.raises(Refused, match="invalid_stake"):
-        live.choose_stake(player.id, upcoming.id, 20)
-    live.choose_stake(player.id, upcoming.id, 30)
+        live.choose_stake(player.id, upcoming.id, 20, T0)
+    live.choose_stake(player.id, upcoming.id, 30, T0)
     rq = live.next_question(contest, T0 + timedelta(seconds=1))
     live.submit_answer(player.id, rq.id, "B", "k", T0 + timedelta(seconds=2))
     assert db.session.scalar(select(Answer.points).where(Answer.round_question_id == rq.id)) == 30
@@ -265,3 +266,45 @@ def test_a_question_may_close_early_once_every_joined_player_answered(db, contes
     contest.settings = {**contest.settings, "close_early": False}
     db.session.commit()
     assert not done()
+
+
+def test_get_ready_seconds_come_before_the_options_and_the_clock(db, contest):
+    contest.settings = {**contest.settings, "ready_seconds": 3}
+    db.session.commit()
+    player, other = join("PTC0101"), join("PTC0102")
+    rq = live.next_question(contest, T0)
+    assert (rq.opened_at, rq.closes_at) == (T0 + timedelta(seconds=3), T0 + timedelta(seconds=13))
+    early = question_payload(rq, T0 + timedelta(seconds=2.9))
+    assert early["ready"] and early["options"] == [] and early["stem"]
+    assert snapshot(contest, T0 + timedelta(seconds=1), player)["question"]["options"] == []
+    with pytest.raises(Refused, match="not_open_yet"):
+        live.submit_answer(player.id, rq.id, "A", "k1", T0 + timedelta(seconds=2.9))
+    opened = question_payload(rq, T0 + timedelta(seconds=3))
+    assert not opened["ready"] and [key for key, _ in opened["options"]][:2] == ["A", "B"]
+    live.submit_answer(player.id, rq.id, "A", "k2", T0 + timedelta(seconds=4))
+    assert db.session.scalar(select(Answer.elapsed_ms)) == 1000  # timed from the end of the get-ready seconds
+    # a pause during them moves the open as well as the deadline
+    live.close_question(contest, T0 + timedelta(seconds=5))
+    second = live.next_question(contest, T0 + timedelta(seconds=10))
+    live.pause(contest, T0 + timedelta(seconds=11))
+    resumed = live.resume_countdown(contest, T0 + timedelta(seconds=21))
+    assert resumed.opened_at == T0 + timedelta(seconds=23)
+    with pytest.raises(Refused, match="not_open_yet"):
+        live.submit_answer(other.id, second.id, "A", "k3", T0 + timedelta(seconds=22))
+
+
+def test_a_press_in_the_get_ready_seconds_is_a_false_start_and_the_stake_closes_at_the_open(db, contest):
+    contest.settings = {**contest.settings, "ready_seconds": 3}
+    db.session.commit()
+    first = join("PTC0101")
+    play_to(contest, 4, T0)
+    live.close_question(contest, T0)
+    buzzer = live.next_question(contest, T0 + timedelta(seconds=10))
+    assert live.buzz(first.id, buzzer.id, T0 + timedelta(seconds=12)).false_start
+    assert buzzer.buzz_player_id is None
+    assert live.buzz(first.id, buzzer.id, T0 + timedelta(seconds=13)).first
+    live.close_question(contest, T0 + timedelta(seconds=14))
+    risk = live.next_question(contest, T0 + timedelta(seconds=20))
+    assert live.choose_stake(first.id, risk.id, 30, T0 + timedelta(seconds=22)) == 30  # still getting ready
+    with pytest.raises(Refused, match="invalid_stake"):
+        live.choose_stake(first.id, risk.id, 10, T0 + timedelta(seconds=23))
