@@ -65,3 +65,17 @@ def end_transaction(session) -> None:
     if session.info.get("wrote") or session.new or session.dirty or session.deleted:
         raise RuntimeError("a write transaction is open at an emit: commit it first")
     session.rollback()
+
+
+def batch_memo(session, key, load):
+    """`load()`, remembered for the rest of the writer's batch (sockets.writer) when `session` runs one.
+
+    For lookups every unit of a batch repeats with the same answer (a contest by
+    its join code); outside a batch it is just `load()`.
+    """
+    memo = session.info.get("memo")
+    if memo is None:
+        return load()
+    if key not in memo:
+        memo[key] = load()
+    return memo[key]

@@ -23,6 +23,7 @@ from quizengine.core.live import Mode, Phase, Status, answer_elapsed_ms, may_mov
 from quizengine.core.questions import Question as CoreQuestion
 from quizengine.core.questions import canonical_response, valid_response
 from quizengine.core.scoring import RoundRule, score_answer
+from quizengine.database import batch_memo
 from quizengine.extensions import db
 from quizengine.models import Answer, Contest, Player, Press, RoundQuestion, Stake
 from quizengine.models.mapping import to_core
@@ -38,7 +39,8 @@ from quizengine.timezone import iso
 
 def join(code: str, staff_no: str, name: str, token: str | None) -> Player:
     """Join a contest by roster identity; an existing player is taken over only with its token. The caller commits."""
-    contest = contest_by_code(code)
+    folded = (code or "").strip().upper()
+    contest = batch_memo(db.session(), ("contest", folded), lambda: contest_by_code(folded))
     if contest is None:
         raise Refused("contest_not_found")
     if contest.mode != Mode.LIVE:
@@ -46,15 +48,14 @@ def join(code: str, staff_no: str, name: str, token: str | None) -> Player:
     if contest.status != Status.OPEN:
         raise Refused("contest_not_open")
     staff = identify(staff_no, name, contest.groups)
-    player = _player_of(contest.id, staff.id)
-    if player is None:
-        player = Player(contest_id=contest.id, staff_id=staff.id, token=secrets.token_urlsafe(24))
-        try:
-            with db.session.begin_nested():
-                db.session.add(player)
-            return player
-        except IntegrityError:  # the same person joined from two phones at once, through another process
-            player = _player_of(contest.id, staff.id)
+    # Most joins of a storm are first joins: insert, and look the seat up only when it is taken.
+    player = Player(contest_id=contest.id, staff_id=staff.id, token=secrets.token_urlsafe(24))
+    try:
+        with db.session.begin_nested():
+            db.session.add(player)
+        return player
+    except IntegrityError:  # joined before (a second phone, a reload without the token, another process)
+        player = _player_of(contest.id, staff.id)
     if player.kicked_at is not None:
         raise Refused("kicked")
     if not token or not secrets.compare_digest(token, player.token):

@@ -21,6 +21,7 @@ from collections import deque
 from dataclasses import dataclass, field
 
 from flask import Flask, current_app
+from sqlalchemy import event
 
 from quizengine.extensions import db, socketio
 from quizengine.services.errors import Refused
@@ -28,6 +29,14 @@ from quizengine.services.errors import Refused
 MAX_BATCH = 256
 # A handler gives up waiting after this long and the phone retries (answers are idempotent by their key).
 WAIT_SECONDS = 20
+
+
+def _keep(session, instance) -> None:
+    """Hold every row a batch loads until the batch ends: the session's identity map holds rows only
+    weakly, and without this each unit would load the contest, its rounds and the centers again."""
+    kept = session.info.get("batch")
+    if kept is not None:
+        kept.append(instance)
 
 
 @dataclass(eq=False)
@@ -78,6 +87,9 @@ class Writer:
     def _write(self, batch: list[_Job]) -> None:
         with self.app.app_context():
             session = db.session
+            if not event.contains(db.session, "loaded_as_persistent", _keep):
+                event.listen(db.session, "loaded_as_persistent", _keep)
+            session.info["batch"], session.info["memo"] = [], {}
             try:
                 for job in batch:
                     try:
