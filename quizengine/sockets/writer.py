@@ -80,7 +80,14 @@ class Writer:
             self.wake.clear()
             while self.jobs:
                 batch = [self.jobs.popleft() for _ in range(min(MAX_BATCH, len(self.jobs)))]
-                self._write(batch)
+                try:
+                    self._write(batch)
+                except Exception:  # never lose the writer: its waiting handlers are told, and it goes on
+                    self.app.logger.exception("the writer failed on a batch of %d", len(batch))
+                    for job in batch:
+                        if not job.done.is_set():
+                            job.error = job.error or Refused("not_saved")
+                            job.done.set()
                 # Let the handlers whose data has arrived meanwhile queue their units for the next batch.
                 socketio.sleep(0)
 
