@@ -32,6 +32,7 @@
     welcome: [],
   };
 
+  var lateState = 0;
   var countdown = new L.Countdown(function (ms, state) {
     var timer = $("bq-timer");
     var ready = st.phase === "question" ? L.readyLeft(st.question) : null;
@@ -41,6 +42,10 @@
       timer.classList.toggle("paused", st.paused);
       timer.textContent = String(L.seconds(ready));
       $("bq-note").textContent = st.paused ? "计时暂停" : "准备";
+      if (!st.paused && ready < -1500 && Date.now() - lateState > 3000) {
+        lateState = Date.now(); // the options are late (a lost message): reconnect, which sends the state
+        socket.disconnect().connect();
+      }
       return;
     }
     var secs = L.seconds(ms);

@@ -44,6 +44,7 @@
     kicking: {},
   };
 
+  var lateWatch = 0;
   var countdown = new L.Countdown(function (ms, state) {
     var timer = $("hq-timer");
     var ready = st.phase === "question" ? L.readyLeft(st.question) : null;
@@ -51,6 +52,10 @@
       timer.classList.remove("urgent");
       timer.classList.toggle("paused", st.paused);
       timer.textContent = (st.paused ? "已暂停 · " : "") + "准备 " + L.seconds(ready) + " 秒（选项随后出现）";
+      if (!st.paused && ready < -1500 && Date.now() - lateWatch > 3000) {
+        lateWatch = Date.now(); // the options are late (a lost message): read the whole picture again
+        watch();
+      }
       return;
     }
     var secs = L.seconds(ms);
