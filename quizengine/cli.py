@@ -279,6 +279,104 @@ def _demo_admin() -> tuple[str, str]:
     return "admin", password
 
 
+@cli.command("drill")
+@click.option("--phones", default=200, show_default=True, type=click.IntRange(1, 5000), help="模拟手机数 / phones")
+@click.option("--questions", default=1, show_default=True, type=click.IntRange(1, 10), help="题数 / questions")
+@click.option("--join-spread", default=0.0, type=click.FloatRange(0, 600), help="在这么多秒内陆续加入（默认同时）")
+@click.option("--answer-spread", default=0.0, type=click.FloatRange(0, 60), help="在这么多秒内陆续作答（默认同时）")
+@click.option("--url", help="演练已运行的服务（默认：在 127.0.0.1 上临时建一个）/ a running server")
+@click.option("--code", help="--url 时：演练竞赛的参赛码")
+@click.option("--contest-id", type=int, help="--url 时：演练竞赛的编号（contest list）")
+@click.option("--host-user", help="--url 时：组织者账号；密码取自环境变量 QUIZ_DRILL_PASSWORD")
+@click.option(
+    "--staff",
+    "staff_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="--url 时：参演人员 csv（工号,姓名，首行为表头）",
+)
+@click.option("--server-pid", type=int, help="--url 且服务在本机时：其进程号，用于统计 CPU 和内存")
+@click.option(
+    "--ready-seconds", default=3, show_default=True, type=click.IntRange(0, 10), help="临时实例：每题的准备秒数"
+)
+@click.option(
+    "--async-mode",
+    default="eventlet",
+    show_default=True,
+    type=click.Choice(["eventlet", "gevent", "threading"]),
+    help="临时实例的异步模式",
+)
+@click.option(
+    "--timeout", "timeout_s", default=300, show_default=True, type=click.IntRange(10, 1800), help="整个演练的时限（秒）"
+)
+@click.option("--json", "json_path", type=click.Path(dir_okay=False, path_type=Path), help="另存 JSON")
+@click.option("--chart", "chart_path", type=click.Path(dir_okay=False, path_type=Path), help="另存 PNG 图")
+@click.option("--no-progress", is_flag=True, help="不显示进度")
+def drill_command(
+    phones,
+    questions,
+    join_spread,
+    answer_spread,
+    url,
+    code,
+    contest_id,
+    host_user,
+    staff_file,
+    server_pid,
+    ready_seconds,
+    async_mode,
+    timeout_s,
+    json_path,
+    chart_path,
+    no_progress,
+):
+    """赛前压力演练：模拟手机加入、作答，报告时延与错误 / Rehearse a live contest with simulated phones."""
+    import os
+
+    try:
+        from quizengine.drill import report, run
+        from quizengine.drill.hall import Plan
+    except ImportError as error:
+        raise click.ClickException(f"演练需要额外的依赖：pip install 'quizengine[drill]'（{error}）") from None
+
+    plan = Plan(phones, questions, join_spread, answer_spread)
+    if url:
+        missing = [
+            name
+            for name, value in (
+                ("--code", code),
+                ("--contest-id", contest_id),
+                ("--host-user", host_user),
+                ("--staff", staff_file),
+            )
+            if not value
+        ]
+        if missing or not os.environ.get("QUIZ_DRILL_PASSWORD"):
+            raise click.UsageError(f"--url 还需要 {'、'.join(missing) or ''} 和环境变量 QUIZ_DRILL_PASSWORD".strip())
+        target = run.Target(
+            url.rstrip("/"),
+            code,
+            contest_id,
+            host_user,
+            os.environ["QUIZ_DRILL_PASSWORD"],
+            run.read_staff(staff_file),
+            server_pid,
+        )
+        figures, stored = run.drill_target(target, plan, timeout_s=timeout_s, progress=not no_progress), None
+    else:
+        figures, stored = run.drill_throwaway(
+            plan, timeout_s=timeout_s, progress=not no_progress, async_mode=async_mode, ready_seconds=ready_seconds
+        )
+    click.echo(report.table(figures))
+    if stored is not None:
+        click.echo(f"数据库中的答案 answers stored: {stored}（已确认 {figures.acked}）")
+    if json_path:
+        report.write_json(figures, json_path, {"stored_answers": stored})
+    if chart_path:
+        report.write_chart(figures, chart_path)
+    if figures.errors or (stored is not None and stored != figures.acked):
+        raise SystemExit(1)
+
+
 @cli.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True, help="监听地址 / address to listen on")
 @click.option("--port", default=5000, show_default=True, type=int)
