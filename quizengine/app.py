@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from quizengine.config import Config
@@ -33,6 +34,7 @@ def create_app(config: Config | None = None) -> Flask:
         app,
         async_mode=app.config["ASYNC_MODE"],
         message_queue=app.config["MESSAGE_QUEUE"],
+        channel=app.config["MESSAGE_QUEUE_CHANNEL"],
         cors_allowed_origins=app.config["CORS_ALLOWED_ORIGINS"],
         # Payloads are small JSON; a cap stops a phone from sending megabytes.
         max_http_buffer_size=64 * 1024,
@@ -41,6 +43,10 @@ def create_app(config: Config | None = None) -> Flask:
         # async handlers each event would be a task in one queue, the hall's answers behind the flood).
         async_handlers=False,
     )
+    if app.config["PROXY_HOPS"]:
+        # Outside Socket.IO's middleware, so sockets see the phone's address too (join limits, audit log).
+        hops = app.config["PROXY_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     with app.app_context():
         configure_engine(db.engine, busy_timeout_ms=app.config["SQLITE_BUSY_TIMEOUT_MS"])
     track_writes(db.session)
