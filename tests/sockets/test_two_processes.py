@@ -10,6 +10,7 @@ QUIZ_TEST_POSTGRES_URL and QUIZ_TEST_REDIS_URL.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import time
 from datetime import datetime
@@ -186,10 +187,8 @@ def run_contest(servers, cid: int, engine) -> None:
         ]
     finally:
         for client in clients:
-            try:
+            with contextlib.suppress(Exception):  # a phone of the killed process is already gone
                 client.close()
-            except Exception:  # a phone of the killed process is already gone
-                pass
 
 
 def wait_for_owner(engine, rq_id: int, predicate, timeout: float = 5.0) -> str | None:
