@@ -215,9 +215,15 @@ def main() -> None:
         try:
             with cluster(folder, env, processes) as servers:
                 cookie = signed_in_cookie(servers[0].url, "loadhost", PASSWORD)
-                figures = asyncio.run(
-                    asyncio.wait_for(run(servers, count, cookie, contest_id, engine, args.kill_owner), timeout=240)
-                )
+                try:
+                    figures = asyncio.run(
+                        asyncio.wait_for(run(servers, count, cookie, contest_id, engine, args.kill_owner), timeout=240)
+                    )
+                finally:
+                    for server in servers:  # what the servers said, for a run that went wrong
+                        tail = server.log.read_text(errors="replace").splitlines()[-40:]
+                        if any("Error" in line or "Traceback" in line for line in tail):
+                            print(f"--- {server.url} log (last 40 lines)", *tail, sep="\n")
             with engine.connect() as connection:
                 stored, distinct = connection.execute(
                     text("SELECT count(*), count(DISTINCT player_id) FROM answers")
