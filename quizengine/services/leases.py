@@ -59,17 +59,6 @@ def renew(round_question_id: int, owner: str, now: datetime) -> bool:
     return bool(kept)
 
 
-def release(round_question_id: int, owner: str) -> None:
-    """Give the lease up (a watcher that stops before its question closed); commits."""
-    db.session.execute(
-        update(RoundQuestion)
-        .where(RoundQuestion.id == round_question_id, RoundQuestion.timer_owner == owner)
-        .values(timer_owner=None, timer_lease_until=None)
-        .execution_options(synchronize_session=False)
-    )
-    db.session.commit()
-
-
 def unwatched(now: datetime, owner: str) -> list[tuple[int, int]]:
     """(contest id, round question id) of every open question (paused ones too) that `owner` may claim now:
     nobody holds it, its lease ran out, or `owner` holds it already (its watcher may have stopped)."""

@@ -45,8 +45,8 @@ def arm(contest_id: int) -> None:
     socketio.start_background_task(_watch, app, contest_id, None)
 
 
-def rearm_all(app) -> int:
-    """Claim and watch every open question that no live process watches; returns how many this process took."""
+def claim_unwatched(app) -> int:
+    """Start a watcher (it claims first) for every open question no live process watches; returns how many."""
     with app.app_context():
         try:
             found = leases.unwatched(utcnow(), OWNER)
@@ -68,7 +68,7 @@ def start_claimer(app) -> None:
 def _claim_forever(app) -> None:
     while True:
         try:
-            rearm_all(app)
+            claim_unwatched(app)
         except Exception:  # the database may be away for a moment; the next look retries
             app.logger.exception("looking for unwatched questions failed")
         socketio.sleep(CLAIM_SECONDS)
