@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from quizengine.config import Config
@@ -32,7 +33,7 @@ def create_app(config: Config | None = None) -> Flask:
     socketio.init_app(
         app,
         async_mode=app.config["ASYNC_MODE"],
-        message_queue=app.config["MESSAGE_QUEUE"],
+        **_message_queue(app.config),
         cors_allowed_origins=app.config["CORS_ALLOWED_ORIGINS"],
         # Payloads are small JSON; a cap stops a phone from sending megabytes.
         max_http_buffer_size=64 * 1024,
@@ -41,6 +42,10 @@ def create_app(config: Config | None = None) -> Flask:
         # async handlers each event would be a task in one queue, the hall's answers behind the flood).
         async_handlers=False,
     )
+    if app.config["PROXY_HOPS"]:
+        # Outside Socket.IO's middleware, so sockets see the phone's address too (join limits, audit log).
+        hops = app.config["PROXY_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     with app.app_context():
         configure_engine(db.engine, busy_timeout_ms=app.config["SQLITE_BUSY_TIMEOUT_MS"])
     track_writes(db.session)
@@ -85,9 +90,30 @@ def create_app(config: Config | None = None) -> Flask:
     from quizengine.sockets import register_namespaces
     from quizengine.sockets.ratelimit import join_attempts
 
-    join_attempts.configure(app.config["RATELIMIT_STORAGE_URI"], app.config["JOIN_FAILURES_PER_ADDRESS"])
+    join_attempts.configure(
+        app.config["RATELIMIT_STORAGE_URI"], app.config["JOIN_FAILURES_PER_ADDRESS"], app.config["MAX_CONNECTIONS"]
+    )
     register_namespaces()
     return app
+
+
+def _message_queue(config) -> dict:
+    """The Socket.IO options for the message queue (QUIZ_MESSAGE_QUEUE, docs/deployment.md), if any.
+
+    For Redis the queue is built here so that its connection pool can grow as far as there can be
+    sockets (QUIZ_MAX_CONNECTIONS): redis-py's pool refuses its 101st connection outright, and with
+    more than a hundred handlers emitting at once (a join storm) python-socketio then drops the
+    emit after a retry and reconnects, losing broadcasts on the way.
+    """
+    url, channel = config["MESSAGE_QUEUE"], config["MESSAGE_QUEUE_CHANNEL"]
+    if not url:
+        return {}
+    if url.startswith(("redis://", "rediss://")):
+        from socketio import RedisManager
+
+        pool = {"max_connections": config["MAX_CONNECTIONS"]}
+        return {"client_manager": RedisManager(url, channel=channel, redis_options=pool)}
+    return {"message_queue": url, "channel": channel}
 
 
 class ColumnIntConverter(IntegerConverter):

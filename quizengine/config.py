@@ -42,6 +42,10 @@ class Config:
         if self.ASYNC_MODE not in ASYNC_MODES:
             raise ValueError(f"QUIZ_ASYNC_MODE must be one of {', '.join(ASYNC_MODES)}")
         self.MESSAGE_QUEUE = _env("MESSAGE_QUEUE")
+        # The queue's channel: two deployments (or test runs) sharing one Redis each take their own.
+        self.MESSAGE_QUEUE_CHANNEL = _env("MESSAGE_QUEUE_CHANNEL", "flask-socketio")
+        # Proxies in front (nginx: 1) whose X-Forwarded-For/-Proto/-Host are trusted; 0 trusts none.
+        self.PROXY_HOPS = _env_int("PROXY_HOPS", 0)
         # The address phones open (QR code, join links), e.g. http://192.168.1.20:5000; else the page's own.
         public = _env("PUBLIC_URL")
         self.PUBLIC_URL = public_base(public) if public else None

@@ -29,10 +29,12 @@ def serve(app: Flask, host: str, port: int) -> None:
     eventlet's defaults (50 and 1,024), which a join storm of a thousand
     phones would otherwise hit.
     """
-    from quizengine.sockets.timers import rearm_all, start_sweeper
+    from quizengine.sockets.timers import start_claimer, start_sweeper
 
-    rearm_all(app)  # questions left open by a stopped server close at their stored deadline
-    start_sweeper(app)  # so do self-paced attempts
+    # Open questions that no process watches (left by a stopped server, or by a process that died)
+    # are taken over at once and close at their stored deadline; so do self-paced attempts.
+    start_claimer(app)
+    start_sweeper(app)
     mode = app.config["ASYNC_MODE"]
     if mode == "eventlet":
         import eventlet

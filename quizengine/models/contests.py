@@ -88,6 +88,9 @@ class RoundQuestion(db.Model):
     closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     buzz_player_id: Mapped[int | None] = mapped_column(ForeignKey("players.id", use_alter=True))
+    # The process watching this question's deadline, until when (services.leases).
+    timer_owner: Mapped[str | None] = mapped_column(String(64))
+    timer_lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     round: Mapped[Round] = relationship(back_populates="questions")
     question = relationship("Question")

@@ -284,13 +284,39 @@ def next_question(contest: Contest, now: datetime, actor=None) -> RoundQuestion:
     return rq
 
 
-def close_question(contest: Contest, now: datetime, actor=None) -> RoundQuestion | None:
-    """Close the open question (early or at its deadline); None if nothing was open."""
-    rq = db.session.get(RoundQuestion, contest.current_id) if contest.current_id else None
-    if rq is None or contest.phase != Phase.QUESTION or rq.closed_at is not None:
+def close_question(contest: Contest, now: datetime, actor=None, *, unless_paused: bool = False) -> RoundQuestion | None:
+    """Close the open question (early or at its deadline); None if nothing was open or it closed meanwhile.
+
+    One conditional UPDATE (`closed_at IS NULL`) decides, so when the host and a
+    deadline watcher, or two processes, close at once exactly one gets the question
+    back (and emits `closed`). `unless_paused` (the watchers): a pause that came in
+    meanwhile wins, and the question stays open.
+    """
+    rq_id = contest.current_id
+    if rq_id is None or contest.phase != Phase.QUESTION:
         return None
-    rq.closed_at = now
-    contest.phase, contest.paused_at = Phase.CLOSED, None
+    closed = db.session.execute(
+        update(RoundQuestion)
+        .where(RoundQuestion.id == rq_id, RoundQuestion.closed_at.is_(None))
+        .values(closed_at=now)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    still_open = [Contest.id == contest.id, Contest.current_id == rq_id, Contest.phase == Phase.QUESTION]
+    if unless_paused:
+        still_open.append(Contest.paused_at.is_(None))
+    moved = (
+        closed
+        and db.session.execute(
+            update(Contest)
+            .where(*still_open)
+            .values(phase=Phase.CLOSED, paused_at=None)
+            .execution_options(synchronize_session=False)
+        ).rowcount
+    )
+    if not moved:
+        db.session.rollback()  # and the objects reload what the winner stored
+        return None
+    rq = db.session.get(RoundQuestion, rq_id)
     if actor is not None:
         audit.record(actor, "question.close", contest.code, round=rq.round.position, number=rq.position)
     db.session.commit()
@@ -364,13 +390,3 @@ def answering_done(contest: Contest, rq: RoundQuestion, answered: int, joined: i
     if rq.round.kind == "buzzer":
         return rq.buzz_player_id is not None and answered > 0
     return joined > 0 and answered >= joined
-
-
-def due_for_closing(now: datetime) -> list[tuple[int, datetime]]:
-    """(contest id, closes_at) of every open, unpaused question, for (re)arming deadline timers."""
-    rows = db.session.execute(
-        select(Contest.id, RoundQuestion.closes_at)
-        .join(RoundQuestion, Contest.current_id == RoundQuestion.id)
-        .where(Contest.phase == Phase.QUESTION, Contest.paused_at.is_(None), RoundQuestion.closed_at.is_(None))
-    ).all()
-    return [(contest_id, closes_at) for contest_id, closes_at in rows]

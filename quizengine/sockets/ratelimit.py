@@ -40,9 +40,15 @@ class FailedAttempts:
         self.limit = RateLimitItemPerMinute(per_minute)
         self.configure(storage_uri)
 
-    def configure(self, storage_uri: str, per_minute: int | None = None) -> None:
-        """Use another storage (Redis when several processes serve one hall), or another level."""
-        self.limiter = MovingWindowRateLimiter(storage_from_string(storage_uri))
+    def configure(self, storage_uri: str, per_minute: int | None = None, pool_size: int | None = None) -> None:
+        """Use another storage (Redis when several processes serve one hall), or another level.
+
+        redis-py's connection pool refuses its 101st connection outright (MaxConnectionsError), and
+        every socket of a join storm may be checking at the same moment: `pool_size` (the app's
+        connection cap) lets the pool grow as far as there can be sockets.
+        """
+        options = {"max_connections": pool_size} if pool_size and storage_uri.startswith("redis") else {}
+        self.limiter = MovingWindowRateLimiter(storage_from_string(storage_uri, **options))
         if per_minute is not None:
             self.limit = RateLimitItemPerMinute(per_minute)
 
@@ -68,11 +74,11 @@ class JoinAttempts:
         self.by_identity = FailedAttempts(FAILED_JOINS_PER_IDENTITY)
         self.by_address = FailedAttempts(FAILED_JOINS_PER_ADDRESS, name="join-address")
 
-    def configure(self, storage_uri: str, per_address: int | None = None) -> None:
-        """Use another storage for every count; `per_address` sets the backstop."""
-        self.by_connection.configure(storage_uri)
-        self.by_identity.configure(storage_uri)
-        self.by_address.configure(storage_uri, per_address)
+    def configure(self, storage_uri: str, per_address: int | None = None, pool_size: int | None = None) -> None:
+        """Use another storage for every count; `per_address` sets the backstop, `pool_size` a Redis pool's cap."""
+        self.by_connection.configure(storage_uri, pool_size=pool_size)
+        self.by_identity.configure(storage_uri, pool_size=pool_size)
+        self.by_address.configure(storage_uri, per_address, pool_size)
 
     def check(self, address: str, staff_id: str, connection: str | None = None) -> None:
         """Refuse when this connection, this staff id from this address, or the address has failed too often.

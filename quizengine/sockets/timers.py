@@ -4,11 +4,22 @@ A watcher closes its question at the stored `closes_at` (after a pause, at
 the moved one), or as soon as every joined player has answered (the
 contest's `close_early`, services.live.answering_done), and meanwhile sends
 the board and host the answered count at most twice a second, never one
-message per answer. Watchers read everything
-from the database, so a restarted server re-arms them with `rearm_all`.
+message per answer. Watchers read everything from the database.
+
+With several processes (docs/deployment.md) exactly one of them watches a
+question: the one holding its lease (services.leases), renewed every tick.
+The process whose host opened the question claims it at once; every process
+also looks for open questions whose lease ran out (their owner died, or a
+restarted server left them) every CLAIM_SECONDS, and claims them. Closing is
+one conditional UPDATE (services.live.close_question), so two processes can
+never both close a question or both send `closed`.
 """
 
 from __future__ import annotations
+
+import os
+import secrets
+import socket
 
 from flask import current_app
 
@@ -16,29 +27,51 @@ from quizengine.core.live import Phase
 from quizengine.extensions import db, socketio
 from quizengine.models import Contest, RoundQuestion
 from quizengine.models.types import utcnow
-from quizengine.services import book, live, papers
+from quizengine.services import book, leases, live, papers
 from quizengine.services.screens import closed_payload, counts
 from quizengine.sockets.broadcast import to_everyone, to_screens
 
 TICK_SECONDS = 0.5
+CLAIM_SECONDS = 0.5
 SWEEP_SECONDS = 10
-_watching: set[tuple[int, int]] = set()
+# This process's name in the leases: host, pid and a random part (a pid is reused after a restart).
+OWNER = f"{socket.gethostname()[:40]}:{os.getpid()}:{secrets.token_hex(4)}"
+_watching: set[int] = set()
 
 
 def arm(contest_id: int) -> None:
-    """Start watching the contest's open question (once per question)."""
+    """Watch the contest's open question from this process (the host's), unless another process already does."""
     app = current_app._get_current_object()
-    socketio.start_background_task(_watch, app, contest_id)
+    socketio.start_background_task(_watch, app, contest_id, None)
 
 
-def rearm_all(app) -> int:
-    """Arm a watcher for every open question in the database (after a restart)."""
+def claim_unwatched(app) -> int:
+    """Start a watcher (it claims first) for every open question no live process watches; returns how many."""
     with app.app_context():
-        due = live.due_for_closing(utcnow())
-        db.session.remove()
-    for contest_id, _ in due:
-        socketio.start_background_task(_watch, app, contest_id)
-    return len(due)
+        try:
+            found = leases.unwatched(utcnow(), OWNER)
+        finally:
+            db.session.remove()
+    taken = 0
+    for contest_id, rq_id in found:
+        if rq_id not in _watching:
+            socketio.start_background_task(_watch, app, contest_id, rq_id)
+            taken += 1
+    return taken
+
+
+def start_claimer(app) -> None:
+    """Every CLAIM_SECONDS, take over the open questions whose watcher's process stopped (or never started one)."""
+    socketio.start_background_task(_claim_forever, app)
+
+
+def _claim_forever(app) -> None:
+    while True:
+        try:
+            claim_unwatched(app)
+        except Exception:  # the database may be away for a moment; the next look retries
+            app.logger.exception("looking for unwatched questions failed")
+        socketio.sleep(CLAIM_SECONDS)
 
 
 def book_answers_later(contest_id: int) -> None:
@@ -79,38 +112,48 @@ def sweep_once(app) -> int:
             db.session.remove()
 
 
-def _watch(app, contest_id: int) -> None:
+def _watch(app, contest_id: int, round_question_id: int | None) -> None:
     with app.app_context():
-        contest = db.session.get(Contest, contest_id)
-        if contest is None or contest.current_id is None:
-            return
-        key = (contest_id, contest.current_id)
-        if key in _watching:
-            return
-        _watching.add(key)
         try:
-            _run(contest_id, key[1])
+            if round_question_id is None:
+                contest = db.session.get(Contest, contest_id)
+                round_question_id = contest.current_id if contest is not None else None
+                db.session.rollback()
+            if round_question_id is None or round_question_id in _watching:
+                return
+            _watching.add(round_question_id)  # before the claim, which yields: one watcher per process
+            try:
+                if leases.claim(round_question_id, OWNER, utcnow()):
+                    _run(contest_id, round_question_id)
+            finally:
+                _watching.discard(round_question_id)
+        except Exception:  # the lease runs out unrenewed and a claimer (this process's or another's) takes over
+            app.logger.exception("watching question %s failed", round_question_id)
         finally:
-            _watching.discard(key)
             db.session.remove()
 
 
 def _run(contest_id: int, round_question_id: int) -> None:
     while True:
-        db.session.expire_all()
+        now = utcnow()
+        if not leases.renew(round_question_id, OWNER, now):
+            return  # this process stalled past its lease and another one watches the question now
         contest = db.session.get(Contest, contest_id)
         rq = db.session.get(RoundQuestion, round_question_id)
         if contest.current_id != round_question_id or contest.phase != Phase.QUESTION or rq.closed_at is not None:
+            db.session.rollback()
             return
-        now = utcnow()
         tally = counts(contest)
         running = contest.paused_at is None
         if running and (now >= rq.closes_at or live.answering_done(contest, rq, tally["answered"], tally["joined"])):
-            if live.close_question(contest, now) is not None:
+            closed = live.close_question(contest, now, unless_paused=True)
+            if closed is not None:
+                payload = closed_payload(contest, closed, now)
                 to_screens(contest_id, "counts", tally)
-                to_everyone(contest_id, "closed", closed_payload(contest, rq, now))
-            return
-        to_screens(contest_id, "counts", tally)
-        remaining = (rq.closes_at - now).total_seconds() if contest.paused_at is None else TICK_SECONDS
-        db.session.commit()
+                to_everyone(contest_id, "closed", payload)
+                return
+            socketio.sleep(0.01)  # closed by the host, or paused, meanwhile: the next look tells which
+            continue
+        remaining = (rq.closes_at - now).total_seconds() if running else TICK_SECONDS
+        to_screens(contest_id, "counts", tally)  # ends the read transaction before the sleep
         socketio.sleep(max(0.01, min(TICK_SECONDS, remaining)))
