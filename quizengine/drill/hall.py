@@ -32,6 +32,21 @@ class Plan:
     join_spread_s: float = 0.0  # 0: every phone joins at once
     answer_spread_s: float = 0.0  # 0: every phone answers the moment the options arrive
     seed: int = 1
+    spreads: tuple[float, ...] = ()  # per question, instead of answer_spread_s (benchmarks: a burst, then a spread)
+
+    def spread(self, number: int) -> float:
+        return self.spreads[number] if number < len(self.spreads) else self.answer_spread_s
+
+
+@dataclass
+class Question:
+    """What one question measured."""
+
+    spread_s: float
+    answer_ack: list[float] = field(default_factory=list)
+    timing_error_ms: list[float] = field(default_factory=list)
+    leaderboard_last_s: float = float("nan")
+    cpu_s: float | None = None
 
 
 @dataclass
@@ -51,6 +66,7 @@ class Figures:
     rss_mb: list[float] = field(default_factory=list)
     acked: int = 0
     errors: list[str] = field(default_factory=list)
+    questions: list[Question] = field(default_factory=list)
 
 
 def choose(question: dict):
@@ -147,12 +163,17 @@ class Phone:
         payload = {"round_question_id": rq, "response": choose(self.questions[rq]), "key": f"d{self.number}-{rq}"}
         sent_wall, started = time.time(), time.perf_counter()
         ack = await self.client.call("answer", payload, namespace="/play", timeout=CALL_TIMEOUT)
-        self.hall.figures.answer_ack.append(time.perf_counter() - started)
+        figures, question = self.hall.figures, self.hall.figures.questions[-1]
+        latency = time.perf_counter() - started
+        figures.answer_ack.append(latency)
+        question.answer_ack.append(latency)
         if not ack.get("ok"):
             raise RuntimeError(f"answer: {ack.get('error')}")
-        self.hall.figures.acked += 1
+        figures.acked += 1
         if ack.get("received_at"):
-            self.hall.figures.timing_error_ms.append((parse_time(ack["received_at"]) - sent_wall) * 1000)
+            error_ms = (parse_time(ack["received_at"]) - sent_wall) * 1000
+            figures.timing_error_ms.append(error_ms)
+            question.timing_error_ms.append(error_ms)
 
 
 class Hall:
@@ -235,8 +256,10 @@ class Hall:
     async def _question(self, number: int) -> None:
         figures, plan = self.figures, self.plan
         cpu_before = self.meter.cpu_seconds() if self.meter else None
+        question = Question(plan.spread(number))
+        figures.questions.append(question)
         rq = (await self._host("next"))["round_question_id"]
-        delays = [self.random.uniform(0, plan.answer_spread_s) for _ in self.phones]
+        delays = [self.random.uniform(0, question.spread_s) for _ in self.phones]
         await self._gather(
             f"第{number + 1}题作答 answer", [p.answer(rq, d) for p, d in zip(self.phones, delays, strict=True)]
         )
@@ -253,7 +276,9 @@ class Hall:
             figures.errors.append(f"leaderboard: {self.expected_leaderboards - self.leaderboards} 部手机没有收到")
         self.all_leaderboards.clear()
         last = [p.leaderboard_at[-1] for p in self.phones if p.leaderboard_at]
-        figures.leaderboard_last_s.append(max(last) - shown if last else float("nan"))
+        question.leaderboard_last_s = max(last) - shown if last else float("nan")
+        figures.leaderboard_last_s.append(question.leaderboard_last_s)
         if cpu_before is not None:
-            figures.cpu_per_question_s.append(self.meter.cpu_seconds() - cpu_before)
+            question.cpu_s = self.meter.cpu_seconds() - cpu_before
+            figures.cpu_per_question_s.append(question.cpu_s)
             figures.rss_mb.append(self.meter.rss_mb())

@@ -18,6 +18,7 @@ MESSAGES = {
     "rate_limited": "尝试次数过多，请一分钟后再试",
     "too_many_events": "操作过于频繁，请稍后再试",
     "server_busy": "服务器繁忙，请稍后重试",
+    "server_error": "服务器出错，请重试",
     "not_saved": "未能保存，请重试",
     "forbidden": "您没有权限进行此操作",
     # joining and identity

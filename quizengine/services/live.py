@@ -16,7 +16,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from quizengine.core.live import Mode, Phase, Status, answer_elapsed_ms, may_move
@@ -121,26 +121,35 @@ def submit_answer(player_id: int, round_question_id: int, response, key: str, no
     outcome = score_answer(
         info.question, response, info.rule, elapsed_ms=elapsed_ms, time_limit_s=info.time_limit, stake=stake
     )
-    answer = Answer(
-        player_id=player.id,
-        round_question_id=rq.id,
-        idempotency_key=str(key)[:64],
-        response={"value": canonical_response(info.question, response)},
-        received_at=now,
-        elapsed_ms=elapsed_ms,
-        correct=outcome.correct,
-        points=outcome.points,
-        stake=stake,
-    )
+    row = {
+        "player_id": player.id,
+        "round_question_id": rq.id,
+        "idempotency_key": str(key)[:64],
+        "response": {"value": canonical_response(info.question, response)},
+        "received_at": now,
+        "elapsed_ms": elapsed_ms,
+        "correct": outcome.correct,
+        "points": outcome.points,
+        "stake": stake,
+    }
     try:
-        with db.session.begin_nested():
-            db.session.add(answer)
+        with db.session.begin_nested():  # one INSERT, without the unit of work's bookkeeping
+            db.session.execute(insert(Answer), [row])
     except IntegrityError:  # this player's answer is already stored (a retry, or a race with one)
         original = _existing_answer(player.id, round_question_id)
         if original is None:  # the key is this player's answer to another question
             raise Refused("invalid_payload", "key 已用于另一道题") from None
         return _ack(original, duplicate=True)
-    return _ack(answer, duplicate=False)
+    return {"ok": True, "duplicate": False, "round_question_id": rq.id, "received_at": iso(now)}
+
+
+def _prefetch_players(argsets) -> None:
+    """The players of a batch of answers (or presses, stakes), in one query: the writer keeps them for the batch."""
+    db.session.scalars(select(Player).where(Player.id.in_({args[0] for args in argsets}))).all()
+
+
+submit_answer.prefetch = _prefetch_players
+submit_answer.atomic = True  # every refusal comes before its one INSERT, which has its own savepoint
 
 
 @dataclass(frozen=True)
@@ -152,7 +161,9 @@ class _QuestionInfo:
 
 
 # What a round question asks and how it scores never changes once stored, so
-# it is read once per process; its times and the contest's phase are read fresh.
+# it is read once per process (the most recent QUESTION_INFOS of them); its
+# times and the contest's phase are read fresh.
+QUESTION_INFOS = 512
 _question_infos: dict[int, _QuestionInfo] = {}
 
 
@@ -165,6 +176,8 @@ def _question_info(rq: RoundQuestion | None, contest: Contest) -> _QuestionInfo:
         info = _QuestionInfo(
             rq.round.contest_id, question, RoundRule(**rq.round.scoring), rq.round.time_limit or question.time_limit
         )
+        if len(_question_infos) >= QUESTION_INFOS:
+            del _question_infos[next(iter(_question_infos))]  # the oldest
         _question_infos[rq.id] = info
     if info.contest_id != contest.id or rq.opened_at is None or contest.current_id != rq.id:
         raise Refused("not_current")

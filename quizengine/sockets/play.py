@@ -7,7 +7,7 @@ transaction across an emit (sockets.broadcast ends it first).
 
 from __future__ import annotations
 
-from flask import request, session
+from flask import current_app, request, session
 from flask_socketio import join_room
 
 from quizengine.core.identity import fold_staff_no
@@ -27,7 +27,11 @@ from quizengine.sockets.writer import write
 
 
 def acknowledged(handler):
-    """Turn a handler's result or refusal into the protocol's acknowledgement."""
+    """Turn a handler's result or refusal into the protocol's acknowledgement.
+
+    Anything else that goes wrong is logged and acknowledged as `server_error`, so
+    a phone retries at once instead of waiting out its whole timeout.
+    """
 
     def wrapped(self, data=None):
         try:
@@ -35,6 +39,10 @@ def acknowledged(handler):
         except Refused as error:
             db.session.rollback()
             return {"ok": False, "error": error.as_error()}
+        except Exception:
+            current_app.logger.exception("the %s handler failed", handler.__name__)
+            db.session.rollback()
+            return {"ok": False, "error": Refused("server_error").as_error()}
         finally:
             db.session.remove()
 

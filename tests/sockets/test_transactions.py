@@ -161,3 +161,16 @@ def test_an_emit_after_an_uncommitted_write_is_refused_and_a_read_transaction_is
         with pytest.raises(RuntimeError, match="write transaction"):
             to_screens(contest_id, "counts", {"joined": 0})
         db.session.rollback()
+
+
+def test_an_unexpected_failure_is_acknowledged_as_server_error(app, monkeypatch):
+    from quizengine.services import live
+
+    def broken(token):
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(live, "resume", broken)
+    phone = socketio.test_client(app, namespace="/play")
+    ack = phone.emit("resume", {"token": "x"}, callback=True, namespace="/play")
+    assert ack == {"ok": False, "error": {"code": "server_error", "message": "服务器出错，请重试"}}
+    phone.disconnect(namespace="/play")
