@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 
 from flask import Flask
@@ -35,6 +36,10 @@ def serve(app: Flask, host: str, port: int) -> None:
     # are taken over at once and close at their stored deadline; so do self-paced attempts.
     start_claimer(app)
     start_sweeper(app)
+    # What is alive now (modules, the app, the mappers) lives as long as the process: keep it out of the
+    # cyclic collector's full passes, which otherwise stop every phone for as long as they take.
+    gc.collect()
+    gc.freeze()
     mode = app.config["ASYNC_MODE"]
     if mode == "eventlet":
         import eventlet
