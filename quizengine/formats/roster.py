@@ -33,6 +33,7 @@ COLUMNS = {
     "group": ("组", "组别", "group"),
     "window_since": ("窗口工作起始日期", "上岗日期", "window_since"),
     "at_window": ("是否在窗口", "在窗口", "at_window"),
+    "window_until": ("离开窗口日期", "离岗日期", "window_until"),
 }
 REQUIRED_COLUMNS = ("staff_no", "name", "center")
 _YES = {"是", "在", "true", "yes", "y", "1", "√"}
@@ -69,6 +70,7 @@ class StaffRow:
     window_since: date | None
     at_window: bool
     line: int
+    window_until: date | None = None  # the last day of window work, when the person has left
 
 
 @dataclass(frozen=True)
@@ -219,6 +221,19 @@ def _read_staff(reader, line: int, cells: dict, columns: dict[str, int], roster:
     if at_window is None:
         reader.report(where("at_window"), "value", f"是否在窗口应为 是 或 否，写的是 {values['at_window']!r}")
         ok = False
+    until = _date_value(cells.get("window_until"))
+    if until is False:
+        reader.report(where("window_until"), "value", f"日期 {values['window_until']!r} 无法识别；请写 2021-06-30")
+        ok = False
+    elif until:
+        if since and until < since:
+            reader.report(where("window_until"), "value", f"离开窗口日期 {until} 早于窗口工作起始日期 {since}")
+            ok = False
+        if values["at_window"] and at_window:
+            # A left date with 是 contradicts itself; a blank 是否在窗口 simply follows the date.
+            reader.report(where("at_window"), "value", "写了离开窗口日期，是否在窗口应为 否 或留空")
+            ok = False
+        at_window = False
     if not ok:
         staff_no = values["staff_no"] if _STAFF_NO.fullmatch(values["staff_no"]) else ""
         roster.rejected.append(RejectedRow(staff_no, values["center"], values["group"], line))
@@ -232,6 +247,7 @@ def _read_staff(reader, line: int, cells: dict, columns: dict[str, int], roster:
                 window_since=since or None,
                 at_window=at_window,
                 line=line,
+                window_until=until or None,
             )
         )
 
@@ -268,7 +284,7 @@ def _read_yaml(reader: NodeReader, data: bytes, max_bytes: int, roster: RosterDa
         entries = reader.mapping(
             item,
             required=("staff_id", "name", "center"),
-            optional=("group", "window_since", "at_window"),
+            optional=("group", "window_since", "at_window", "window_until"),
             what="人员",
         )
         if not entries or not {"staff_id", "name", "center"} <= entries.keys():
@@ -287,6 +303,7 @@ _YAML_KEYS = {
     "group": "group",
     "window_since": "window_since",
     "at_window": "at_window",
+    "window_until": "window_until",
 }
 
 
@@ -372,12 +389,13 @@ def template_workbook() -> bytes:
     sheet = book.active
     sheet.title = "人员"
     sheet.append([spellings[0] for spellings in COLUMNS.values()])
-    sheet.append(["PTC0101", "张三", "长寿路街道社区事务受理服务中心", "community", date(2019, 3, 1), "是"])
+    sheet.append(["PTC0101", "张三", "长寿路街道社区事务受理服务中心", "community", date(2019, 3, 1), "是", None])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
-    for column, width in zip("ABCDEF", (12, 10, 36, 14, 18, 12), strict=True):
+    for column, width in zip("ABCDEFG", (12, 10, 36, 14, 18, 12, 14), strict=True):
         sheet.column_dimensions[column].width = width
     sheet["E2"].number_format = "yyyy-mm-dd"
+    sheet["G2"].number_format = "yyyy-mm-dd"
     notes = book.create_sheet("说明")
     for line in (
         ("列", "说明"),
@@ -389,7 +407,11 @@ def template_workbook() -> bytes:
             "新中心必填：community（社区事务受理中心）、market（市场监督管理所）、government（行政服务中心和各部门政务服务中心），或组名称",
         ),
         ("窗口工作起始日期", "可选；如 2019-03-01；用于“窗口工作满一年”的评选条件"),
-        ("是否在窗口", "可选；是/否，默认是"),
+        ("是否在窗口", "可选；是/否，默认是；写了离开窗口日期时应为 否 或留空"),
+        (
+            "离开窗口日期",
+            "可选；已离开窗口工作的人员填写最后在窗口工作的日期，如 2021-06-30；用于“目前仍在窗口工作”的评选条件",
+        ),
     ):
         notes.append(line)
     notes.column_dimensions["A"].width = 18

@@ -94,7 +94,15 @@ def test_roster_import_through_the_web_and_the_template(app, client, accounts, t
     login(client, "admin1")
     template = client.get("/admin/roster/template.xlsx")
     book = load_workbook(io.BytesIO(template.data))
-    assert [c.value for c in book["人员"][1]] == ["工号", "姓名", "中心", "组", "窗口工作起始日期", "是否在窗口"]
+    assert [c.value for c in book["人员"][1]] == [
+        "工号",
+        "姓名",
+        "中心",
+        "组",
+        "窗口工作起始日期",
+        "是否在窗口",
+        "离开窗口日期",
+    ]
     rows = [["PT900", "王五", "万里街道社区事务受理服务中心", "community", "2020-01-02", "是"]]
     response = upload(client, "/admin/roster/", "r.xlsx", write_xlsx(tmp_path / "r.xlsx", rows).read_bytes())
     assert response.status_code == 302
