@@ -10,16 +10,17 @@ columns are bounded before anything is built (see `quizengine.untrusted`).
 
 from __future__ import annotations
 
-import csv
 import io
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 from quizengine.core.identity import fold_staff_no
+from quizengine.formats.tables import cell as _cell
+from quizengine.formats.tables import csv_rows, xlsx_rows
+from quizengine.formats.tables import date_value as _date_value
 from quizengine.formats.yamlread import NodeReader, Problem, decode_source, read_bounded
-from quizengine.untrusted import MAX_COLUMNS, MAX_ROWS, bounded_rows, xlsx_refusal
 
 ROSTER_SUFFIXES = (".xlsx", ".csv", ".yaml", ".yml")
 _STAFF_NO = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
@@ -113,9 +114,9 @@ def read_roster(path: str | Path, *, max_bytes: int, partial: bool = False) -> t
         return None, reader.problems
     roster = RosterData(str(path))
     if suffix == ".xlsx":
-        rows = _xlsx_rows(reader, data)
+        rows = xlsx_rows(reader, data, "人员")
     elif suffix == ".csv":
-        rows = _csv_rows(reader, data)
+        rows = csv_rows(reader, data)
     else:
         rows = None
         _read_yaml(reader, data, max_bytes, roster)
@@ -123,52 +124,6 @@ def read_roster(path: str | Path, *, max_bytes: int, partial: bool = False) -> t
         _read_table(reader, rows, roster)
     _check_duplicates(reader, roster)
     return (None if reader.failed and not partial else roster), reader.problems
-
-
-def _xlsx_rows(reader: NodeReader, data: bytes) -> list[tuple[int, list]] | None:
-    from openpyxl import load_workbook
-
-    refusal = xlsx_refusal(data)
-    if refusal is not None:
-        reader.report((1, 1), *refusal)
-        return None
-    try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many types for a broken file
-        reader.report((1, 1), "format", f"无法作为 xlsx 打开：{exc}")
-        return None
-    try:
-        if not book.worksheets:
-            reader.report((1, 1), "format", "xlsx 文件中没有工作表")
-            return None
-        sheet = book["人员"] if "人员" in book.sheetnames else book.worksheets[0]
-        if not hasattr(sheet, "reset_dimensions"):
-            reader.report((1, 1), "format", f"工作表 {sheet.title} 不是普通的数据表")
-            return None
-        # The declared dimension is the file's say-so: ignore it, and read one
-        # row and one column past the limits to notice an oversized sheet.
-        sheet.reset_dimensions()
-        cells = sheet.iter_rows(min_row=1, max_row=MAX_ROWS + 1, min_col=1, max_col=MAX_COLUMNS + 1, values_only=True)
-        return bounded_rows(reader, cells)
-    except Exception as exc:  # a sheet broken past its directory (bad XML, a failed CRC)
-        reader.report((1, 1), "format", f"无法作为 xlsx 读取：{exc}")
-        return None
-    finally:
-        book.close()
-
-
-def _csv_rows(reader: NodeReader, data: bytes) -> list[tuple[int, list]] | None:
-    # Spreadsheets saved as CSV on Chinese Windows are usually GB18030 (GBK).
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = data.decode("gb18030", errors="replace")
-    rows = csv.reader(io.StringIO(text))
-    try:
-        return bounded_rows(reader, rows)
-    except csv.Error as exc:
-        reader.report((rows.line_num, 1), "format", f"CSV 格式错误：{exc}")
-        return None
 
 
 def _read_table(reader: NodeReader, rows: list[tuple[int, list]], roster: RosterData) -> None:
@@ -341,32 +296,6 @@ def _column_name(title: str) -> str | None:
         if folded in spellings:
             return name
     return None
-
-
-def _cell(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)  # a staff id typed as a number arrives as 1001.0
-    return str(value).strip()
-
-
-def _date_value(value) -> date | bool | None:
-    """A date, None when blank, or False when unreadable."""
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    text = _cell(value)
-    if not text:
-        return None
-    match = re.fullmatch(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?", text)
-    if not match:
-        return False
-    try:
-        return date(*(int(part) for part in match.groups()))
-    except ValueError:
-        return False
 
 
 def _yes_no(text: str) -> bool | None:
