@@ -106,3 +106,30 @@ def test_demo_seeds_and_serves_in_one_process(tmp_path):
     output = log_path.read_text(errors="replace")
     assert f"http://127.0.0.1:{port}/board/1?key=" in output and "密码" in output
     assert "手机打不开本机地址 127.0.0.1" in output and "QUIZ_PUBLIC_URL" in output  # no QUIZ_PUBLIC_URL set
+
+
+def test_scores_import_stores_a_sheet_and_refuses_one_with_errors(app, tmp_path):
+    from flask.cli import ScriptInfo
+
+    from tests.test_scores import write_xlsx
+
+    info = ScriptInfo(create_app=lambda: app)
+    runner = CliRunner()
+
+    def invoke(*args):
+        return runner.invoke(cli, list(args), obj=info, catch_exceptions=False)
+
+    assert invoke("roster", "import", str(REPO / "examples" / "roster.yaml")).exit_code == 0
+    assert invoke("contest", "import", str(FIXTURES / "contests" / "offline.yaml")).exit_code == 0
+    good = write_xlsx(tmp_path / "good.xlsx", [["PTC0101", "何娜刚", 88, 44, 1500]])
+    result = invoke("scores", "import", "biwu01", str(good))
+    assert result.exit_code == 0, result.output
+    assert "导入 1 人的成绩" in result.output
+    bad = write_xlsx(tmp_path / "bad.xlsx", [["PTC0101", "何娜刚", 188, None, None], ["NOBODY", "某人", 1, None, None]])
+    result = invoke("scores", "import", "BIWU01", str(bad))
+    assert result.exit_code == 1
+    assert f"{bad}:2:3: error[value]" in result.output
+    assert "没有导入任何成绩" in result.output
+    template = tmp_path / "t.xlsx"
+    assert invoke("scores", "template", "-o", str(template)).exit_code == 0
+    assert template.stat().st_size > 0

@@ -109,6 +109,15 @@ class ContestUploadForm(UploadForm):
     )
 
 
+class ScoresUploadForm(UploadForm):
+    """Upload the score sheet of an offline contest."""
+
+    file = FileField(
+        "成绩表",
+        validators=[FileRequired("请选择文件"), FileAllowed(["xlsx", "csv"], "只接受 xlsx、csv")],
+    )
+
+
 class GroupForm(FlaskForm):
     """Rename a group or change its lead unit."""
 
