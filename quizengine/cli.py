@@ -233,6 +233,58 @@ def scores_template(output):
     click.echo(f"已保存 {output}")
 
 
+# --- selection -------------------------------------------------------------------
+
+
+@cli.group()
+def selection():
+    """评选 / The final selection (awards and recommendations)."""
+
+
+@selection.command("run")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="输出 JSON（格式见 docs/results.md）/ print the JSON document")
+@click.option("-o", "output", type=click.Path(dir_okay=False), help="另存为 xlsx / also write an xlsx workbook")
+@with_appcontext
+def selection_run(file, as_json, output):
+    """按评选定义文件计算评选结果 / Compute a selection from its YAML definition."""
+    import json
+
+    from quizengine.formats.selection import read_selection
+    from quizengine.services.selection import run_selection
+    from quizengine.views.exports import selection_workbook
+
+    spec, problems = read_selection(file)
+    result = None
+    if spec is not None:
+        result, more = run_selection(spec)
+        problems = [*problems, *more]
+    for problem in problems:
+        click.echo(str(problem), err=True)
+    if result is None:
+        click.echo("评选定义有错误，没有计算 / nothing computed", err=True)
+        raise SystemExit(1)
+    document = result.as_json()
+    if output:
+        Path(output).write_bytes(selection_workbook(document))
+    if as_json:
+        click.echo(json.dumps(document, ensure_ascii=False, indent=2))
+        return
+    for quota in document["quotas"]:
+        kind = "优秀个人" if quota["kind"] == "people" else "优秀窗口单位"
+        rows = [r for r in document[quota["kind"]] if r["scope"] == quota["group"]]
+        awarded = [r for r in rows if r["award"]]
+        click.echo(f"\n{quota['group_name'] or '全区'} {kind}：名额 {quota['award']}，评出 {quota['awarded']}")
+        for row in awarded:
+            mark = "（推荐）" if row["recommended"] else ""
+            tie = "（末位并列）" if row["tied_at_cutoff"] else ""
+            click.echo(f"  {row['rank']:3}  {row.get('staff_id', ''):10} {row['name']} {row['total']:.2f}{mark}{tie}")
+        for warning in quota["warnings"]:
+            click.echo(f"  注意：{warning}")
+    if output:
+        click.echo(f"\n已保存 {output}")
+
+
 @contest.command("list")
 @with_appcontext
 def contest_list():

@@ -6,7 +6,9 @@ the contests' standings and the roster. The rules, as docs/results.md states the
 - **Combination.** Each part (a contest) is normalised, then weighted:
   total = sum(weight x normalised score). Normalisation `share_of_max` (the
   default) divides by the contest's maximum score, `share_of_top` by the best
-  score anyone reached in it, `raw` keeps the score. Someone absent from a part
+  score anyone reached in it, `raw` keeps the score. A part may be made of
+  several contests that no one takes together (each group's own live contest):
+  each score is normalised within the contest it came from. Someone absent from a part
   gets 0 there and the part is marked absent. With weights adding up to 100
   and `share_of_max`, the total is out of 100.
 - **Eligibility of people** on the reference date (`person_reasons`): at a
@@ -84,12 +86,17 @@ class Part:
 
 @dataclass(frozen=True)
 class PartScore:
-    """An entrant's figure in one part; `maximum` overrides the part's (a center's sum: per roster size)."""
+    """An entrant's figure in one part, from the contest `source`.
+
+    `maximum` overrides the part's (each contest of a part has its own; a
+    center's sum: per roster size); `share_of_top` compares with the best of the same source.
+    """
 
     score: float
     correct: int = 0
     time_ms: int = 0
     maximum: float | None = None
+    source: str = ""
 
 
 @dataclass(frozen=True)
@@ -111,6 +118,7 @@ class PartResult:
     score: float | None  # None: absent
     normalised: float
     weighted: float
+    source: str = ""  # the contest the score came from
 
     @property
     def absent(self) -> bool:
@@ -216,7 +224,11 @@ def combine(
     """
     if rules.tie_mode not in TIE_MODES:
         raise ValueError(f"unknown tie mode {rules.tie_mode!r}")
-    tops = {p.key: max((s.score for s in scores.get(p.key, {}).values()), default=None) for p in parts}
+    tops: dict[tuple[str, str], float] = {}
+    for part in parts:
+        for got in scores.get(part.key, {}).values():
+            place = (part.key, got.source)
+            tops[place] = max(tops.get(place, got.score), got.score)
     rows = []
     for entrant in entrants:
         results, correct, time_ms = [], 0, 0
@@ -225,8 +237,8 @@ def combine(
             if got is None:
                 results.append(PartResult(part.key, None, 0.0, 0.0))
                 continue
-            share = normalised_score(part, got, tops[part.key])
-            results.append(PartResult(part.key, got.score, share, share * part.weight))
+            share = normalised_score(part, got, tops[(part.key, got.source)])
+            results.append(PartResult(part.key, got.score, share, share * part.weight, got.source))
             correct, time_ms = correct + got.correct, time_ms + got.time_ms
         total = round(sum(r.weighted for r in results), _PLACES)
         reasons = entrant.reasons

@@ -161,3 +161,23 @@ def test_per_group_scope_ranks_and_awards_within_each_group():
         ("g1", [("A", 1, True), ("B", 2, False)]),
         ("g2", [("C", 1, True), ("D", 2, False)]),
     ]
+
+
+def test_a_part_of_several_contests_normalises_each_score_within_its_own_contest():
+    part = Part("live", "现场竞赛", 100, normalise="share_of_top")
+    scores = {
+        "live": {
+            "A": PartScore(200, source="G1"),
+            "B": PartScore(100, source="G1"),
+            "C": PartScore(50, source="G2"),  # the best of group 2's contest
+        }
+    }
+    outcome = combine(people("A", "B", "C"), [part], scores, Rules(3, 3))
+    assert [(p.entrant.key, p.total, p.parts[0].source) for p in outcome.placements] == [
+        ("A", 100.0, "G1"),
+        ("C", 100.0, "G2"),
+        ("B", 50.0, "G1"),
+    ]
+    maxima = {"live": {"A": PartScore(80, maximum=100, source="G1"), "C": PartScore(80, maximum=200, source="G2")}}
+    outcome = combine(people("A", "C"), [Part("live", "现场竞赛", 100, maximum=None)], maxima, Rules(2, 2))
+    assert [p.total for p in outcome.placements] == [80.0, 40.0]
