@@ -245,6 +245,8 @@ def test_an_organizer_imports_an_offline_score_sheet_and_sees_the_ranking(app, c
     login(client, "org1")
     page = f"/admin/contests/{contest_id}"
     assert "满分 100" in client.get(page).get_data(as_text=True)
+    assert "线下成绩" in client.get("/admin/contests/").get_data(as_text=True)
+    assert client.get(f"/host/{contest_id}").headers["Location"].endswith(page)
     template = load_workbook(io.BytesIO(client.get("/admin/contests/scores-template.xlsx").data))
     assert [c.value for c in template["成绩"][1]] == ["工号", "姓名", "成绩", "答对题数", "用时"]
     bad = write_xlsx(tmp_path / "bad.xlsx", [["PTC0101", "何娜刚", "九十", None, None]]).read_bytes()
