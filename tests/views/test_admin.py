@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from datetime import date
 
 import pytest
 from openpyxl import load_workbook
@@ -79,6 +80,26 @@ def test_organizer_sees_and_edits_only_their_own_group(app, client, roster):
         assert (person.name, person.center_id) == ("改名", own_center)
         event = _db.session.scalar(select(AuditEvent).where(AuditEvent.action == "staff.edit"))
         assert event.username == "org1" and event.target == "PTC0101" and "name" in event.detail
+
+
+def test_a_left_date_is_edited_with_the_at_window_box_unticked(app, client, roster):
+    login(client, "org1")
+    own = f"/admin/roster/staff/{staff_id(app, 'PTC0101')}"
+    token = csrf_token(client, own)
+    with app.app_context():
+        person = _db.session.scalar(select(Staff).where(Staff.staff_no == "PTC0101"))
+        center, name = person.center_id, person.name
+    form = {"csrf_token": token, "name": name, "center_id": center, "window_since": "2019-03-01"}
+    contradicts = client.post(own, data={**form, "at_window": "y", "window_until": "2021-06-30"})
+    assert contradicts.status_code == 200
+    assert "填写了离开窗口日期，请取消“目前在窗口工作”" in contradicts.get_data(as_text=True)
+    saved = client.post(own, data={**form, "window_until": "2021-06-30"})
+    assert saved.status_code == 302
+    with app.app_context():
+        person = _db.session.scalar(select(Staff).where(Staff.staff_no == "PTC0101"))
+        assert (person.window_until, person.at_window) == (date(2021, 6, 30), False)
+        event = _db.session.scalar(select(AuditEvent).where(AuditEvent.action == "staff.edit"))
+        assert "window_until" in event.detail
 
 
 def test_organizer_cannot_import_rows_of_another_group(app, client, roster, tmp_path):
