@@ -31,6 +31,7 @@ contest:
   title: 压力测试
   groups: [community]
   code: LOADTEST
+  ready_seconds: 0
 rounds:
   - title: 必答
     kind: mandatory

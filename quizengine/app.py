@@ -8,7 +8,7 @@ from flask import Flask
 from werkzeug.routing import IntegerConverter
 
 from quizengine.config import Config
-from quizengine.database import configure_engine
+from quizengine.database import configure_engine, track_writes
 from quizengine.extensions import csrf, db, limiter, login_manager, migrate, socketio
 from quizengine.paths import PACKAGE_DIR, data_dir
 from quizengine.security import init_security
@@ -43,6 +43,7 @@ def create_app(config: Config | None = None) -> Flask:
     )
     with app.app_context():
         configure_engine(db.engine, busy_timeout_ms=app.config["SQLITE_BUSY_TIMEOUT_MS"])
+    track_writes(db.session)
     csrf.init_app(app)
     limiter.init_app(app)
     _init_login(app)

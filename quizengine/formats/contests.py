@@ -113,6 +113,7 @@ class ContestSpec:
     lines: dict[str, tuple[int, int]] = field(default_factory=dict, compare=False)
     close_early: bool = True  # a live question closes once every joined player has answered
     max_score: float | None = None  # offline: the full score, for normalising in a selection
+    ready_seconds: int = 3  # a live question's "get ready" screen before its options and countdown
 
 
 def read_contest(
@@ -144,7 +145,7 @@ def _parse(r: NodeReader, root, partial: bool = False) -> ContestSpec | None:
     head = r.mapping(
         top["contest"][1],
         required=("title", "groups"),
-        optional=("mode", "code", "centers", "top_n", "close_early", "max_score"),
+        optional=("mode", "code", "centers", "top_n", "close_early", "max_score", "ready_seconds"),
         what="竞赛 contest",
     )
     if head is None:
@@ -162,6 +163,7 @@ def _parse(r: NodeReader, root, partial: bool = False) -> ContestSpec | None:
     center_rule = _choice(r, value.get("centers"), CENTER_RULES, "mean", "中心计分规则 centers")
     top_n = r.integer(value["top_n"], "top_n", 1, 100) if "top_n" in value else 3
     close_early = r.boolean(value["close_early"], "close_early") if "close_early" in value else True
+    ready = r.integer(value["ready_seconds"], "准备时间 ready_seconds", 0, 10) if "ready_seconds" in value else 3
     rounds = []
     paper = None
     max_score = r.number(value["max_score"], "满分 max_score", 0.01, 1_000_000) if "max_score" in value else None
@@ -205,6 +207,7 @@ def _parse(r: NodeReader, root, partial: bool = False) -> ContestSpec | None:
         lines,
         close_early is not False,
         max_score,
+        3 if ready is None else ready,
     )
 
 

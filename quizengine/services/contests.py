@@ -122,7 +122,12 @@ def import_contest(
         title=spec.title,
         mode=spec.mode,
         board_key=secrets.token_urlsafe(16),
-        settings={"center_rule": spec.center_rule, "top_n": spec.top_n, "close_early": spec.close_early},
+        settings={
+            "center_rule": spec.center_rule,
+            "top_n": spec.top_n,
+            "close_early": spec.close_early,
+            "ready_seconds": spec.ready_seconds,
+        },
         groups=groups,
     )
     db.session.add(contest)

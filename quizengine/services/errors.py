@@ -17,6 +17,8 @@ MESSAGES = {
     "too_large": "上传的文件太大",
     "rate_limited": "尝试次数过多，请一分钟后再试",
     "too_many_events": "操作过于频繁，请稍后再试",
+    "server_busy": "服务器繁忙，请稍后重试",
+    "not_saved": "未能保存，请重试",
     "forbidden": "您没有权限进行此操作",
     # joining and identity
     "contest_not_found": "没有这个参赛码的竞赛",
@@ -33,6 +35,7 @@ MESSAGES = {
     # answering live
     "not_current": "这道题不是当前的题目",
     "late": "本题已结束作答",
+    "not_open_yet": "题目还没有开始作答，请稍候",
     "invalid_response": "答案格式不正确",
     "no_response": "请先选择或填写答案",
     "false_start": "抢答过早（题目尚未开放）",

@@ -4,6 +4,10 @@ The phases, the moves between them and when an answer counts are
 core.live's; this module keeps them in the database. One answer per player
 and question is enforced by the database; a retry returns the original
 acknowledgement.
+
+What a phone writes (join, answer, buzz, stake) is done by functions that add
+rows but never commit: sockets.writer runs them many to a transaction and
+commits them together (group commit). The host's actions commit themselves.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from quizengine.core.live import Mode, Phase, Status, answer_elapsed_ms, may_mov
 from quizengine.core.questions import Question as CoreQuestion
 from quizengine.core.questions import canonical_response, valid_response
 from quizengine.core.scoring import RoundRule, score_answer
+from quizengine.database import batch_memo
 from quizengine.extensions import db
 from quizengine.models import Answer, Contest, Player, Press, RoundQuestion, Stake
 from quizengine.models.mapping import to_core
@@ -33,8 +38,9 @@ from quizengine.timezone import iso
 
 
 def join(code: str, staff_no: str, name: str, token: str | None) -> Player:
-    """Join a contest by roster identity; an existing player is taken over only with its token."""
-    contest = contest_by_code(code)
+    """Join a contest by roster identity; an existing player is taken over only with its token. The caller commits."""
+    folded = (code or "").strip().upper()
+    contest = batch_memo(db.session(), ("contest", folded), lambda: contest_by_code(folded))
     if contest is None:
         raise Refused("contest_not_found")
     if contest.mode != Mode.LIVE:
@@ -42,16 +48,14 @@ def join(code: str, staff_no: str, name: str, token: str | None) -> Player:
     if contest.status != Status.OPEN:
         raise Refused("contest_not_open")
     staff = identify(staff_no, name, contest.groups)
-    player = _player_of(contest.id, staff.id)
-    if player is None:
-        player = Player(contest_id=contest.id, staff_id=staff.id, token=secrets.token_urlsafe(24))
-        db.session.add(player)
-        try:
-            db.session.commit()
-            return player
-        except IntegrityError:  # the same person joined from two phones at once
-            db.session.rollback()
-            player = _player_of(contest.id, staff.id)
+    # Most joins of a storm are first joins: insert, and look the seat up only when it is taken.
+    player = Player(contest_id=contest.id, staff_id=staff.id, token=secrets.token_urlsafe(24))
+    try:
+        with db.session.begin_nested():
+            db.session.add(player)
+        return player
+    except IntegrityError:  # joined before (a second phone, a reload without the token, another process)
+        player = _player_of(contest.id, staff.id)
     if player.kicked_at is not None:
         raise Refused("kicked")
     if not token or not secrets.compare_digest(token, player.token):
@@ -86,12 +90,15 @@ def live_player(player_id: int) -> Player:
 # --- answering ------------------------------------------------------------------
 
 
-def submit_answer(player: Player, round_question_id: int, response, key: str, now: datetime) -> dict:
-    """Store one answer and return its acknowledgement (after commit).
+def submit_answer(player_id: int, round_question_id: int, response, key: str, now: datetime) -> dict:
+    """Store one answer (the caller commits) and return its acknowledgement, to be sent after the commit.
 
     A retry of an answer already stored gets the original acknowledgement,
-    even after the question closed; the hot path costs two reads and the insert.
+    even after the question closed. In a batch of the writer the contest and
+    the question are read once (the session's identity map); each answer
+    costs the player's row and the insert.
     """
+    player = live_player(player_id)
     contest = db.session.get(Contest, player.contest_id)
     rq = db.session.get(RoundQuestion, round_question_id)
     try:
@@ -125,14 +132,13 @@ def submit_answer(player: Player, round_question_id: int, response, key: str, no
         points=outcome.points,
         stake=stake,
     )
-    db.session.add(answer)
     try:
-        db.session.commit()
+        with db.session.begin_nested():
+            db.session.add(answer)
     except IntegrityError:  # this player's answer is already stored (a retry, or a race with one)
-        db.session.rollback()
         original = _existing_answer(player.id, round_question_id)
-        if original is None:
-            raise
+        if original is None:  # the key is this player's answer to another question
+            raise Refused("invalid_payload", "key 已用于另一道题") from None
         return _ack(original, duplicate=True)
     return _ack(answer, duplicate=False)
 
@@ -166,7 +172,10 @@ def _question_info(rq: RoundQuestion | None, contest: Contest) -> _QuestionInfo:
 
 
 def _elapsed_ms(contest: Contest, rq: RoundQuestion, info: _QuestionInfo, now: datetime) -> int:
-    """Milliseconds from the open to the answer (core.live.answer_elapsed_ms); refuses answers that are too late."""
+    """Milliseconds from the open to the answer (core.live.answer_elapsed_ms); refuses answers that are too
+    early (during the "get ready" seconds) or too late."""
+    if now < rq.opened_at:
+        raise Refused("not_open_yet")
     elapsed = answer_elapsed_ms(
         phase=contest.phase,
         opened_at=rq.opened_at,
@@ -196,32 +205,43 @@ def _ack(answer: Answer, *, duplicate: bool) -> dict:
     }
 
 
-def buzz(player: Player, round_question_id: int, now: datetime) -> bool:
-    """Press the buzzer; True when this player pressed first. A press before the open is a false start."""
+@dataclass(frozen=True)
+class Buzz:
+    """What a press of the buzzer did."""
+
+    contest_id: int
+    first: bool
+    false_start: bool
+
+
+def buzz(player_id: int, round_question_id: int, now: datetime) -> Buzz:
+    """Press the buzzer (the caller commits). A press before the open is a false start, and is kept as one."""
+    player = live_player(player_id)
     rq = db.session.get(RoundQuestion, round_question_id)
     if rq is None or rq.round.contest_id != player.contest_id or rq.round.kind != "buzzer":
         raise Refused("not_current")
-    if rq.opened_at is None:
-        db.session.add(Press(player_id=player.id, round_question_id=rq.id, at=now, false_start=True))
-        db.session.commit()
-        raise Refused("false_start")
-    if rq.closed_at is not None:
+    early = rq.opened_at is None or now < rq.opened_at
+    if not early and rq.closed_at is not None:
         raise Refused("late")
-    db.session.add(Press(player_id=player.id, round_question_id=rq.id, at=now, false_start=False))
+    db.session.add(Press(player_id=player.id, round_question_id=rq.id, at=now, false_start=early))
+    if early:
+        return Buzz(player.contest_id, first=False, false_start=True)
     # One conditional UPDATE decides the race: only the first press finds the slot empty.
     won = db.session.execute(
         update(RoundQuestion)
         .where(RoundQuestion.id == rq.id, RoundQuestion.buzz_player_id.is_(None))
         .values(buzz_player_id=player.id)
     ).rowcount
-    db.session.commit()
-    return bool(won)
+    return Buzz(player.contest_id, first=bool(won), false_start=False)
 
 
-def choose_stake(player: Player, round_question_id: int, stake: int) -> int:
-    """Set the stake for a risk question that has not opened yet."""
+def choose_stake(player_id: int, round_question_id: int, stake: int, now: datetime) -> int:
+    """Set the stake for a risk question until it opens (its "get ready" seconds included; the caller commits)."""
+    player = live_player(player_id)
     rq = db.session.get(RoundQuestion, round_question_id)
-    if rq is None or rq.round.contest_id != player.contest_id or rq.round.kind != "risk" or rq.opened_at:
+    if rq is None or rq.round.contest_id != player.contest_id or rq.round.kind != "risk":
+        raise Refused("invalid_stake")
+    if rq.opened_at is not None and now >= rq.opened_at:
         raise Refused("invalid_stake")
     if stake not in rq.round.scoring.get("stakes", []):
         raise Refused("invalid_stake")
@@ -230,7 +250,6 @@ def choose_stake(player: Player, round_question_id: int, stake: int) -> int:
         db.session.add(Stake(player_id=player.id, round_question_id=rq.id, stake=stake))
     else:
         row.stake = stake
-    db.session.commit()
     return stake
 
 
@@ -247,7 +266,8 @@ def open_contest(contest: Contest, actor, address: str = "") -> None:
 
 
 def next_question(contest: Contest, now: datetime, actor=None) -> RoundQuestion:
-    """Open the next question: its deadline is stored now."""
+    """Show the next question: its "get ready" seconds (the contest's `ready_seconds`), then its options
+    and countdown from the stored `opened_at`; the deadline is stored now."""
     if contest.mode != Mode.LIVE:
         raise Refused("not_live")
     if not may_move(contest.status, contest.phase, Phase.QUESTION):
@@ -256,8 +276,8 @@ def next_question(contest: Contest, now: datetime, actor=None) -> RoundQuestion:
     if rq is None:
         raise Refused("no_more_questions")
     time_limit = rq.round.time_limit or rq.question.time_limit
-    rq.opened_at = now
-    rq.closes_at = now + timedelta(seconds=time_limit)
+    rq.opened_at = now + timedelta(seconds=ready_seconds(contest))
+    rq.closes_at = rq.opened_at + timedelta(seconds=time_limit)
     contest.current_id, contest.phase, contest.paused_at = rq.id, Phase.QUESTION, None
     audit.record(actor, "question.open", contest.code, round=rq.round.position, number=rq.position)
     db.session.commit()
@@ -329,6 +349,11 @@ def kick(contest: Contest, player_id: int, now: datetime, actor=None, address: s
     audit.record(actor, "player.kick", contest.code, address, staff=player.staff.staff_no, name=player.staff.name)
     db.session.commit()
     return player
+
+
+def ready_seconds(contest: Contest) -> int:
+    """The seconds of "get ready" before a live question's options and countdown (contest setting, default 3)."""
+    return int(contest.settings.get("ready_seconds", 3))
 
 
 def answering_done(contest: Contest, rq: RoundQuestion, answered: int, joined: int) -> bool:

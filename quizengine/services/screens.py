@@ -53,8 +53,14 @@ def _round_info(rq: RoundQuestion) -> dict:
 
 
 def question_payload(rq: RoundQuestion, now: datetime) -> dict:
-    """The open question as phones and the board get it: no answer, explanation or source."""
+    """The open question as phones and the board get it: no answer, explanation or source.
+
+    During its "get ready" seconds (before `opened_at`) it is `ready` and has no
+    options: they go out, in the same event, at `opened_at` (sockets.ready), so
+    no phone can read them before anyone may answer.
+    """
     q = rq.question
+    ready = rq.closed_at is None and now < rq.opened_at
     return {
         "contest_id": rq.round.contest_id,
         "round_question_id": rq.id,
@@ -63,7 +69,8 @@ def question_payload(rq: RoundQuestion, now: datetime) -> dict:
         "round": _round_info(rq),
         "kind": q.kind,
         "stem": q.stem,
-        "options": [list(option) for option in q.options],
+        "options": [] if ready else [list(option) for option in q.options],
+        "ready": ready,
         "points": rq.round.scoring.get("points") or q.points,
         "time_limit": rq.round.time_limit or q.time_limit,
         "opened_at": iso(rq.opened_at),

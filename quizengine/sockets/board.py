@@ -30,6 +30,7 @@ class BoardNamespace(GuardedNamespace):
             db.session.remove()
             raise ConnectionRefusedError("unauthorized")
         join_room(room(contest.id))
-        self.emit("state", snapshot(contest, utcnow()))
-        self.emit("counts", counts(contest))
-        db.session.remove()
+        state, tally = snapshot(contest, utcnow()), counts(contest)
+        db.session.remove()  # no transaction across an emit
+        self.emit("state", state)
+        self.emit("counts", tally)

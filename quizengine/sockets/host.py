@@ -23,6 +23,7 @@ from quizengine.services.screens import (
     snapshot,
 )
 from quizengine.sockets import presence, timers
+from quizengine.sockets import ready as ready_later
 from quizengine.sockets.broadcast import room, to_everyone, to_player, to_screens
 from quizengine.sockets.namespace import GuardedNamespace
 from quizengine.sockets.payloads import field
@@ -81,9 +82,12 @@ class HostNamespace(GuardedNamespace):
         contest = self._contest(data)
         now = utcnow()
         rq = live.next_question(contest, now, self._actor)
-        to_everyone(contest.id, "question", question_payload(rq, now))
-        timers.arm(contest.id)
-        return {"round_question_id": rq.id}
+        contest_id, rq_id, ready = contest.id, rq.id, now < rq.opened_at
+        to_everyone(contest_id, "question", question_payload(rq, now))
+        if ready:
+            ready_later.open_when_ready(contest_id, rq_id)
+        timers.arm(contest_id)
+        return {"round_question_id": rq_id}
 
     @acknowledged
     def on_close(self, data):
@@ -142,8 +146,9 @@ class HostNamespace(GuardedNamespace):
         rq = db.session.get(RoundQuestion, contest.current_id)
         payload = reveal_payload(rq)
         to_everyone(contest.id, "reveal", payload)
+        rq_id = rq.id
         for player_id, result in results_for_all(rq).items():
-            to_player(player_id, "result", {"round_question_id": rq.id, "you": result})
+            to_player(player_id, "result", {"round_question_id": rq_id, "you": result})
         return {}
 
     @acknowledged

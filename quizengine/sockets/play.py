@@ -1,4 +1,9 @@
-"""`/play`: phones join, resume, answer, buzz and stake. Every event is acknowledged."""
+"""`/play`: phones join, resume, answer, buzz and stake. Every event is acknowledged.
+
+Every write a phone causes goes through sockets.writer (group commit): the
+handler waits for its batch's commit, then acknowledges. No handler holds a
+transaction across an emit (sockets.broadcast ends it first).
+"""
 
 from __future__ import annotations
 
@@ -6,17 +11,19 @@ from flask import request, session
 from flask_socketio import join_room
 
 from quizengine.core.identity import fold_staff_no
+from quizengine.database import end_transaction
 from quizengine.extensions import db
 from quizengine.models import Contest, Player
 from quizengine.models.types import utcnow
 from quizengine.services import live
 from quizengine.services.errors import Refused
-from quizengine.services.screens import counts, snapshot
-from quizengine.sockets import presence
+from quizengine.services.screens import snapshot
+from quizengine.sockets import presence, tallies
 from quizengine.sockets.broadcast import player_room, room, to_everyone, to_screens
 from quizengine.sockets.namespace import GuardedNamespace, arrived_at
 from quizengine.sockets.payloads import field, response_value
 from quizengine.sockets.ratelimit import join_attempts
+from quizengine.sockets.writer import write
 
 
 def acknowledged(handler):
@@ -36,27 +43,49 @@ def acknowledged(handler):
     return wrapped
 
 
+def _entry(player: Player) -> dict:
+    """What a phone gets on joining or resuming: its token, who it is, and the contest's state (plain data)."""
+    contest = db.session.get(Contest, player.contest_id)
+    return {
+        "token": player.token,
+        "player": {"id": player.id, "name": player.staff.name, "center": player.staff.center.name},
+        "state": snapshot(contest, utcnow(), player),
+        "contest_id": player.contest_id,
+    }
+
+
+def _join(code: str, staff_id: str, name: str, token: str | None) -> dict:
+    """The writer's unit of a join."""
+    player = live.join(code, staff_id, name, token)
+    db.session.flush()
+    return _entry(player)
+
+
+def _buzz(player_id: int, round_question_id: int, at) -> dict:
+    """The writer's unit of a press: what happened, and who pressed (for the `buzzed` broadcast)."""
+    pressed = live.buzz(player_id, round_question_id, at)
+    staff = db.session.get(Player, player_id).staff
+    return {"buzz": pressed, "name": staff.name, "center": staff.center.name}
+
+
 class PlayNamespace(GuardedNamespace):
     """The phones' namespace (docs/protocol.md)."""
 
-    def _enter(self, player) -> dict:
-        session["player_id"] = player.id
-        join_room(room(player.contest_id))
-        join_room(player_room(player.id))
-        if presence.connected(player.id, request.sid):
-            to_screens(player.contest_id, "presence", {"player_id": player.id, "connected": True})
-        contest = db.session.get(Contest, player.contest_id)
-        player_info = {"id": player.id, "name": player.staff.name, "center": player.staff.center.name}
-        return {"token": player.token, "player": player_info, "state": snapshot(contest, utcnow(), player)}
+    def _enter(self, entry: dict) -> dict:
+        """Seat this socket as the player of `entry` (from `_entry`): session, rooms, presence."""
+        player_id, contest_id = entry["player"]["id"], entry.pop("contest_id")
+        session["player_id"], session["contest_id"] = player_id, contest_id
+        join_room(room(contest_id))
+        join_room(player_room(player_id))
+        if presence.connected(player_id, request.sid):
+            to_screens(contest_id, "presence", {"player_id": player_id, "connected": True})
+        return entry
 
     def on_disconnect(self, reason=None):
         """A phone went away (sleep, network switch, closed tab)."""
         player_id = session.get("player_id")
         if player_id is not None and presence.disconnected(player_id, request.sid):
-            player = db.session.get(Player, player_id)
-            if player is not None:
-                to_screens(player.contest_id, "presence", {"player_id": player_id, "connected": False})
-            db.session.remove()
+            to_screens(session["contest_id"], "presence", {"player_id": player_id, "connected": False})
 
     @acknowledged
     def on_join(self, data):
@@ -64,43 +93,41 @@ class PlayNamespace(GuardedNamespace):
         address, connection = request.remote_addr or "", request.sid
         staff_id = fold_staff_no(field(data, "staff_id", str, max_length=64))
         join_attempts.check(address, staff_id, connection)
+        code, name = field(data, "code", str, max_length=16), field(data, "name", str, max_length=100)
+        token = field(data, "token", str, required=False)
         try:
-            player = live.join(
-                field(data, "code", str, max_length=16),
-                staff_id,
-                field(data, "name", str, max_length=100),
-                field(data, "token", str, required=False),
-            )
+            entry = write(_join, code, staff_id, name, token)
         except Refused as error:
             if error.code in ("unknown_staff", "wrong_name", "contest_not_found", "already_joined"):
                 join_attempts.fail(address, staff_id, connection)
             raise
-        entered = self._enter(player)
-        to_screens(player.contest_id, "counts", counts(db.session.get(Contest, player.contest_id)))
+        contest_id, player = entry["contest_id"], entry["player"]
+        entered = self._enter(entry)
         to_screens(
-            player.contest_id,
-            "joined",
-            {"player_id": player.id, "name": entered["player"]["name"], "center": entered["player"]["center"]},
+            contest_id, "joined", {"player_id": player["id"], "name": player["name"], "center": player["center"]}
         )
+        tallies.counts_soon(contest_id)
         return entered
 
     @acknowledged
     def on_resume(self, data):
         """Come back with the token kept in localStorage."""
-        return self._enter(live.resume(field(data, "token", str)))
+        entry = _entry(live.resume(field(data, "token", str)))
+        end_transaction(db.session())
+        return self._enter(entry)
 
-    def _player(self):
+    def _player_id(self) -> int:
         player_id = session.get("player_id")
         if player_id is None:
             raise Refused("not_joined")
-        return live.live_player(player_id)
+        return player_id
 
     @acknowledged
     def on_answer(self, data):
-        """One answer, acknowledged only after it is committed."""
-        player = self._player()
-        ack = live.submit_answer(
-            player,
+        """One answer, acknowledged only after its batch is committed."""
+        ack = write(
+            live.submit_answer,
+            self._player_id(),
             field(data, "round_question_id", int),
             response_value(data),
             field(data, "key", str, max_length=64),
@@ -112,21 +139,24 @@ class PlayNamespace(GuardedNamespace):
     @acknowledged
     def on_buzz(self, data):
         """Press the buzzer."""
-        player = self._player()
-        round_question_id = field(data, "round_question_id", int)
-        first = live.buzz(player, round_question_id, arrived_at())
-        if first:
+        player_id, round_question_id = self._player_id(), field(data, "round_question_id", int)
+        pressed = write(_buzz, player_id, round_question_id, arrived_at())
+        outcome = pressed["buzz"]
+        if outcome.false_start:
+            raise Refused("false_start")
+        if outcome.first:
             buzzed = {
                 "round_question_id": round_question_id,
-                "player_id": player.id,
-                "name": player.staff.name,
-                "center": player.staff.center.name,
+                "player_id": player_id,
+                "name": pressed["name"],
+                "center": pressed["center"],
             }
-            to_everyone(player.contest_id, "buzzed", buzzed)
-        return {"first": first}
+            to_everyone(outcome.contest_id, "buzzed", buzzed)
+        return {"first": outcome.first}
 
     @acknowledged
     def on_stake(self, data):
         """Choose a risk question's stake before it opens."""
-        player = self._player()
-        return {"stake": live.choose_stake(player, field(data, "round_question_id", int), field(data, "stake", int))}
+        player_id, round_question_id = self._player_id(), field(data, "round_question_id", int)
+        stake = write(live.choose_stake, player_id, round_question_id, field(data, "stake", int), arrived_at())
+        return {"stake": stake}

@@ -32,8 +32,22 @@
     welcome: [],
   };
 
+  var lateState = 0;
   var countdown = new L.Countdown(function (ms, state) {
     var timer = $("bq-timer");
+    var ready = st.phase === "question" ? L.readyLeft(st.question) : null;
+    if (ready !== null) {
+      // the "get ready" seconds: their count, large, in place of the answering time
+      timer.classList.remove("urgent", "stopped");
+      timer.classList.toggle("paused", st.paused);
+      timer.textContent = String(L.seconds(ready));
+      $("bq-note").textContent = st.paused ? "计时暂停" : "准备";
+      if (!st.paused && ready < -1500 && Date.now() - lateState > 3000) {
+        lateState = Date.now(); // the options are late (a lost message): reconnect, which sends the state
+        socket.disconnect().connect();
+      }
+      return;
+    }
     var secs = L.seconds(ms);
     timer.classList.toggle("urgent", state === "running" && secs <= 5);
     timer.classList.toggle("paused", state === "paused");
@@ -188,6 +202,9 @@
       } else if (st.phase === "closed") {
         state = "none";
         text = "本题无人抢答";
+      } else if (L.readyLeft(q) !== null) {
+        state = "wait";
+        text = "准备抢答：倒数结束后再按";
       } else {
         state = "open";
         text = "请抢答！";
@@ -222,6 +239,10 @@
     $("bq-round").textContent = [q.round && q.round.title, L.KINDS[q.kind] || q.kind].filter(Boolean).join(" · ");
     renderBuzz(q);
     $("bq-stem").textContent = q.stem;
+    if (q.ready && st.phase === "question") {
+      L.fill($("bq-options"), [h("li", { className: "ready-note", text: "准备：倒数结束后出现选项并开始计时" })]);
+      return;
+    }
     L.fill(
       $("bq-options"),
       q.kind === "fill"

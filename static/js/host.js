@@ -44,8 +44,20 @@
     kicking: {},
   };
 
+  var lateWatch = 0;
   var countdown = new L.Countdown(function (ms, state) {
     var timer = $("hq-timer");
+    var ready = st.phase === "question" ? L.readyLeft(st.question) : null;
+    if (ready !== null) {
+      timer.classList.remove("urgent");
+      timer.classList.toggle("paused", st.paused);
+      timer.textContent = (st.paused ? "已暂停 · " : "") + "准备 " + L.seconds(ready) + " 秒（选项随后出现）";
+      if (!st.paused && ready < -1500 && Date.now() - lateWatch > 3000) {
+        lateWatch = Date.now(); // the options are late (a lost message): read the whole picture again
+        watch();
+      }
+      return;
+    }
     var secs = L.seconds(ms);
     timer.classList.toggle("urgent", state === "running" && secs <= 5);
     timer.classList.toggle("paused", state === "paused");
@@ -299,7 +311,7 @@
     $("hq-stem").textContent = q.stem;
     L.fill(
       $("hq-options"),
-      A.choices(q, { marks: "live" }).map(function (c) {
+      (q.ready ? [] : A.choices(q, { marks: "live" })).map(function (c) {
         return h("li", {}, [h("span", { className: "key", text: c.key }), h("span", { text: c.text })]);
       }),
     );

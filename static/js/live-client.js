@@ -147,6 +147,17 @@
     return Math.max(0, Math.ceil(ms / 1000));
   }
 
+  /**
+   * A question in its "get ready" seconds (`ready`: its options are not sent yet): the ms until its
+   * `opened_at` on the server's clock (0 or less once it is due), or null when it is not getting ready.
+   */
+  function readyLeft(q) {
+    if (!q || !q.ready || !q.opened_at) {
+      return null;
+    }
+    return clock.parse(q.opened_at) - clock.now();
+  }
+
   // --- DOM ---------------------------------------------------------------------------------
 
   /**
@@ -395,6 +406,7 @@
     fill: fill,
     revealDetails: revealDetails,
     followScreens: followScreens,
+    readyLeft: readyLeft,
     showOnly: showOnly,
     PHASES: PHASES,
     phaseText: phaseText,

@@ -105,6 +105,27 @@
       ];
     }
 
+    /** During a question's "get ready" seconds: the buzzer in its wait state, or the risk stake (still open). */
+    function readyPanel(q) {
+      var kind = q.round && q.round.kind;
+      var title = (q.round && q.round.title) || L.ROUND_KINDS[kind];
+      var children = [];
+      var message = "";
+      if (kind === "buzzer") {
+        $("q-extra").dataset.state = "wait";
+        children = buzzerWait(q.round_question_id, title).slice(1);
+        message = (st.buzz && st.buzz.rqid === q.round_question_id && st.buzz.message) || "";
+      } else if (kind === "risk") {
+        $("q-extra").dataset.state = memo.stakes[q.round_question_id] ? "chosen" : "choose";
+        children = stakePicker(q.round_question_id, q.round, title).slice(1);
+        message = st.upcomingMessage;
+      }
+      if (message) {
+        children.push(h("p", { className: "buzz-note", text: message, attrs: { role: "status" } }));
+      }
+      return children;
+    }
+
     /** The buzzer of the open (or just closed) question, with its state; sets #q-extra's data-state. */
     function buzzerPanel(q) {
       var b = st.buzz || {};
@@ -165,6 +186,7 @@
 
     return {
       renderUpcoming: renderUpcoming,
+      readyPanel: readyPanel,
       buzzerPanel: buzzerPanel,
       buzzVerdict: buzzVerdict,
       stakeText: stakeText,

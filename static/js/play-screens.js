@@ -25,9 +25,23 @@
       renderUpcoming();
     }
 
-    /** The countdown's line (Live.Countdown's onTick). */
+    /** The countdown's line (Live.Countdown's onTick); during the "get ready" seconds, their count. */
     function tick(ms, state) {
       var timer = $("q-timer");
+      var ready = st.closed ? null : L.readyLeft(st.question);
+      if (ready !== null) {
+        timer.classList.remove("urgent");
+        timer.classList.toggle("paused", st.paused);
+        timer.textContent = st.paused ? "暂停" : "准备 " + L.seconds(ready) + " 秒";
+        var count = $("q-ready-count");
+        if (count) {
+          count.textContent = String(L.seconds(ready));
+        }
+        if (!st.paused && ready < -1500) {
+          app.refreshQuestion(); // its options are late (a lost message): ask for the state
+        }
+        return;
+      }
       var secs = L.seconds(ms);
       timer.classList.toggle("urgent", state === "running" && secs <= 5);
       timer.classList.toggle("paused", state === "paused");
@@ -99,6 +113,21 @@
       $("q-stem").textContent = q.stem;
       var extra = $("q-extra");
       delete extra.dataset.state;
+      if (q.ready && !st.closed) {
+        // get ready: the stem alone, a big count, and what this round asks of the player meanwhile
+        L.fill(extra, next.readyPanel(q));
+        L.fill($("q-options"), [
+          h("div", { className: "ready-panel", attrs: { role: "timer" } }, [
+            h("p", { className: "ready-label", text: "准备" }),
+            h("strong", { id: "q-ready-count", className: "ready-count", text: String(L.seconds(L.readyLeft(q))) }),
+            h("p", { className: "ready-note", text: "倒数结束后出现选项并开始计时" }),
+          ]),
+        ]);
+        var wait = $("q-status");
+        wait.className = "status";
+        wait.textContent = st.paused ? "主持人已暂停计时" : "";
+        return;
+      }
       L.fill(extra, roundKind(q) === "buzzer" ? next.buzzerPanel(q) : []);
       L.fill($("q-options"), optionControls(q));
       var status = "";

@@ -175,7 +175,7 @@
         } else {
           message = (ack && ack.error && ack.error.message) || "抢答失败";
         }
-        if (before) {
+        if (before && st.phase !== "question") {
           st.upcomingMessage = message;
           app.screens.renderUpcoming();
         } else if (st.buzz && st.buzz.rqid === rqid) {
@@ -196,6 +196,9 @@
           st.upcomingMessage = (ack && ack.error && ack.error.message) || "选择失败";
         }
         app.screens.renderUpcoming();
+        if (st.phase === "question") {
+          app.screens.renderQuestion(); // chosen during the question's "get ready" seconds
+        }
       });
     }
 

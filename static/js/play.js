@@ -122,6 +122,21 @@
     });
   }
 
+  /** Ask for the state again (the options of a question whose "get ready" seconds are over are late). */
+  var refreshing = 0;
+  app.refreshQuestion = function () {
+    var now = Date.now();
+    if (!st.entered || !st.token || now - refreshing < 3000) {
+      return;
+    }
+    refreshing = now;
+    L.request(socket, "resume", { token: st.token }, function (ack) {
+      if (ack && ack.ok && st.entered) {
+        applyState(ack.state);
+      }
+    });
+  };
+
   function takeUpcoming(s) {
     var up = s && s.upcoming;
     if (up && st.opened[up.round_question_id]) {

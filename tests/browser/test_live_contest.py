@@ -357,6 +357,16 @@ def test_question_types_pause_buzzer_and_risk_rounds(pages: Pages, contest_serve
         for phone in phones:
             expect(phone.locator("#q-number")).to_have_text(f"第 {number} / {GOV_TOTAL} 题")
         expect(board.locator("#bq-number")).to_have_text(f"第 {number} / {GOV_TOTAL} 题")
+        if number == 1:  # the get-ready seconds: the stem and a big count, no options anywhere yet
+            expect(first.locator("#q-options .ready-panel")).to_be_visible()
+            expect(first.locator("#q-timer")).to_have_text(re.compile(r"^准备 \d 秒$"))
+            assert first.locator("#q-options button").count() == 0
+            expect(board.locator("#bq-note")).to_have_text("准备")
+            expect(host.locator("#hq-timer")).to_contain_text("准备")
+            screenshot(first, "live-phone1-get-ready")
+            screenshot(board, "live-board-get-ready")
+        for phone in phones:  # then the options, on every phone
+            expect(phone.locator("#q-options .ready-panel")).to_have_count(0, timeout=8000)
 
     def close_and_reveal() -> None:
         click_action(host, "close")

@@ -26,6 +26,7 @@ contest:
   title: 测试竞赛
   groups: [community]
   code: TEST01
+  ready_seconds: 0
 rounds:
   - title: 必答
     kind: mandatory
@@ -111,25 +112,25 @@ def test_question_payload_carries_no_answer_key_until_reveal(contest):
 def test_answers_once_after_commit_with_speed_points_and_original_ack_on_retry(db, contest):
     player = join("PTC0101")
     rq = live.next_question(contest, T0)
-    ack = live.submit_answer(player, rq.id, "A", "k1", T0 + timedelta(seconds=5))
+    ack = live.submit_answer(player.id, rq.id, "A", "k1", T0 + timedelta(seconds=5))
     assert ack == {
         "ok": True,
         "duplicate": False,
         "round_question_id": rq.id,
         "received_at": "2021-09-01T09:00:05.000+00:00",
     }
-    retry = live.submit_answer(player, rq.id, "B", "k2", T0 + timedelta(seconds=6))
+    retry = live.submit_answer(player.id, rq.id, "B", "k2", T0 + timedelta(seconds=6))
     assert retry["duplicate"] and retry["received_at"] == ack["received_at"]
     assert db.session.scalar(select(func.count()).select_from(Answer)) == 1
     assert db.session.scalar(select(Answer.points)) == 8  # round(10 x (1 - (5 s / 10 s) / 2)) = round(7.5)
     with pytest.raises(Refused, match="invalid_response"):
-        live.submit_answer(join("PTC0102"), rq.id, "E", "k3", T0)
+        live.submit_answer(join("PTC0102").id, rq.id, "E", "k3", T0)
 
 
 def test_a_resume_before_the_reveal_shows_the_figures_of_the_last_reveal(contest):
     player = join("PTC0101")
     rq = live.next_question(contest, T0)
-    live.submit_answer(player, rq.id, "A", "k1", T0 + timedelta(seconds=1))  # the right answer
+    live.submit_answer(player.id, rq.id, "A", "k1", T0 + timedelta(seconds=1))  # the right answer
     before = {"score": 0, "correct_total": 0}
     assert {k: snapshot(contest, T0, player)["you"][k] for k in before} == before
     live.close_question(contest, T0 + timedelta(seconds=2))
@@ -140,7 +141,7 @@ def test_a_resume_before_the_reveal_shows_the_figures_of_the_last_reveal(contest
     assert revealed["reveal"]["you"]["correct"] is True
     # the next question hides only its own answers, not the revealed one's
     second = live.next_question(contest, T0 + timedelta(seconds=30))
-    live.submit_answer(player, second.id, "A", "k2", T0 + timedelta(seconds=31))
+    live.submit_answer(player.id, second.id, "A", "k2", T0 + timedelta(seconds=31))
     assert snapshot(contest, T0, player)["you"]["score"] == revealed["you"]["score"]
 
 
@@ -148,18 +149,18 @@ def test_late_and_not_current_answers_are_refused(contest):
     player = join("PTC0101")
     first = live.next_question(contest, T0)
     with pytest.raises(Refused, match="late"):
-        live.submit_answer(player, first.id, "A", "k", T0 + timedelta(seconds=11.6))
-    ok = live.submit_answer(player, first.id, "A", "k", T0 + timedelta(seconds=11.4))  # within the grace
+        live.submit_answer(player.id, first.id, "A", "k", T0 + timedelta(seconds=11.6))
+    ok = live.submit_answer(player.id, first.id, "A", "k", T0 + timedelta(seconds=11.4))  # within the grace
     assert ok["ok"]
     live.close_question(contest, T0 + timedelta(seconds=12))
     live.set_phase(contest, "reveal")
     other = join("PTC0102")
     with pytest.raises(Refused, match="late"):
-        live.submit_answer(other, first.id, "A", "k", T0 + timedelta(seconds=10.5))  # key is out: nothing more
+        live.submit_answer(other.id, first.id, "A", "k", T0 + timedelta(seconds=10.5))  # key is out: nothing more
     second = live.next_question(contest, T0 + timedelta(seconds=20))
     with pytest.raises(Refused, match="not_current"):
-        live.submit_answer(other, first.id, "A", "k", T0 + timedelta(seconds=21))
-    assert live.submit_answer(other, second.id, ["A", "B", "C"], "k2", T0 + timedelta(seconds=21))["ok"]
+        live.submit_answer(other.id, first.id, "A", "k", T0 + timedelta(seconds=21))
+    assert live.submit_answer(other.id, second.id, ["A", "B", "C"], "k2", T0 + timedelta(seconds=21))["ok"]
 
 
 def test_early_close_refuses_answers_after_the_grace(contest):
@@ -167,7 +168,7 @@ def test_early_close_refuses_answers_after_the_grace(contest):
     rq = live.next_question(contest, T0)
     live.close_question(contest, T0 + timedelta(seconds=3))
     with pytest.raises(Refused, match="late"):
-        live.submit_answer(player, rq.id, "A", "k", T0 + timedelta(seconds=5))
+        live.submit_answer(player.id, rq.id, "A", "k", T0 + timedelta(seconds=5))
 
 
 def test_pause_moves_the_deadline_by_the_pause(contest):
@@ -193,15 +194,14 @@ def test_buzzer_first_press_answers_and_early_press_is_a_false_start(db, contest
     play_to(contest, 4, T0)
     live.close_question(contest, T0)
     upcoming = live.upcoming_question(contest)
-    with pytest.raises(Refused, match="false_start"):
-        live.buzz(second, upcoming.id, T0)
+    assert live.buzz(second.id, upcoming.id, T0).false_start
     assert db.session.scalar(select(Press.false_start)) is True
     rq = live.next_question(contest, T0 + timedelta(seconds=1))
-    assert live.buzz(first, rq.id, T0 + timedelta(seconds=2)) is True
-    assert live.buzz(second, rq.id, T0 + timedelta(seconds=2)) is False
+    assert live.buzz(first.id, rq.id, T0 + timedelta(seconds=2)).first
+    assert not live.buzz(second.id, rq.id, T0 + timedelta(seconds=2)).first
     with pytest.raises(Refused, match="not_your_buzz"):
-        live.submit_answer(second, rq.id, False, "k", T0 + timedelta(seconds=3))
-    live.submit_answer(first, rq.id, True, "k", T0 + timedelta(seconds=3))  # wrong: the answer is 错
+        live.submit_answer(second.id, rq.id, False, "k", T0 + timedelta(seconds=3))
+    live.submit_answer(first.id, rq.id, True, "k", T0 + timedelta(seconds=3))  # wrong: the answer is 错
     assert db.session.scalar(select(Answer.points).where(Answer.round_question_id == rq.id)) == -20
 
 
@@ -211,10 +211,10 @@ def test_risk_stake_is_won_or_lost(db, contest):
     live.close_question(contest, T0)
     upcoming = live.upcoming_question(contest)
     with pytest.raises(Refused, match="invalid_stake"):
-        live.choose_stake(player, upcoming.id, 20)
-    live.choose_stake(player, upcoming.id, 30)
+        live.choose_stake(player.id, upcoming.id, 20, T0)
+    live.choose_stake(player.id, upcoming.id, 30, T0)
     rq = live.next_question(contest, T0 + timedelta(seconds=1))
-    live.submit_answer(player, rq.id, "B", "k", T0 + timedelta(seconds=2))
+    live.submit_answer(player.id, rq.id, "B", "k", T0 + timedelta(seconds=2))
     assert db.session.scalar(select(Answer.points).where(Answer.round_question_id == rq.id)) == 30
 
 
@@ -231,8 +231,8 @@ def test_finish_needs_a_closed_question_and_freezes_the_scores(db, contest):
     player = join("PTC0101")
     other = join("PTC0102")
     rq = live.next_question(contest, T0)
-    live.submit_answer(player, rq.id, "A", "k", T0)
-    live.submit_answer(other, rq.id, "B", "k", T0)
+    live.submit_answer(player.id, rq.id, "A", "k", T0)
+    live.submit_answer(other.id, rq.id, "B", "k", T0)
     with pytest.raises(Refused, match="wrong_phase"):
         live.finish(contest)
     live.close_question(contest, T0)
@@ -259,10 +259,52 @@ def test_a_question_may_close_early_once_every_joined_player_answered(db, contes
         return live.answering_done(contest, rq, tally["answered"], tally["joined"])
 
     assert not done()
-    live.submit_answer(first, rq.id, "A", "k1", T0 + timedelta(seconds=1))
+    live.submit_answer(first.id, rq.id, "A", "k1", T0 + timedelta(seconds=1))
     assert not done()  # one of two
     live.kick(contest, second.id, T0 + timedelta(seconds=2))
     assert done()  # a removed player is not waited for
     contest.settings = {**contest.settings, "close_early": False}
     db.session.commit()
     assert not done()
+
+
+def test_get_ready_seconds_come_before_the_options_and_the_clock(db, contest):
+    contest.settings = {**contest.settings, "ready_seconds": 3}
+    db.session.commit()
+    player, other = join("PTC0101"), join("PTC0102")
+    rq = live.next_question(contest, T0)
+    assert (rq.opened_at, rq.closes_at) == (T0 + timedelta(seconds=3), T0 + timedelta(seconds=13))
+    early = question_payload(rq, T0 + timedelta(seconds=2.9))
+    assert early["ready"] and early["options"] == [] and early["stem"]
+    assert snapshot(contest, T0 + timedelta(seconds=1), player)["question"]["options"] == []
+    with pytest.raises(Refused, match="not_open_yet"):
+        live.submit_answer(player.id, rq.id, "A", "k1", T0 + timedelta(seconds=2.9))
+    opened = question_payload(rq, T0 + timedelta(seconds=3))
+    assert not opened["ready"] and [key for key, _ in opened["options"]][:2] == ["A", "B"]
+    live.submit_answer(player.id, rq.id, "A", "k2", T0 + timedelta(seconds=4))
+    assert db.session.scalar(select(Answer.elapsed_ms)) == 1000  # timed from the end of the get-ready seconds
+    # a pause during them moves the open as well as the deadline
+    live.close_question(contest, T0 + timedelta(seconds=5))
+    second = live.next_question(contest, T0 + timedelta(seconds=10))
+    live.pause(contest, T0 + timedelta(seconds=11))
+    resumed = live.resume_countdown(contest, T0 + timedelta(seconds=21))
+    assert resumed.opened_at == T0 + timedelta(seconds=23)
+    with pytest.raises(Refused, match="not_open_yet"):
+        live.submit_answer(other.id, second.id, "A", "k3", T0 + timedelta(seconds=22))
+
+
+def test_a_press_in_the_get_ready_seconds_is_a_false_start_and_the_stake_closes_at_the_open(db, contest):
+    contest.settings = {**contest.settings, "ready_seconds": 3}
+    db.session.commit()
+    first = join("PTC0101")
+    play_to(contest, 4, T0)
+    live.close_question(contest, T0)
+    buzzer = live.next_question(contest, T0 + timedelta(seconds=10))
+    assert live.buzz(first.id, buzzer.id, T0 + timedelta(seconds=12)).false_start
+    assert buzzer.buzz_player_id is None
+    assert live.buzz(first.id, buzzer.id, T0 + timedelta(seconds=13)).first
+    live.close_question(contest, T0 + timedelta(seconds=14))
+    risk = live.next_question(contest, T0 + timedelta(seconds=20))
+    assert live.choose_stake(first.id, risk.id, 30, T0 + timedelta(seconds=22)) == 30  # still getting ready
+    with pytest.raises(Refused, match="invalid_stake"):
+        live.choose_stake(first.id, risk.id, 10, T0 + timedelta(seconds=23))

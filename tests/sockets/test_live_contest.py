@@ -28,6 +28,7 @@ contest:
   title: 端到端测试竞赛
   groups: [community]
   code: {CODE}
+  ready_seconds: 0
 rounds:
   - title: 必答题
     kind: mandatory
