@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from datetime import date
 from pathlib import Path
 
@@ -97,7 +98,7 @@ def bank_import(paths):
     from quizengine.services.banks import import_paths
 
     paths = paths or (current_app.config["BANK_DIR"],)
-    with click.progressbar(length=1, label="导入题库 importing banks", file=click.get_text_stream("stderr")) as bar:
+    with click.progressbar(length=1, label="导入题库 importing banks", file=sys.stderr) as bar:
         results, problems = import_paths(paths, today=date.today(), max_bytes=current_app.config["BANK_MAX_BYTES"])
         bar.update(1)
     for problem in problems:
@@ -131,9 +132,7 @@ def roster_import(file):
             click.echo(str(problem), err=True)
         click.echo("名单有错误，没有导入任何人员 / nothing imported", err=True)
         raise SystemExit(1)
-    with click.progressbar(
-        length=max(len(data.staff), 1), label="导入名单 importing", file=click.get_text_stream("stderr")
-    ) as bar:
+    with click.progressbar(length=max(len(data.staff), 1), label="导入名单 importing", file=sys.stderr) as bar:
         report = import_roster(data, progress=lambda done, total: bar.update(1), file_problems=problems)
     if not report.problems:
         for problem in problems:  # warnings
@@ -178,12 +177,112 @@ def contest_import(files, open_now):
         if spec is None or created is None:
             failed = True
             continue
+        if created.mode == "offline":
+            click.echo(
+                f"线下竞赛 {created.id}「{created.title}」代码 {created.code}：用 quizengine scores import 导入成绩"
+            )
+            continue
         if open_now:
             live.open_contest(created, None)
         count = sum(len(r.questions) for r in created.rounds)
         click.echo(f"竞赛 {created.id}「{created.title}」参赛码 {created.code}：{len(created.rounds)} 轮 {count} 题")
     if failed:
         raise SystemExit(1)
+
+
+# --- offline scores ------------------------------------------------------------
+
+
+@cli.group()
+def scores():
+    """线下成绩（笔试、线下竞赛、岗位比武）/ Scores of contests held off the system."""
+
+
+@scores.command("import")
+@click.argument("code")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@with_appcontext
+def scores_import(code, file):
+    """从 xlsx 或 csv 导入线下竞赛 CODE 的成绩，替换已导入的成绩；任何错误都不导入 / Import an offline score sheet."""
+    from quizengine.formats.scores import read_scores
+    from quizengine.services.contests import contest_by_code
+    from quizengine.services.scores import import_scores
+
+    found = contest_by_code(code)
+    if found is None:
+        click.echo(f"没有代码为 {code} 的竞赛 / no such contest", err=True)
+        raise SystemExit(1)
+    limit = current_app.config["ROSTER_MAX_BYTES"]
+    sheet, problems = read_scores(file, max_bytes=limit, max_score=found.settings.get("max_score"))
+    report = import_scores(found, sheet) if sheet is not None else None
+    for problem in [*problems, *(report.problems if report else ())]:
+        click.echo(str(problem), err=True)
+    if report is None or report.problems:
+        click.echo("成绩表有错误，没有导入任何成绩 / nothing imported", err=True)
+        raise SystemExit(1)
+    click.echo(f"竞赛 {found.code}「{found.title}」：导入 {report.stored} 人的成绩（替换原有 {report.replaced} 条）")
+
+
+@scores.command("template")
+@click.option("-o", "output", required=True, type=click.Path(dir_okay=False), help="保存的 xlsx 文件 / output file")
+def scores_template(output):
+    """保存线下成绩表的 xlsx 模板 / Save the score-sheet template."""
+    from quizengine.formats.scores import template_workbook
+
+    Path(output).write_bytes(template_workbook())
+    click.echo(f"已保存 {output}")
+
+
+# --- selection -------------------------------------------------------------------
+
+
+@cli.group()
+def selection():
+    """评选 / The final selection (awards and recommendations)."""
+
+
+@selection.command("run")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="输出 JSON（格式见 docs/results.md）/ print the JSON document")
+@click.option("-o", "output", type=click.Path(dir_okay=False), help="另存为 xlsx / also write an xlsx workbook")
+@with_appcontext
+def selection_run(file, as_json, output):
+    """按评选定义文件计算评选结果 / Compute a selection from its YAML definition."""
+    import json
+
+    from quizengine.formats.selection import read_selection
+    from quizengine.services.selection import run_selection
+    from quizengine.views.exports import selection_workbook
+
+    spec, problems = read_selection(file)
+    result = None
+    if spec is not None:
+        result, more = run_selection(spec)
+        problems = [*problems, *more]
+    for problem in problems:
+        click.echo(str(problem), err=True)
+    if result is None:
+        click.echo("评选定义有错误，没有计算 / nothing computed", err=True)
+        raise SystemExit(1)
+    document = result.as_json()
+    if output:
+        Path(output).write_bytes(selection_workbook(document))
+    if as_json:
+        click.echo(json.dumps(document, ensure_ascii=False, indent=2))
+        return
+    for quota in document["quotas"]:
+        kind = "优秀个人" if quota["kind"] == "people" else "优秀窗口单位"
+        rows = [r for r in document[quota["kind"]] if r["scope"] == quota["group"]]
+        awarded = [r for r in rows if r["award"]]
+        click.echo(f"\n{quota['group_name'] or '全区'} {kind}：名额 {quota['award']}，评出 {quota['awarded']}")
+        for row in awarded:
+            mark = "（推荐）" if row["recommended"] else ""
+            tie = "（末位并列）" if row["tied_at_cutoff"] else ""
+            click.echo(f"  {row['rank']:3}  {row.get('staff_id', ''):10} {row['name']} {row['total']:.2f}{mark}{tie}")
+        for warning in quota["warnings"]:
+            click.echo(f"  注意：{warning}")
+    if output:
+        click.echo(f"\n已保存 {output}")
 
 
 @contest.command("list")

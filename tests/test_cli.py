@@ -106,3 +106,72 @@ def test_demo_seeds_and_serves_in_one_process(tmp_path):
     output = log_path.read_text(errors="replace")
     assert f"http://127.0.0.1:{port}/board/1?key=" in output and "密码" in output
     assert "手机打不开本机地址 127.0.0.1" in output and "QUIZ_PUBLIC_URL" in output  # no QUIZ_PUBLIC_URL set
+
+
+def test_scores_import_stores_a_sheet_and_refuses_one_with_errors(app, tmp_path):
+    from flask.cli import ScriptInfo
+
+    from tests.test_scores import write_xlsx
+
+    info = ScriptInfo(create_app=lambda: app)
+    runner = CliRunner()
+
+    def invoke(*args):
+        return runner.invoke(cli, list(args), obj=info, catch_exceptions=False)
+
+    assert invoke("roster", "import", str(REPO / "examples" / "roster.yaml")).exit_code == 0
+    assert invoke("contest", "import", str(FIXTURES / "contests" / "offline.yaml")).exit_code == 0
+    good = write_xlsx(tmp_path / "good.xlsx", [["PTC0101", "何娜刚", 88, 44, 1500]])
+    result = invoke("scores", "import", "biwu01", str(good))
+    assert result.exit_code == 0, result.output
+    assert "导入 1 人的成绩" in result.output
+    bad = write_xlsx(tmp_path / "bad.xlsx", [["PTC0101", "何娜刚", 188, None, None], ["NOBODY", "某人", 1, None, None]])
+    result = invoke("scores", "import", "BIWU01", str(bad))
+    assert result.exit_code == 1
+    assert f"{bad}:2:3: error[value]" in result.output
+    assert "没有导入任何成绩" in result.output
+    template = tmp_path / "t.xlsx"
+    assert invoke("scores", "template", "-o", str(template)).exit_code == 0
+    assert template.stat().st_size > 0
+
+
+def test_selection_run_prints_the_awards_the_json_and_writes_an_xlsx(app, tmp_path):
+    import json
+
+    from flask.cli import ScriptInfo
+    from openpyxl import load_workbook
+
+    from tests.test_scores import write_xlsx
+
+    info = ScriptInfo(create_app=lambda: app)
+
+    def invoke(*args):
+        return CliRunner().invoke(cli, list(args), obj=info, catch_exceptions=False)
+
+    assert invoke("roster", "import", str(REPO / "examples" / "roster.yaml")).exit_code == 0
+    assert invoke("contest", "import", str(FIXTURES / "contests" / "offline.yaml")).exit_code == 0
+    sheet = write_xlsx(tmp_path / "s.xlsx", [["PTC0101", "何娜刚", 88, 44, 1500]])
+    assert invoke("scores", "import", "BIWU01", str(sheet)).exit_code == 0
+    definition = tmp_path / "selection.yaml"
+    definition.write_text(
+        "selection:\n  title: 评选\n  reference_date: 2021-09-30\n  parts:\n    - {contests: [BIWU01], weight: 100}\n",
+        encoding="utf-8",
+    )
+    output = tmp_path / "评选.xlsx"
+    result = invoke("selection", "run", str(definition), "--json", "-o", str(output))
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.output)
+    (person,) = document["people"]
+    assert {k: person[k] for k in ("staff_id", "total", "rank")} == {"staff_id": "PTC0101", "total": 88.0, "rank": 1}
+    assert set(person) >= {"center", "parts", "eligible", "reason", "award", "recommended", "tied"}
+    book = load_workbook(output)
+    rows = list(book["个人评选"].iter_rows(values_only=True))
+    assert rows[2][2:4] == ("PTC0101", "何娜刚")
+    assert 88.0 in rows[2] and isinstance(rows[2][1], int)  # numbers stay numbers
+    summary = invoke("selection", "run", str(definition))
+    assert "全区 优秀个人：名额 10" in summary.output
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(definition.read_text(encoding="utf-8").replace("BIWU01", "NOPE"), encoding="utf-8")
+    refused = invoke("selection", "run", str(bad))
+    assert refused.exit_code == 1
+    assert f"{bad}:5:19: error[unknown-contest]" in refused.output

@@ -230,3 +230,55 @@ def test_a_bad_row_does_not_hide_its_duplicate_staff_id(tmp_path):
     assert again == problems
     assert [s.staff_no for s in partial.staff] == ["PT002", "PT001"]
     assert [(r.staff_no, r.line) for r in partial.rejected] == [("PT001", 2), ("PT003", 5)]
+
+
+LEFT_HEADER = [*HEADER, "离开窗口日期"]
+
+
+def test_a_left_date_is_read_and_means_no_longer_at_a_window(tmp_path):
+    path = write_xlsx(
+        tmp_path / "r.xlsx",
+        [
+            ["PT001", "张三", "某中心", "community", date(2019, 3, 1), "", date(2021, 6, 30)],
+            ["PT002", "李四", "某中心", "community", "2019-03-01", "否", "2021年7月1日"],
+            ["PT003", "王五", "某中心", "community", "2019-03-01", "是", None],
+        ],
+        header=LEFT_HEADER,
+    )
+    roster, problems = read_roster(path, max_bytes=10**6)
+    assert problems == []
+    assert [(s.staff_no, s.at_window, s.window_until) for s in roster.staff] == [
+        ("PT001", False, date(2021, 6, 30)),
+        ("PT002", False, date(2021, 7, 1)),
+        ("PT003", True, None),
+    ]
+
+
+def test_a_left_date_that_contradicts_the_row_is_an_error_with_its_cell(tmp_path):
+    path = write_xlsx(
+        tmp_path / "r.xlsx",
+        [
+            ["PT001", "张三", "某中心", "community", "2019-03-01", "是", "2021-06-30"],
+            ["PT002", "李四", "某中心", "community", "2019-03-01", "", "2018-12-31"],
+            ["PT003", "王五", "某中心", "community", "2019-03-01", "", "上个月"],
+            ["PT004", "赵六", "某中心", "community", "2019-03-01", "否", "2021-06-30"],
+        ],
+        header=LEFT_HEADER,
+    )
+    roster, problems = read_roster(path, max_bytes=10**6)
+    assert roster is None
+    assert [(p.line, p.column, p.code) for p in problems] == [(2, 6, "value"), (3, 7, "value"), (4, 7, "value")]
+    assert "早于窗口工作起始日期" in problems[1].message
+
+
+def test_csv_and_yaml_rosters_take_a_left_date(tmp_path):
+    csv_path = tmp_path / "r.csv"
+    csv_path.write_text("工号,姓名,中心,离开窗口日期\nPT001,张三,某中心,2021/6/30\n", encoding="utf-8")
+    roster, problems = read_roster(csv_path, max_bytes=10**6)
+    assert problems == []
+    assert (roster.staff[0].window_until, roster.staff[0].at_window) == (date(2021, 6, 30), False)
+    yaml_path = tmp_path / "r.yaml"
+    yaml_path.write_text("staff:\n  - {staff_id: PT001, name: 张三, center: 某中心, window_until: 2021-06-30}\n")
+    roster, problems = read_roster(yaml_path, max_bytes=10**6)
+    assert problems == []
+    assert roster.staff[0].window_until == date(2021, 6, 30)

@@ -24,6 +24,7 @@ class Mode(enum.StrEnum):
 
     LIVE = "live"  # host-paced, everyone on the same question
     SELF_PACED = "self_paced"  # a paper (笔试): an open window and a personal time limit
+    OFFLINE = "offline"  # held off the system (笔试, 线下, 岗位比武 on paper): scores imported from a sheet
 
 
 class Status(enum.StrEnum):

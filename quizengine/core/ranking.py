@@ -28,7 +28,7 @@ class Standing:
     player_id: int
     name: str
     center: str
-    score: int = 0
+    score: float = 0  # whole points when scored here; an offline score sheet may give 87.5
     correct: int = 0
     answered: int = 0
     total_time_ms: int = 0

@@ -112,6 +112,7 @@ class ContestSpec:
     # (line, column) of what the database check may refuse: "groups", "group:KEY", "code".
     lines: dict[str, tuple[int, int]] = field(default_factory=dict, compare=False)
     close_early: bool = True  # a live question closes once every joined player has answered
+    max_score: float | None = None  # offline: the full score, for normalising in a selection
     ready_seconds: int = 3  # a live question's "get ready" screen before its options and countdown
 
 
@@ -144,7 +145,7 @@ def _parse(r: NodeReader, root, partial: bool = False) -> ContestSpec | None:
     head = r.mapping(
         top["contest"][1],
         required=("title", "groups"),
-        optional=("mode", "code", "centers", "top_n", "close_early", "ready_seconds"),
+        optional=("mode", "code", "centers", "top_n", "close_early", "max_score", "ready_seconds"),
         what="竞赛 contest",
     )
     if head is None:
@@ -155,7 +156,7 @@ def _parse(r: NodeReader, root, partial: bool = False) -> ContestSpec | None:
     groups = tuple(g for _, g in group_items)
     lines = {f"group:{g}": _position(item) for item, g in group_items}
     lines.update({key: _position(value[key]) for key in ("groups", "code") if key in value})
-    mode = _choice(r, value.get("mode"), ("live", "self_paced"), "live", "模式 mode")
+    mode = _choice(r, value.get("mode"), ("live", "self_paced", "offline"), "live", "模式 mode")
     code = r.text(value["code"], "参赛码 code").upper() if "code" in value else None
     if code and not _CODE.fullmatch(code):
         r.report(value["code"], "value", "参赛码应为 4–12 位大写字母或数字")
@@ -165,7 +166,16 @@ def _parse(r: NodeReader, root, partial: bool = False) -> ContestSpec | None:
     ready = r.integer(value["ready_seconds"], "准备时间 ready_seconds", 0, 10) if "ready_seconds" in value else 3
     rounds = []
     paper = None
-    if mode == "self_paced":
+    max_score = r.number(value["max_score"], "满分 max_score", 0.01, 1_000_000) if "max_score" in value else None
+    if "max_score" in value and mode != "offline":
+        r.report(head["max_score"][0], "unknown-key", "max_score 只用于线下竞赛（mode: offline）；满分按题目分值计算")
+    if mode == "offline":
+        if "max_score" not in value:
+            r.report(top["contest"][1], "missing-key", "线下竞赛（offline）需要 max_score（满分），评选时按它折算")
+        for key in ("rounds", "paper"):
+            if key in top:
+                r.report(top[key][0], "unknown-key", f"线下竞赛（offline）的成绩从成绩表导入，不用 {key}")
+    elif mode == "self_paced":
         if "rounds" in top:
             r.report(top["rounds"][0], "unknown-key", "自定进度竞赛（self_paced）用 paper 定义试卷，不用 rounds")
         if "paper" not in top:
@@ -196,6 +206,7 @@ def _parse(r: NodeReader, root, partial: bool = False) -> ContestSpec | None:
         paper,
         lines,
         close_early is not False,
+        max_score,
         3 if ready is None else ready,
     )
 

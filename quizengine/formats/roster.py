@@ -10,16 +10,17 @@ columns are bounded before anything is built (see `quizengine.untrusted`).
 
 from __future__ import annotations
 
-import csv
 import io
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 from quizengine.core.identity import fold_staff_no
+from quizengine.formats.tables import cell as _cell
+from quizengine.formats.tables import csv_rows, xlsx_rows
+from quizengine.formats.tables import date_value as _date_value
 from quizengine.formats.yamlread import NodeReader, Problem, decode_source, read_bounded
-from quizengine.untrusted import MAX_COLUMNS, MAX_ROWS, bounded_rows, xlsx_refusal
 
 ROSTER_SUFFIXES = (".xlsx", ".csv", ".yaml", ".yml")
 _STAFF_NO = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
@@ -33,6 +34,7 @@ COLUMNS = {
     "group": ("组", "组别", "group"),
     "window_since": ("窗口工作起始日期", "上岗日期", "window_since"),
     "at_window": ("是否在窗口", "在窗口", "at_window"),
+    "window_until": ("离开窗口日期", "离岗日期", "window_until"),
 }
 REQUIRED_COLUMNS = ("staff_no", "name", "center")
 _YES = {"是", "在", "true", "yes", "y", "1", "√"}
@@ -69,6 +71,7 @@ class StaffRow:
     window_since: date | None
     at_window: bool
     line: int
+    window_until: date | None = None  # the last day of window work, when the person has left
 
 
 @dataclass(frozen=True)
@@ -111,9 +114,9 @@ def read_roster(path: str | Path, *, max_bytes: int, partial: bool = False) -> t
         return None, reader.problems
     roster = RosterData(str(path))
     if suffix == ".xlsx":
-        rows = _xlsx_rows(reader, data)
+        rows = xlsx_rows(reader, data, "人员")
     elif suffix == ".csv":
-        rows = _csv_rows(reader, data)
+        rows = csv_rows(reader, data)
     else:
         rows = None
         _read_yaml(reader, data, max_bytes, roster)
@@ -121,52 +124,6 @@ def read_roster(path: str | Path, *, max_bytes: int, partial: bool = False) -> t
         _read_table(reader, rows, roster)
     _check_duplicates(reader, roster)
     return (None if reader.failed and not partial else roster), reader.problems
-
-
-def _xlsx_rows(reader: NodeReader, data: bytes) -> list[tuple[int, list]] | None:
-    from openpyxl import load_workbook
-
-    refusal = xlsx_refusal(data)
-    if refusal is not None:
-        reader.report((1, 1), *refusal)
-        return None
-    try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many types for a broken file
-        reader.report((1, 1), "format", f"无法作为 xlsx 打开：{exc}")
-        return None
-    try:
-        if not book.worksheets:
-            reader.report((1, 1), "format", "xlsx 文件中没有工作表")
-            return None
-        sheet = book["人员"] if "人员" in book.sheetnames else book.worksheets[0]
-        if not hasattr(sheet, "reset_dimensions"):
-            reader.report((1, 1), "format", f"工作表 {sheet.title} 不是普通的数据表")
-            return None
-        # The declared dimension is the file's say-so: ignore it, and read one
-        # row and one column past the limits to notice an oversized sheet.
-        sheet.reset_dimensions()
-        cells = sheet.iter_rows(min_row=1, max_row=MAX_ROWS + 1, min_col=1, max_col=MAX_COLUMNS + 1, values_only=True)
-        return bounded_rows(reader, cells)
-    except Exception as exc:  # a sheet broken past its directory (bad XML, a failed CRC)
-        reader.report((1, 1), "format", f"无法作为 xlsx 读取：{exc}")
-        return None
-    finally:
-        book.close()
-
-
-def _csv_rows(reader: NodeReader, data: bytes) -> list[tuple[int, list]] | None:
-    # Spreadsheets saved as CSV on Chinese Windows are usually GB18030 (GBK).
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = data.decode("gb18030", errors="replace")
-    rows = csv.reader(io.StringIO(text))
-    try:
-        return bounded_rows(reader, rows)
-    except csv.Error as exc:
-        reader.report((rows.line_num, 1), "format", f"CSV 格式错误：{exc}")
-        return None
 
 
 def _read_table(reader: NodeReader, rows: list[tuple[int, list]], roster: RosterData) -> None:
@@ -219,6 +176,19 @@ def _read_staff(reader, line: int, cells: dict, columns: dict[str, int], roster:
     if at_window is None:
         reader.report(where("at_window"), "value", f"是否在窗口应为 是 或 否，写的是 {values['at_window']!r}")
         ok = False
+    until = _date_value(cells.get("window_until"))
+    if until is False:
+        reader.report(where("window_until"), "value", f"日期 {values['window_until']!r} 无法识别；请写 2021-06-30")
+        ok = False
+    elif until:
+        if since and until < since:
+            reader.report(where("window_until"), "value", f"离开窗口日期 {until} 早于窗口工作起始日期 {since}")
+            ok = False
+        if values["at_window"] and at_window:
+            # A left date with 是 contradicts itself; a blank 是否在窗口 simply follows the date.
+            reader.report(where("at_window"), "value", "写了离开窗口日期，是否在窗口应为 否 或留空")
+            ok = False
+        at_window = False
     if not ok:
         staff_no = values["staff_no"] if _STAFF_NO.fullmatch(values["staff_no"]) else ""
         roster.rejected.append(RejectedRow(staff_no, values["center"], values["group"], line))
@@ -232,6 +202,7 @@ def _read_staff(reader, line: int, cells: dict, columns: dict[str, int], roster:
                 window_since=since or None,
                 at_window=at_window,
                 line=line,
+                window_until=until or None,
             )
         )
 
@@ -268,7 +239,7 @@ def _read_yaml(reader: NodeReader, data: bytes, max_bytes: int, roster: RosterDa
         entries = reader.mapping(
             item,
             required=("staff_id", "name", "center"),
-            optional=("group", "window_since", "at_window"),
+            optional=("group", "window_since", "at_window", "window_until"),
             what="人员",
         )
         if not entries or not {"staff_id", "name", "center"} <= entries.keys():
@@ -287,6 +258,7 @@ _YAML_KEYS = {
     "group": "group",
     "window_since": "window_since",
     "at_window": "at_window",
+    "window_until": "window_until",
 }
 
 
@@ -326,32 +298,6 @@ def _column_name(title: str) -> str | None:
     return None
 
 
-def _cell(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)  # a staff id typed as a number arrives as 1001.0
-    return str(value).strip()
-
-
-def _date_value(value) -> date | bool | None:
-    """A date, None when blank, or False when unreadable."""
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    text = _cell(value)
-    if not text:
-        return None
-    match = re.fullmatch(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?", text)
-    if not match:
-        return False
-    try:
-        return date(*(int(part) for part in match.groups()))
-    except ValueError:
-        return False
-
-
 def _yes_no(text: str) -> bool | None:
     if not text:
         return True
@@ -372,12 +318,13 @@ def template_workbook() -> bytes:
     sheet = book.active
     sheet.title = "人员"
     sheet.append([spellings[0] for spellings in COLUMNS.values()])
-    sheet.append(["PTC0101", "张三", "长寿路街道社区事务受理服务中心", "community", date(2019, 3, 1), "是"])
+    sheet.append(["PTC0101", "张三", "长寿路街道社区事务受理服务中心", "community", date(2019, 3, 1), "是", None])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
-    for column, width in zip("ABCDEF", (12, 10, 36, 14, 18, 12), strict=True):
+    for column, width in zip("ABCDEFG", (12, 10, 36, 14, 18, 12, 14), strict=True):
         sheet.column_dimensions[column].width = width
     sheet["E2"].number_format = "yyyy-mm-dd"
+    sheet["G2"].number_format = "yyyy-mm-dd"
     notes = book.create_sheet("说明")
     for line in (
         ("列", "说明"),
@@ -389,7 +336,11 @@ def template_workbook() -> bytes:
             "新中心必填：community（社区事务受理中心）、market（市场监督管理所）、government（行政服务中心和各部门政务服务中心），或组名称",
         ),
         ("窗口工作起始日期", "可选；如 2019-03-01；用于“窗口工作满一年”的评选条件"),
-        ("是否在窗口", "可选；是/否，默认是"),
+        ("是否在窗口", "可选；是/否，默认是；写了离开窗口日期时应为 否 或留空"),
+        (
+            "离开窗口日期",
+            "可选；已离开窗口工作的人员填写最后在窗口工作的日期，如 2021-06-30；用于“目前仍在窗口工作”的评选条件",
+        ),
     ):
         notes.append(line)
     notes.column_dimensions["A"].width = 18

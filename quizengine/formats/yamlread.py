@@ -225,6 +225,20 @@ class NodeReader:
             return None
         return value
 
+    def number(self, node, what: str, low: float, high: float) -> float | None:
+        """Read a decimal number (such as 40 or 87.5) within [low, high]."""
+        raw = self.text(node, what)
+        if raw is None:
+            return None
+        if not re.fullmatch(r"[+-]?(\d+(\.\d*)?|\.\d+)", raw):
+            self.report(node, "value", f"{what}应为数字，写的是 {raw!r}")
+            return None
+        value = float(raw)
+        if not low <= value <= high:
+            self.report(node, "value", f"{what}应在 {low:g}–{high:g} 之间，写的是 {raw}")
+            return None
+        return value
+
     def boolean(self, node, what: str) -> bool | None:
         """Read true/false (also yes/no, 是/否) for a setting."""
         raw = self.text(node, what)

@@ -27,7 +27,7 @@ class ContestGroup(db.Model):
 
 
 class Contest(db.Model):
-    """One event for one group (or several): `live` or `self_paced`."""
+    """One event for one group (or several): `live`, `self_paced` or `offline` (scores imported)."""
 
     __tablename__ = "contests"
 
@@ -235,3 +235,25 @@ class AttemptItem(db.Model):
     attempt: Mapped[Attempt] = relationship(back_populates="items")
     question = relationship("Question")
     round = relationship("Round")
+
+
+class OfflineScore(db.Model):
+    """A person's result in an offline contest (线下成绩), as imported from its score sheet.
+
+    A new import of the sheet replaces every row of the contest; `time_ms`
+    and `correct` are None when the sheet does not give them.
+    """
+
+    __tablename__ = "offline_scores"
+    __table_args__ = (UniqueConstraint("contest_id", "player_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contest_id: Mapped[int] = mapped_column(ForeignKey("contests.id"), index=True)
+    player_id: Mapped[int] = mapped_column(ForeignKey("players.id"))
+    points: Mapped[float]
+    correct: Mapped[int | None]
+    time_ms: Mapped[int | None]
+    line: Mapped[int]  # the sheet row it came from, for a dispute
+    imported_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    player: Mapped[Player] = relationship()

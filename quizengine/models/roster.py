@@ -48,6 +48,8 @@ class Staff(db.Model):
     name: Mapped[str] = mapped_column(String(100))
     center_id: Mapped[int] = mapped_column(ForeignKey("centers.id"), index=True)
     window_since: Mapped[date | None]
+    # The last day of window work; None while still at a window (or when the roster does not say).
+    window_until: Mapped[date | None]
     at_window: Mapped[bool] = mapped_column(default=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 

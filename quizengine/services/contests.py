@@ -77,6 +77,10 @@ def import_contest(
     days = _contest_days(spec, today)
     in_force = {key: row for key, row in pool.items() if all(to_core(row).is_in_force(day) for day in days)}
     warnings: list[Problem] = []
+    if spec.mode == "offline":
+        if problems or any(p.is_error for p in file_problems):
+            return None, _in_order([*file_problems, *problems])
+        return _store_offline(spec, groups, actor, address), []
     if spec.paper is not None:
         sections = _section_pools(spec.paper, in_force, problem)
         if problems or any(p.is_error for p in file_problems):
@@ -208,6 +212,22 @@ def _store_paper(spec: ContestSpec, groups, pools: list[list[Question]], actor, 
     db.session.flush()
     questions = sum(s.count for s in paper.sections)
     audit.record(actor, "contest.import", f"{contest.code} {contest.title}", address, questions=questions)
+    db.session.commit()
+    return contest
+
+
+def _store_offline(spec: ContestSpec, groups, actor, address: str) -> Contest:
+    contest = Contest(
+        code=spec.code or _new_code(),
+        title=spec.title,
+        mode="offline",
+        board_key=secrets.token_urlsafe(16),
+        settings={"center_rule": spec.center_rule, "top_n": spec.top_n, "max_score": spec.max_score},
+        groups=groups,
+    )
+    db.session.add(contest)
+    db.session.flush()
+    audit.record(actor, "contest.import", f"{contest.code} {contest.title}", address, mode="offline")
     db.session.commit()
     return contest
 

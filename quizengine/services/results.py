@@ -1,7 +1,8 @@
 """Results: every player's standing, the rankings (cached per state of the answers), frozen scores.
 
 Live contests are totalled from their answers, papers from each person's
-counted attempt (core.paper.counted_attempt). Ranking and its tie-break are
+counted attempt (core.paper.counted_attempt), offline contests from their
+imported score sheet (services.scores). Ranking and its tie-break are
 core.ranking's; `rank_contest` caches them, invalidated only by
 `ranking_version`.
 """
@@ -14,7 +15,18 @@ from quizengine.core.live import Mode
 from quizengine.core.paper import AttemptResult, counted_attempt
 from quizengine.core.ranking import Standing, podium_centers, podium_people, rank_centers, rank_people
 from quizengine.extensions import db
-from quizengine.models import Answer, Attempt, Center, Contest, Group, Player, RoundQuestion, Score, Staff
+from quizengine.models import (
+    Answer,
+    Attempt,
+    Center,
+    Contest,
+    Group,
+    OfflineScore,
+    Player,
+    RoundQuestion,
+    Score,
+    Staff,
+)
 
 
 def standings(contest: Contest, hidden: int | None = None) -> list[Standing]:
@@ -25,6 +37,8 @@ def standings(contest: Contest, hidden: int | None = None) -> list[Standing]:
     """
     if contest.mode == Mode.SELF_PACED:
         return paper_standings(contest)
+    if contest.mode == Mode.OFFLINE:
+        return offline_standings(contest)
     rows = db.session.execute(
         select(
             Player.id,
@@ -74,6 +88,61 @@ def paper_standings(contest: Contest) -> list[Standing]:
     return result
 
 
+def offline_standings(contest: Contest) -> list[Standing]:
+    """Each person's imported score; correct answers and time as the sheet gave them (0 when it did not).
+
+    `answered` is 0, so the accuracy is blank: a sheet says how many were
+    right, not how many were answered.
+    """
+    rows = db.session.execute(
+        select(OfflineScore, Staff.name, Center.name)
+        .join(Player, OfflineScore.player_id == Player.id)
+        .join(Staff, Player.staff_id == Staff.id)
+        .join(Center, Staff.center_id == Center.id)
+        .where(OfflineScore.contest_id == contest.id, Player.kicked_at.is_(None))
+    ).all()
+    return [
+        Standing(
+            score.player_id,
+            name,
+            center,
+            int(score.points) if float(score.points).is_integer() else score.points,
+            score.correct or 0,
+            0,
+            score.time_ms or 0,
+            None,
+        )
+        for score, name, center in rows
+    ]
+
+
+def maximum_score(contest: Contest) -> float | None:
+    """The contest's full score, for normalising in a selection; None when it cannot be known.
+
+    Offline: the `max_score` of its contest file. Live: the sum over its
+    questions of what a right answer can earn at most (a buzzer round's
+    points, a risk round's highest stake, else the question's points). A
+    paper: per section, the points of each drawn question (the section's, else
+    the pool's highest) times the number drawn.
+    """
+    if contest.mode == Mode.OFFLINE:
+        return contest.settings.get("max_score")
+    total = 0
+    for round_ in contest.rounds:
+        scoring = round_.scoring or {}
+        points = [rq.question.points for rq in round_.questions]
+        if contest.mode == Mode.SELF_PACED:
+            each = scoring.get("points") or max(points, default=0)
+            total += each * scoring.get("count", 0)
+        elif round_.kind == "risk" and scoring.get("stakes"):
+            total += max(scoring["stakes"]) * len(points)
+        elif round_.kind == "buzzer" and scoring.get("points"):
+            total += scoring["points"] * len(points)
+        else:
+            total += sum(points)
+    return total or None
+
+
 def roster_sizes(contest: Contest) -> dict[str, int]:
     """Staff on the roster per center of the contest's groups."""
     group_ids = [g.id for g in contest.groups]
@@ -102,6 +171,14 @@ def ranking_version(contest: Contest, hidden: int | None = None) -> tuple:
         kicked = db.session.scalar(select(func.count(Player.kicked_at)).where(Player.contest_id == contest.id))
         rules = tuple(contest.settings.get(k) for k in ("center_rule", "top_n", "counting"))
         return (tuple(closed), kicked, rules)
+    if contest.mode == Mode.OFFLINE:
+        sheet = db.session.execute(
+            select(func.count(OfflineScore.id), func.max(OfflineScore.id), func.sum(OfflineScore.points)).where(
+                OfflineScore.contest_id == contest.id
+            )
+        ).one()
+        kicked = db.session.scalar(select(func.count(Player.kicked_at)).where(Player.contest_id == contest.id))
+        return (tuple(sheet), kicked, contest.settings.get("center_rule"), contest.settings.get("top_n"))
     answers = db.session.execute(
         select(func.count(Answer.id), func.max(Answer.id))
         .join(Player, Answer.player_id == Player.id)

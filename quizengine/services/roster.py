@@ -155,6 +155,7 @@ class _Importer:
             "name": row.name,
             "center": center,
             "window_since": row.window_since,
+            "window_until": row.window_until,
             "at_window": row.at_window,
         }
         if person is None:
@@ -187,7 +188,15 @@ def centers_in(group_keys=None) -> list[Center]:
 
 
 def update_staff(
-    person: Staff, *, name: str, center: Center, window_since, at_window: bool, actor, address: str = ""
+    person: Staff,
+    *,
+    name: str,
+    center: Center,
+    window_since,
+    at_window: bool,
+    actor,
+    address: str = "",
+    window_until=None,
 ) -> None:
     """Edit one staff member and record what changed."""
     changes = {}
@@ -195,6 +204,7 @@ def update_staff(
         ("name", name),
         ("center", center),
         ("window_since", window_since),
+        ("window_until", window_until),
         ("at_window", at_window),
     ):
         old = getattr(person, field)

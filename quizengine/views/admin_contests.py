@@ -6,23 +6,26 @@ import io
 import tempfile
 from pathlib import Path
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 from werkzeug.utils import secure_filename
 
 from quizengine.core.paper import window_state
 from quizengine.formats.contests import Problem, read_contest
+from quizengine.formats.scores import read_scores
+from quizengine.formats.scores import template_workbook as scores_template_workbook
 from quizengine.models.mapping import to_core
 from quizengine.models.types import utcnow
 from quizengine.services import live, paper_pool, paper_state, papers
 from quizengine.services.contests import get_contest, import_contest, list_contests, update_contest
 from quizengine.services.errors import Refused
 from quizengine.services.results import player_staff_numbers, rankings_by_group
+from quizengine.services.scores import import_scores
 from quizengine.timezone import local_zone
 from quizengine.uploads import UploadRefused, parse_upload
 from quizengine.views.access import ensure_scope, requires, user_group_keys
 from quizengine.views.exports import XLSX, results_workbook
-from quizengine.views.forms import ActionForm, ContestForm, ContestUploadForm, PaperForm
+from quizengine.views.forms import ActionForm, ContestForm, ContestUploadForm, PaperForm, ScoresUploadForm
 
 bp = Blueprint("admin_contests", __name__, url_prefix="/admin/contests")
 
@@ -77,6 +80,8 @@ def show(contest_id: int):
     contest = _scoped_contest(contest_id, "contest.edit")
     if contest.mode == "self_paced":
         return _paper_page(contest)
+    if contest.mode == "offline":
+        return _offline_page(contest, ScoresUploadForm())
     rounds = [(r, [to_core(rq.question) for rq in r.questions]) for r in contest.rounds]
     return render_template("admin/contest.html", contest=contest, rounds=rounds, action_form=ActionForm())
 
@@ -94,6 +99,58 @@ def _paper_page(contest):
         open_count=sum(1 for row in attempts if row["attempt"].closed_at is None),
         action_form=ActionForm(),
         window=window_state(now, contest.opens_at, contest.closes_at),
+    )
+
+
+def _offline_page(contest, form, problems=None):
+    """An offline contest: its full score, the score-sheet upload, the standings per group."""
+    page = render_template(
+        "admin/offline.html", contest=contest, form=form, problems=problems, groups=rankings_by_group(contest)
+    )
+    return page, (422 if problems else 200)
+
+
+@bp.post("/<int:contest_id>/scores")
+@requires("contest.edit")
+def upload_scores(contest_id: int):
+    """Import an offline contest's score sheet (parsed in a limited child process); nothing stored on any error."""
+    contest = _scoped_contest(contest_id, "contest.edit")
+    if contest.mode != "offline":
+        abort(404)
+    form = ScoresUploadForm()
+    if not form.validate_on_submit():
+        return _offline_page(contest, form)
+    storage = form.file.data
+    name = secure_filename(storage.filename or "") or "scores.xlsx"
+    if "." not in name and storage.filename and "." in storage.filename:
+        name = "scores." + storage.filename.rsplit(".", 1)[-1].lower()
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / name
+        storage.save(path)
+        try:
+            sheet, problems = parse_upload(
+                read_scores,
+                path,
+                max_bytes=current_app.config["ROSTER_MAX_BYTES"],
+                max_score=contest.settings.get("max_score"),
+            )
+        except UploadRefused as refused:
+            sheet, problems = None, [Problem(str(path), 1, 1, refused.code, refused.message)]
+    if sheet is not None:
+        report = import_scores(contest, sheet, actor=current_user, address=request.remote_addr or "")
+        problems = [*problems, *report.problems]
+        if not report.problems:
+            flash(f"已导入 {report.stored} 人的成绩（替换原有 {report.replaced} 条）", "ok")
+            return redirect(url_for("admin_contests.show", contest_id=contest.id))
+    return _offline_page(contest, form, [p for p in problems if p.is_error] or problems)
+
+
+@bp.get("/scores-template.xlsx")
+@requires("contest.edit")
+def scores_template():
+    """Download the xlsx score-sheet template of offline contests."""
+    return send_file(
+        io.BytesIO(scores_template_workbook()), mimetype=XLSX, as_attachment=True, download_name="线下成绩模板.xlsx"
     )
 
 

@@ -117,6 +117,7 @@ def edit_staff(staff_id: int):
                 center=center,
                 window_since=form.window_since.data,
                 at_window=form.at_window.data,
+                window_until=form.window_until.data,
                 actor=current_user,
                 address=request.remote_addr or "",
             )

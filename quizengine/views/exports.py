@@ -69,3 +69,67 @@ def _style(sheet, percent_column: int) -> None:
     for row in sheet.iter_rows(min_row=3, min_col=percent_column, max_col=percent_column):
         row[0].number_format = "0.0%"
     sheet.column_dimensions["B"].width = sheet.column_dimensions["D"].width = 30
+
+
+def selection_workbook(document: dict) -> bytes:
+    """A selection's result as an Excel workbook: people, centers, quotas and the rules.
+
+    `document` is `SelectionResult.as_json()`: the file and the JSON say the same.
+    """
+    book = Workbook()
+    book.remove(book.active)
+    parts = document["parts"]
+    for kind, title in (("people", "个人评选"), ("centers", "单位评选")):
+        sheet = book.create_sheet(title)
+        append_row(sheet, [f"{document['title']}（参考日期 {document['reference_date']}）"])
+        head = ["范围", "名次", *(["工号", "姓名"] if kind == "people" else ["单位"]), "中心", "组"]
+        head += [f"{p['title']}（得分）" for p in parts] + [f"{p['title']}（折算×权重）" for p in parts]
+        append_row(sheet, [*head, "总分", "符合条件", "原因", "获奖", "推荐", "末位并列"])
+        for row in document[kind]:
+            who = [row["staff_id"], row["name"]] if kind == "people" else [row["name"]]
+            scores = ["未参加" if part["absent"] else part["score"] for part in row["parts"]]
+            weighted = [part["weighted"] for part in row["parts"]]
+            values = [
+                row["group_name"] if row["scope"] else "全区",
+                row["rank"],
+                *who,
+                row["center"],
+                row["group_name"],
+            ]
+            flags = ["是" if row["eligible"] else "否", row["reason"], "是" if row["award"] else ""]
+            flags += ["是" if row["recommended"] else "", "是" if row["tied_at_cutoff"] else ""]
+            append_row(sheet, [*values, *scores, *weighted, row["total"], *flags])
+        sheet["A1"].font = Font(bold=True, size=12)
+        for cell in sheet[2]:
+            cell.font = Font(bold=True)
+    quotas = book.create_sheet("名额")
+    append_row(quotas, ["对象", "范围", "获奖名额", "评出", "推荐名额", "推荐", "超出名额", "提示"])
+    for q in document["quotas"]:
+        exceeded = "是" if q["award_exceeded"] or q["recommend_exceeded"] else ""
+        kind = "个人" if q["kind"] == "people" else "单位"
+        scope = q["group_name"] or "全区"
+        append_row(
+            quotas,
+            [
+                kind,
+                scope,
+                q["award"],
+                q["awarded"],
+                q["recommend"],
+                q["recommended"],
+                exceeded,
+                "；".join(q["warnings"]),
+            ],
+        )
+    notes = book.create_sheet("说明")
+    append_row(notes, ["参考日期", document["reference_date"]])
+    for p in parts:
+        contests = "、".join(f"{c['title']}（{c['code']}，满分 {c['maximum']}）" for c in p["contests"])
+        append_row(notes, [p["title"], f"权重 {p['weight']:g}；折算 {p['normalise']}；{contests}"])
+    append_row(notes, ["评选条件", "参考日期时在窗口工作满一年（恰好一年算满）且仍在窗口工作"])
+    append_row(
+        notes, ["并列", "末位并列者全部入选并标明超出名额" if document["tie_mode"] == "include" else "按规定顺序决出"]
+    )
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

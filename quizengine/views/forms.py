@@ -16,7 +16,7 @@ from wtforms import (
     StringField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, EqualTo, Length, NumberRange, Optional, Regexp
+from wtforms.validators import DataRequired, EqualTo, Length, NumberRange, Optional, Regexp, ValidationError
 
 from quizengine.core.access import ROLE_LABELS
 from quizengine.core.paper import COUNTING_LABELS, LAYOUT_LABELS, RESULTS_LABELS
@@ -80,6 +80,14 @@ class StaffForm(FlaskForm):
     center_id = SelectField("窗口单位", coerce=int)
     window_since = DateField("窗口工作起始日期", validators=[Optional()])
     at_window = BooleanField("目前在窗口工作")
+    window_until = DateField("离开窗口日期（已离开窗口工作时填写）", validators=[Optional()])
+
+    def validate_window_until(self, field) -> None:
+        """A left date contradicts 目前在窗口工作, and cannot come before the start."""
+        if field.data and self.at_window.data:
+            raise ValidationError("填写了离开窗口日期，请取消“目前在窗口工作”")
+        if field.data and self.window_since.data and field.data < self.window_since.data:
+            raise ValidationError("离开窗口日期早于窗口工作起始日期")
 
 
 class StaffLoginForm(FlaskForm):
@@ -98,6 +106,15 @@ class ContestUploadForm(UploadForm):
 
     file = FileField(
         "竞赛文件", validators=[FileRequired("请选择文件"), FileAllowed(["yaml", "yml"], "只接受 .yaml 文件")]
+    )
+
+
+class ScoresUploadForm(UploadForm):
+    """Upload the score sheet of an offline contest."""
+
+    file = FileField(
+        "成绩表",
+        validators=[FileRequired("请选择文件"), FileAllowed(["xlsx", "csv"], "只接受 xlsx、csv")],
     )
 
 

@@ -65,7 +65,7 @@ def host(contest_id: int):
     if contest is None:
         abort(404)
     ensure_scope("contest.run", {g.key for g in contest.groups})
-    if contest.mode == "self_paced":  # no host console: the organizer follows a paper on its contest page
+    if contest.mode in ("self_paced", "offline"):  # no host console: a paper or a score sheet has its contest page
         return redirect(url_for("admin_contests.show", contest_id=contest.id))
     board_url = url_for("live.board", contest_id=contest.id, key=contest.board_key, _external=True)
     joining = join_url(contest.code)

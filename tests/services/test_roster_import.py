@@ -117,3 +117,29 @@ def test_staff_ids_are_stored_folded_and_match_however_typed(db, tmp_path):
     assert identify(" ＰＴ００１ ", "张三").staff_no == "PT001"
     again = import_roster(load(write_xlsx(tmp_path / "b.xlsx", [["pt001", *rows[0][1:]]])))
     assert (again.created, again.unchanged) == (0, 1)
+
+
+def test_a_left_date_is_stored_and_cleared_by_reimport(db, tmp_path):
+    header = ["工号", "姓名", "中心", "组", "窗口工作起始日期", "是否在窗口", "离开窗口日期"]
+    rows = [["PT001", "张三", "甲中心", "community", date(2019, 3, 1), "", date(2021, 6, 30)]]
+    import_roster(load(write_xlsx(tmp_path / "a.xlsx", rows, header=header)))
+    person = db.session.scalar(select(Staff).where(Staff.staff_no == "PT001"))
+    assert (person.window_until, person.at_window) == (date(2021, 6, 30), False)
+    rows[0][5:] = ["是", None]
+    report = import_roster(load(write_xlsx(tmp_path / "b.xlsx", rows, header=header)))
+    assert report.updated == 1
+    db.session.expire_all()
+    person = db.session.scalar(select(Staff).where(Staff.staff_no == "PT001"))
+    assert (person.window_until, person.at_window) == (None, True)
+
+
+def test_a_roster_with_a_bad_left_date_stores_nothing(db, tmp_path):
+    header = ["工号", "姓名", "中心", "组", "窗口工作起始日期", "是否在窗口", "离开窗口日期"]
+    rows = [
+        ["PT001", "张三", "甲中心", "community", "2019-03-01", "", "2021-06-30"],
+        ["PT002", "李四", "甲中心", "community", "2019-03-01", "是", "2021-06-30"],
+    ]
+    roster, problems = read_roster(write_xlsx(tmp_path / "a.xlsx", rows, header=header), max_bytes=10**6, partial=True)
+    report = import_roster(roster, file_problems=problems)
+    assert [(p.line, p.column) for p in report.problems] == [(3, 6)]
+    assert count(db, Staff) == 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from datetime import date
 
 import pytest
 from openpyxl import load_workbook
@@ -81,6 +82,26 @@ def test_organizer_sees_and_edits_only_their_own_group(app, client, roster):
         assert event.username == "org1" and event.target == "PTC0101" and "name" in event.detail
 
 
+def test_a_left_date_is_edited_with_the_at_window_box_unticked(app, client, roster):
+    login(client, "org1")
+    own = f"/admin/roster/staff/{staff_id(app, 'PTC0101')}"
+    token = csrf_token(client, own)
+    with app.app_context():
+        person = _db.session.scalar(select(Staff).where(Staff.staff_no == "PTC0101"))
+        center, name = person.center_id, person.name
+    form = {"csrf_token": token, "name": name, "center_id": center, "window_since": "2019-03-01"}
+    contradicts = client.post(own, data={**form, "at_window": "y", "window_until": "2021-06-30"})
+    assert contradicts.status_code == 200
+    assert "填写了离开窗口日期，请取消“目前在窗口工作”" in contradicts.get_data(as_text=True)
+    saved = client.post(own, data={**form, "window_until": "2021-06-30"})
+    assert saved.status_code == 302
+    with app.app_context():
+        person = _db.session.scalar(select(Staff).where(Staff.staff_no == "PTC0101"))
+        assert (person.window_until, person.at_window) == (date(2021, 6, 30), False)
+        event = _db.session.scalar(select(AuditEvent).where(AuditEvent.action == "staff.edit"))
+        assert "window_until" in event.detail
+
+
 def test_organizer_cannot_import_rows_of_another_group(app, client, roster, tmp_path):
     login(client, "org1")
     rows = [["PTX001", "新人", "长寿路市场监督管理所", "", None, "是"]]
@@ -94,7 +115,15 @@ def test_roster_import_through_the_web_and_the_template(app, client, accounts, t
     login(client, "admin1")
     template = client.get("/admin/roster/template.xlsx")
     book = load_workbook(io.BytesIO(template.data))
-    assert [c.value for c in book["人员"][1]] == ["工号", "姓名", "中心", "组", "窗口工作起始日期", "是否在窗口"]
+    assert [c.value for c in book["人员"][1]] == [
+        "工号",
+        "姓名",
+        "中心",
+        "组",
+        "窗口工作起始日期",
+        "是否在窗口",
+        "离开窗口日期",
+    ]
     rows = [["PT900", "王五", "万里街道社区事务受理服务中心", "community", "2020-01-02", "是"]]
     response = upload(client, "/admin/roster/", "r.xlsx", write_xlsx(tmp_path / "r.xlsx", rows).read_bytes())
     assert response.status_code == 302

@@ -227,3 +227,47 @@ def test_the_accounts_page_names_groups_not_keys(client, contests):
     login(client, "admin1")
     page = client.get("/admin/users").get_data(as_text=True)
     assert "第一组：各街镇社区事务受理中心" in page and "<td>community</td>" not in page
+
+
+def test_an_organizer_imports_an_offline_score_sheet_and_sees_the_ranking(app, client, accounts, tmp_path):
+    import io
+
+    from openpyxl import load_workbook
+
+    from quizengine.formats.roster import read_roster
+    from quizengine.services.roster import import_roster
+    from tests.test_scores import write_xlsx
+
+    with app.app_context():
+        import_roster(read_roster(REPO / "examples" / "roster.yaml", max_bytes=10**7)[0])
+        spec, _ = read_contest(FIXTURES / "contests" / "offline.yaml")
+        contest_id = import_contest(spec)[0].id
+    login(client, "org1")
+    page = f"/admin/contests/{contest_id}"
+    assert "满分 100" in client.get(page).get_data(as_text=True)
+    assert "线下成绩" in client.get("/admin/contests/").get_data(as_text=True)
+    assert client.get(f"/host/{contest_id}").headers["Location"].endswith(page)
+    template = load_workbook(io.BytesIO(client.get("/admin/contests/scores-template.xlsx").data))
+    assert [c.value for c in template["成绩"][1]] == ["工号", "姓名", "成绩", "答对题数", "用时"]
+    bad = write_xlsx(tmp_path / "bad.xlsx", [["PTC0101", "何娜刚", "九十", None, None]]).read_bytes()
+    refused = client.post(
+        f"{page}/scores",
+        data={"csrf_token": csrf_token(client, page), "file": (io.BytesIO(bad), "bad.xlsx")},
+        content_type="multipart/form-data",
+    )
+    assert refused.status_code == 422
+    assert "第 2 行第 3 列：成绩 &#39;九十&#39; 不是数字" in refused.get_data(as_text=True)
+    good = write_xlsx(tmp_path / "good.xlsx", [["PTC0101", "何娜刚", 91.5, 45, "30:00"]]).read_bytes()
+    stored = client.post(
+        f"{page}/scores",
+        data={"csrf_token": csrf_token(client, page), "file": (io.BytesIO(good), "good.xlsx")},
+        content_type="multipart/form-data",
+    )
+    assert stored.status_code == 302
+    shown = client.get(page).get_data(as_text=True)
+    assert "已导入 1 人的成绩" in shown
+    assert "<td>1</td><td>何娜刚</td>" in shown and "91.5" in shown
+    exported = load_workbook(io.BytesIO(client.get(f"{page}/results.xlsx").data))
+    assert any(row and "何娜刚" in row and 91.5 in row for s in exported for row in s.iter_rows(values_only=True))
+    with app.app_context():
+        assert _db.session.scalar(select(AuditEvent.action).where(AuditEvent.action == "scores.import"))

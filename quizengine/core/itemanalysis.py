@@ -1,0 +1,154 @@
+"""Item analysis (试题分析) with Moodle's classical-test-theory definitions, on plain numbers.
+
+The definitions are those of Moodle's quiz statistics report: the MoodleDocs
+developer page "Quiz statistics calculations" (docs.moodle.org/dev/Quiz_statistics_calculations),
+its user page "Quiz report statistics" (docs.moodle.org/en/Quiz_report_statistics), and
+the code that implements them (question/classes/statistics/questions/calculator.php and
+mod/quiz/classes/statistics/calculator.php in moodle/moodle). For S people, item i with
+score x_i (omitted: 0, as the first of Moodle's options for incomplete attempts) and
+maximum m_i, and test score X = sum of x_i:
+
+- facility F_i = mean(x_i) / m_i (Moodle shows it as a percentage);
+- standard deviation SD_i = sqrt(V(x_i)) / m_i, V with the S - 1 denominator;
+- discrimination index P_i = C(x_i, X - x_i) / sqrt(V(x_i) V(X - x_i)): the correlation
+  of the item with the rest of the test, so the item does not correlate with itself;
+- discriminative efficiency D_i = C(x_i, X - x_i) / Cmax(x_i, X - x_i), where Cmax is
+  the covariance after sorting both columns separately: the largest covariance
+  the item could have had with these marks;
+- Cronbach's alpha (Moodle: coefficient of internal consistency) for P > 1 items:
+  alpha = P / (P - 1) x (1 - sum of V(x_i) / V(X));
+- error ratio ER = sqrt(1 - alpha), standard error of measurement SE = ER x SD(X).
+
+Figures are fractions (0.75, shown as 75%). With fewer than two people nothing
+can be estimated (None). Flags for trainers: too easy (F > 0.9) and too hard
+(F < 0.1), the "very easy" and "very difficult" bands of the facility table
+Moodle's statistics guide gives; negative discrimination (P < 0: weaker people
+did better on it — often a wrong key); low efficiency (D < 0.15, the threshold
+below which Moodle's report marks a question as dubious). Below MIN_PEOPLE
+people the analysis carries a warning: the figures then say little.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+MIN_PEOPLE = 30
+TOO_EASY, TOO_HARD = 0.9, 0.1
+LOW_EFFICIENCY = 0.15
+
+FLAG_TEXT = {
+    "too_easy": "过于容易（得分率高于 90%）",
+    "too_hard": "过难（得分率低于 10%）",
+    "negative_discrimination": "区分度为负：成绩较差的人反而答得好，请检查答案",
+    "low_efficiency": "区分效率低于 15%",
+}
+
+
+@dataclass(frozen=True)
+class ItemStats:
+    """One item's figures; None where too few people make it undefined."""
+
+    key: str
+    facility: float | None
+    sd: float | None
+    discrimination: float | None
+    efficiency: float | None
+    flags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class TestStats:
+    """The whole test's figures (in marks; `sd` and `standard_error` as the test's score)."""
+
+    people: int
+    mean: float | None
+    sd: float | None
+    alpha: float | None
+    error_ratio: float | None
+    standard_error: float | None
+
+
+@dataclass
+class Analysis:
+    """Item and test figures, with warnings for the reader."""
+
+    items: list[ItemStats]
+    test: TestStats
+    warnings: list[str] = field(default_factory=list)
+
+
+def analyse(keys: Sequence[str], maxima: Sequence[float], marks: Sequence[Sequence[float]]) -> Analysis:
+    """Item analysis of `marks` (one row per person, one column per item of `keys`, maxima `maxima`)."""
+    if len(keys) != len(maxima) or any(len(row) != len(keys) for row in marks):
+        raise ValueError("every row needs one mark per item")
+    people = len(marks)
+    totals = [sum(row) for row in marks]
+    items = [
+        _item(key, maximum, [row[i] for row in marks], totals)
+        for i, (key, maximum) in enumerate(zip(keys, maxima, strict=True))
+    ]
+    total_variance = _variance(totals)
+    alpha = error_ratio = standard_error = None
+    if total_variance and len(keys) > 1:
+        item_variance = sum(_variance([row[i] for row in marks]) or 0.0 for i in range(len(keys)))
+        alpha = len(keys) / (len(keys) - 1) * (1 - item_variance / total_variance)
+        if alpha <= 1:
+            error_ratio = math.sqrt(1 - alpha)
+            standard_error = error_ratio * math.sqrt(total_variance)
+    test = TestStats(
+        people=people,
+        mean=sum(totals) / people if people else None,
+        sd=math.sqrt(total_variance) if total_variance is not None else None,
+        alpha=alpha,
+        error_ratio=error_ratio,
+        standard_error=standard_error,
+    )
+    analysis = Analysis(items, test)
+    if people < MIN_PEOPLE:
+        analysis.warnings.append(f"只有 {people} 人作答（少于 {MIN_PEOPLE} 人），以下统计数字参考意义有限")
+    return analysis
+
+
+def flag_text(code: str) -> str:
+    """A flag in words, for trainers."""
+    return FLAG_TEXT[code]
+
+
+def _item(key: str, maximum: float, scores: list[float], totals: list[float]) -> ItemStats:
+    if not scores:
+        return ItemStats(key, None, None, None, None)
+    rest = [total - score for total, score in zip(totals, scores, strict=True)]
+    facility = sum(scores) / len(scores) / maximum if maximum else None
+    variance, rest_variance = _variance(scores), _variance(rest)
+    covariance = _covariance(scores, rest)
+    sd = math.sqrt(variance) / maximum if variance is not None and maximum else None
+    discrimination = efficiency = None
+    if covariance is not None and variance and rest_variance:
+        discrimination = covariance / math.sqrt(variance * rest_variance)
+    best = _covariance(sorted(scores), sorted(rest))
+    if covariance is not None and best:
+        efficiency = covariance / best
+    flags = []
+    if facility is not None and facility > TOO_EASY:
+        flags.append("too_easy")
+    if facility is not None and facility < TOO_HARD:
+        flags.append("too_hard")
+    if discrimination is not None and discrimination < 0:
+        flags.append("negative_discrimination")
+    if efficiency is not None and efficiency < LOW_EFFICIENCY:
+        flags.append("low_efficiency")
+    return ItemStats(key, facility, sd, discrimination, efficiency, tuple(flags))
+
+
+def _variance(values: list[float]) -> float | None:
+    return _covariance(values, values)
+
+
+def _covariance(a: list[float], b: list[float]) -> float | None:
+    """Sample covariance (S - 1 denominator, as Moodle); None for fewer than two people."""
+    if len(a) < 2:
+        return None
+    mean_a, mean_b = sum(a) / len(a), sum(b) / len(b)
+    return sum((x - mean_a) * (y - mean_b) for x, y in zip(a, b, strict=True)) / (len(a) - 1)
