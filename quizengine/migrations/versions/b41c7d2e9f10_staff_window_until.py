@@ -1,7 +1,7 @@
 """staff.window_until: the last day of a person's window work
 
 Revision ID: b41c7d2e9f10
-Revises: 8a652c9aca21
+Revises: c4f1d2e9a7b3
 Create Date: 2026-12-03 14:35:00.000000
 
 """
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "b41c7d2e9f10"
-down_revision = "8a652c9aca21"
+down_revision = "c4f1d2e9a7b3"
 branch_labels = None
 depends_on = None
 
