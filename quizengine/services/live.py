@@ -91,37 +91,91 @@ def live_player(player_id: int) -> Player:
 
 
 def submit_answer(player_id: int, round_question_id: int, response, key: str, now: datetime) -> dict:
-    """Store one answer (the caller commits) and return its acknowledgement, to be sent after the commit.
+    """Store one answer (the caller commits) and return its acknowledgement; `submit_answers` of one."""
+    outcome = submit_answers([(player_id, round_question_id, response, key, now)])[0]
+    if isinstance(outcome, Refused):
+        raise outcome
+    return outcome
 
-    A retry of an answer already stored gets the original acknowledgement,
-    even after the question closed. In a batch of the writer the contest and
-    the question are read once (the session's identity map); each answer
-    costs the player's row and the insert.
+
+def submit_answers(argsets: list[tuple]) -> list[dict | Refused]:
+    """Store a batch of answers, each `(player id, round question id, response, key, received at)`, and return
+    each one's acknowledgement (to be sent after the caller's commit) or refusal, in order.
+
+    A retry of an answer already stored — before, or earlier in this batch — gets
+    the original acknowledgement, even after the question closed. The batch costs
+    a handful of queries whatever its size: its players, its questions, the answers
+    they already have, the risk stakes, and one INSERT of all the new rows. Should
+    that INSERT conflict (a key reused for another question, or the same answer
+    stored meanwhile by another process), the rows are inserted one by one.
     """
-    player = live_player(player_id)
-    contest = db.session.get(Contest, player.contest_id)
-    rq = db.session.get(RoundQuestion, round_question_id)
-    try:
-        info = _question_info(rq, contest)
-        elapsed_ms = _elapsed_ms(contest, rq, info, now)
-    except Refused:
-        original = _existing_answer(player.id, round_question_id)
+    ids = {args[0] for args in argsets}
+    questions = {args[1] for args in argsets if isinstance(args[1], int)}
+    players = {
+        row.id: row
+        for row in db.session.execute(select(Player.id, Player.contest_id, Player.kicked_at).where(Player.id.in_(ids)))
+    }
+    stored = {
+        (a.player_id, a.round_question_id): a
+        for a in db.session.scalars(
+            select(Answer).where(Answer.player_id.in_(ids), Answer.round_question_id.in_(questions))
+        )
+    }
+    stakes = _stakes(ids, questions)
+    outcomes: list[dict | Refused] = []
+    new: dict[tuple[int, int], dict] = {}
+    repeats: list[tuple[int, int]] = []  # (index, index of the first) of an answer sent twice in this batch
+    first: dict[tuple[int, int], int] = {}
+    for index, (player_id, rq_id, response, key, now) in enumerate(argsets):
+        original = stored.get((player_id, rq_id))
         if original is not None:
-            return _ack(original, duplicate=True)
-        raise
+            outcomes.append(_ack(original, duplicate=True))
+            continue
+        try:
+            row = _answer_row(players.get(player_id), rq_id, response, key, now, stakes)
+        except Refused as refusal:
+            outcomes.append(refusal)
+            continue
+        pair = (player_id, rq_id)
+        if pair in new:  # sent twice in one batch: the first one counts
+            outcomes.append(_row_ack(new[pair], duplicate=True))
+            repeats.append((index, first[pair]))
+            continue
+        new[pair], first[pair] = row, index
+        outcomes.append(_row_ack(row, duplicate=False))
+    if new:
+        try:
+            with db.session.begin_nested():
+                db.session.execute(insert(Answer), list(new.values()))
+        except IntegrityError:
+            _insert_one_by_one(argsets, outcomes, new)
+            for index, of in repeats:  # a repeat shares the fate of the answer it repeats
+                if isinstance(outcomes[of], Refused):
+                    outcomes[index] = outcomes[of]
+                else:
+                    outcomes[index] = {**outcomes[of], "duplicate": True}
+    return outcomes
+
+
+def _answer_row(player, rq_id, response, key, now: datetime, stakes: dict) -> dict:
+    """The row of one answer, checked and scored; refuses it as the protocol says."""
+    if player is None:
+        raise Refused("not_joined")
+    if player.kicked_at is not None:
+        raise Refused("kicked")
+    contest = db.session.get(Contest, player.contest_id)
+    rq = db.session.get(RoundQuestion, rq_id)
+    info = _question_info(rq, contest)
+    elapsed_ms = _elapsed_ms(contest, rq, info, now)
     if not valid_response(info.question, response):
         raise Refused("invalid_response")
     if info.rule.kind == "buzzer" and rq.buzz_player_id != player.id:
         raise Refused("not_your_buzz")
-    stake = None
-    if info.rule.kind == "risk":
-        stake = db.session.scalar(
-            select(Stake.stake).where(Stake.player_id == player.id, Stake.round_question_id == rq.id)
-        )
+    stake = stakes.get((player.id, rq.id)) if info.rule.kind == "risk" else None
     outcome = score_answer(
         info.question, response, info.rule, elapsed_ms=elapsed_ms, time_limit_s=info.time_limit, stake=stake
     )
-    row = {
+    return {
         "player_id": player.id,
         "round_question_id": rq.id,
         "idempotency_key": str(key)[:64],
@@ -132,24 +186,48 @@ def submit_answer(player_id: int, round_question_id: int, response, key: str, no
         "points": outcome.points,
         "stake": stake,
     }
-    try:
-        with db.session.begin_nested():  # one INSERT, without the unit of work's bookkeeping
-            db.session.execute(insert(Answer), [row])
-    except IntegrityError:  # this player's answer is already stored (a retry, or a race with one)
-        original = _existing_answer(player.id, round_question_id)
-        if original is None:  # the key is this player's answer to another question
-            raise Refused("invalid_payload", "key 已用于另一道题") from None
-        return _ack(original, duplicate=True)
-    return {"ok": True, "duplicate": False, "round_question_id": rq.id, "received_at": iso(now)}
 
 
-def _prefetch_players(argsets) -> None:
-    """The players of a batch of answers (or presses, stakes), in one query: the writer keeps them for the batch."""
-    db.session.scalars(select(Player).where(Player.id.in_({args[0] for args in argsets}))).all()
+def _stakes(player_ids, round_question_ids) -> dict[tuple[int, int], int]:
+    rows = db.session.execute(
+        select(Stake.player_id, Stake.round_question_id, Stake.stake).where(
+            Stake.player_id.in_(player_ids), Stake.round_question_id.in_(round_question_ids)
+        )
+    )
+    return {(player_id, rq_id): stake for player_id, rq_id, stake in rows}
 
 
-submit_answer.prefetch = _prefetch_players
-submit_answer.atomic = True  # every refusal comes before its one INSERT, which has its own savepoint
+def _insert_one_by_one(argsets, outcomes: list, new: dict) -> None:
+    """After a conflicting batch INSERT: each new row in its own savepoint; a conflict is resolved to the
+    answer already stored (a duplicate) or refused (the key was used for another question)."""
+    for index, (player_id, rq_id, *_rest) in enumerate(argsets):
+        row = new.get((player_id, rq_id))
+        outcome = outcomes[index]
+        if row is None or isinstance(outcome, Refused) or outcome["duplicate"]:
+            continue
+        try:
+            with db.session.begin_nested():
+                db.session.execute(insert(Answer), [row])
+        except IntegrityError:
+            original = _existing_answer(player_id, rq_id)
+            outcomes[index] = (
+                _ack(original, duplicate=True)
+                if original is not None
+                else Refused("invalid_payload", "key 已用于另一道题")
+            )
+        new.pop((player_id, rq_id))
+
+
+def _row_ack(row: dict, *, duplicate: bool) -> dict:
+    return {
+        "ok": True,
+        "duplicate": duplicate,
+        "round_question_id": row["round_question_id"],
+        "received_at": iso(row["received_at"]),
+    }
+
+
+submit_answer.batch = submit_answers  # the writer hands it all the batch's answers at once
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 
 from quizengine.core.live import SHOWS_LEADERBOARD, SHOWS_QUESTION, Phase
 from quizengine.core.questions import QuestionKind, canonical_response, typed_answers, valid_response
+from quizengine.database import batch_memo
 from quizengine.extensions import db
 from quizengine.models import Answer, Center, Contest, Player, RoundQuestion, Staff
 from quizengine.models.mapping import to_core
@@ -127,7 +128,37 @@ def reveal_payload(rq: RoundQuestion) -> dict:
 
 
 def snapshot(contest: Contest, now: datetime, player: Player | None = None) -> dict:
-    """Everything a (re)connecting client needs to show the right screen."""
+    """Everything a (re)connecting client needs to show the right screen.
+
+    In a batch of the writer (a join storm) the part that is the same for every
+    phone is built once (database.batch_memo) and each phone gets its own copy
+    with its own figures and the current `server_now`.
+    """
+    common = batch_memo(db.session(), ("snapshot", contest.id), lambda: _common_state(contest, now))
+    state = {**common, "server_now": iso(now)}
+    if common["reveal"] is not None:
+        state["reveal"] = dict(common["reveal"])
+    if player is None:
+        return state
+    rq = db.session.get(RoundQuestion, contest.current_id) if contest.current_id else None
+    if rq is not None:
+        state["answered"] = (
+            db.session.scalar(
+                select(func.count()).where(Answer.player_id == player.id, Answer.round_question_id == rq.id)
+            )
+            > 0
+        )
+        if contest.phase == Phase.REVEAL:
+            state["reveal"]["you"] = player_result(rq, player)
+    # Before the first question nobody has scored: a join storm need not rank the hall per join.
+    # Until the reveal a phone's figures are as they were at the last one: a resume must not tell
+    # whether the open question's answer was right.
+    hidden = contest.current_id if contest.phase in (Phase.QUESTION, Phase.CLOSED) else None
+    state["you"] = player_figures(contest, player, hidden) if contest.current_id else NO_FIGURES
+    return state
+
+
+def _common_state(contest: Contest, now: datetime) -> dict:
     rq = db.session.get(RoundQuestion, contest.current_id) if contest.current_id else None
     question = question_payload(rq, now) if rq is not None and contest.phase in SHOWS_QUESTION else None
     state = {
@@ -148,21 +179,6 @@ def snapshot(contest: Contest, now: datetime, player: Player | None = None) -> d
         "answered": False,
         "you": None,
     }
-    if player is not None:
-        if rq is not None:
-            state["answered"] = (
-                db.session.scalar(
-                    select(func.count()).where(Answer.player_id == player.id, Answer.round_question_id == rq.id)
-                )
-                > 0
-            )
-            if contest.phase == Phase.REVEAL:
-                state["reveal"]["you"] = player_result(rq, player)
-        # Before the first question nobody has scored: a join storm need not rank the hall per join.
-        # Until the reveal a phone's figures are as they were at the last one: a resume must not tell
-        # whether the open question's answer was right.
-        hidden = contest.current_id if contest.phase in (Phase.QUESTION, Phase.CLOSED) else None
-        state["you"] = player_figures(contest, player, hidden) if contest.current_id else NO_FIGURES
     if contest.phase in SHOWS_LEADERBOARD:
         state["leaderboard"] = leaderboard(contest)
     if contest.phase == Phase.FINISHED:

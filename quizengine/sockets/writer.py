@@ -8,10 +8,10 @@ Then one COMMIT for the whole batch, and only then does each waiting handler
 get its unit's result: an answer is acknowledged after it is committed, as
 before, but a thousand answers cost a few dozen commits instead of a thousand.
 
-A unit marked `atomic` (an answer) promises to write nothing before its last
-check, and then only inside its own SAVEPOINT: it runs without the writer's
-(two statements fewer per answer). A unit may also have a `prefetch(argsets)`
-that loads what all its jobs in the batch need in one query (the players).
+A unit with a `batch(argsets)` (answers: services.live.submit_answers) is
+called once with all of the batch's jobs of that unit and returns a result or a
+refusal for each; it keeps its own writes atomic. A batch of a thousand answers
+is then a handful of queries and one multi-row INSERT.
 
 The writer takes everything queued while it was writing the previous batch
 (up to MAX_BATCH), so a lone answer is written at once, and a burst falls into
@@ -96,15 +96,18 @@ class Writer:
                 # Let the handlers whose data has arrived meanwhile queue their units for the next batch.
                 socketio.sleep(0)
 
-    @staticmethod
-    def _prefetch(batch: list[_Job]) -> None:
-        """Let each kind of unit load what all its jobs of the batch need in one query (`unit.prefetch(argsets)`)."""
-        kinds: dict[object, list[tuple]] = {}
-        for job in batch:
-            if hasattr(job.unit, "prefetch"):
-                kinds.setdefault(job.unit, []).append(job.args)
-        for unit, argsets in kinds.items():
-            unit.prefetch(argsets)
+    def _run_batched(self, unit, jobs: list[_Job]) -> None:
+        """All the batch's jobs of a unit with a `batch(argsets)`: one call, one result or refusal per job."""
+        try:
+            outcomes = unit.batch([job.args for job in jobs])
+        except Exception as error:  # a bug: none of these is stored, the rest of the batch stands
+            self.app.logger.exception("a queued batch of %d writes failed", len(jobs))
+            outcomes = [error] * len(jobs)
+        for job, outcome in zip(jobs, outcomes, strict=True):
+            if isinstance(outcome, BaseException):
+                job.error = outcome
+            else:
+                job.result = outcome
 
     def _write(self, batch: list[_Job]) -> None:
         with self.app.app_context():
@@ -113,14 +116,16 @@ class Writer:
                 event.listen(db.session, "loaded_as_persistent", _keep)
             session.info["batch"], session.info["memo"] = [], {}
             try:
-                self._prefetch(batch)
+                batched: set = set()
                 for job in batch:
+                    if hasattr(job.unit, "batch"):
+                        if job.unit not in batched:
+                            batched.add(job.unit)
+                            self._run_batched(job.unit, [j for j in batch if j.unit is job.unit])
+                        continue
                     try:
-                        if getattr(job.unit, "atomic", False):
+                        with session.begin_nested():
                             job.result = job.unit(*job.args)
-                        else:
-                            with session.begin_nested():
-                                job.result = job.unit(*job.args)
                     except Refused as error:
                         job.error = error
                     except Exception as error:  # a bug in one unit must not lose the batch's other writes

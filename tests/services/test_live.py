@@ -307,3 +307,50 @@ def test_a_press_in_the_get_ready_seconds_is_a_false_start_and_the_stake_closes_
     assert live.choose_stake(first.id, risk.id, 30, T0 + timedelta(seconds=22)) == 30  # still getting ready
     with pytest.raises(Refused, match="invalid_stake"):
         live.choose_stake(first.id, risk.id, 10, T0 + timedelta(seconds=23))
+
+
+def test_a_batch_of_answers_is_checked_and_stored_like_single_ones(db, contest):
+    first, second, third, kicked = join("PTC0101"), join("PTC0102"), join("PTC0103"), join("PTC0104")
+    rq = live.next_question(contest, T0)
+    live.submit_answer(third.id, rq.id, "B", "stored", T0 + timedelta(seconds=1))
+    live.kick(contest, kicked.id, T0)
+    at = T0 + timedelta(seconds=2)
+    outcomes = live.submit_answers(
+        [
+            (first.id, rq.id, "A", "a1", at),
+            (first.id, rq.id, "C", "a2", at + timedelta(seconds=1)),  # sent twice: the first one counts
+            (second.id, rq.id, "E", "b1", at),  # not an option
+            (third.id, rq.id, "A", "c2", at),  # a retry of what is stored
+            (kicked.id, rq.id, "A", "d1", at),
+            (second.id, rq.id, "B", "b2", at + timedelta(seconds=20)),  # past the deadline and its grace
+            (999_999, rq.id, "A", "x", at),
+        ]
+    )
+    assert [o["duplicate"] if isinstance(o, dict) else o.code for o in outcomes] == [
+        False,
+        True,
+        "invalid_response",
+        True,
+        "kicked",
+        "late",
+        "not_joined",
+    ]
+    assert outcomes[1]["received_at"] == outcomes[0]["received_at"] == "2021-09-01T09:00:02.000+00:00"
+    assert outcomes[3]["received_at"] == "2021-09-01T09:00:01.000+00:00"
+    rows = db.session.execute(select(Answer.player_id, Answer.response).order_by(Answer.player_id)).all()
+    assert rows == [(first.id, {"value": "A"}), (third.id, {"value": "B"})]
+
+
+def test_a_batch_whose_insert_conflicts_falls_back_to_one_by_one(db, contest):
+    first, second = join("PTC0101"), join("PTC0102")
+    one = live.next_question(contest, T0)
+    live.submit_answer(first.id, one.id, "A", "reused", T0 + timedelta(seconds=1))
+    live.close_question(contest, T0 + timedelta(seconds=2))
+    two = live.next_question(contest, T0 + timedelta(seconds=10))
+    at = T0 + timedelta(seconds=11)
+    outcomes = live.submit_answers(
+        [(second.id, two.id, "A", "s1", at), (first.id, two.id, "A", "reused", at), (first.id, two.id, "B", "r2", at)]
+    )
+    assert outcomes[0]["duplicate"] is False
+    assert outcomes[1].code == outcomes[2].code == "invalid_payload"  # its key was its answer to question one
+    assert db.session.scalar(select(func.count()).select_from(Answer).where(Answer.round_question_id == two.id)) == 1
