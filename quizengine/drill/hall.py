@@ -157,7 +157,10 @@ class Phone:
             raise RuntimeError(f"join: {ack.get('error')}")
 
     async def answer(self, rq: int, delay: float) -> None:
-        await self.hall.event_for(self, rq).wait()
+        try:
+            await asyncio.wait_for(self.hall.event_for(self, rq).wait(), timeout=CALL_TIMEOUT)
+        except TimeoutError:
+            raise RuntimeError(f"{CALL_TIMEOUT} 秒内没有收到题目选项") from None
         if delay:
             await asyncio.sleep(delay)
         payload = {"round_question_id": rq, "response": choose(self.questions[rq]), "key": f"d{self.number}-{rq}"}
