@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
@@ -22,7 +23,7 @@ def results_workbook(contest, groups, staff_numbers: dict[int, str]) -> bytes:
     book = Workbook()
     book.remove(book.active)
     for index, (group, people, centers) in enumerate(groups, 1):
-        sheet = book.create_sheet(f"第{index}组个人"[:31])
+        sheet = book.create_sheet(_sheet_title(book, group, index, "个人"))
         append_row(sheet, [group])
         append_row(
             sheet, ["名次", "工号", "姓名", "中心", "得分", "答对", "作答", "正确率", "用时（秒）", "最后作答/交卷"]
@@ -45,7 +46,7 @@ def results_workbook(contest, groups, staff_numbers: dict[int, str]) -> bytes:
                 ],
             )
         _style(sheet, percent_column=8)
-        sheet = book.create_sheet(f"第{index}组中心"[:31])
+        sheet = book.create_sheet(_sheet_title(book, group, index, "中心"))
         append_row(sheet, [group])
         append_row(sheet, ["名次", "中心", "成绩", "参与人数", "名单人数", "参与率"])
         for c in centers:
@@ -60,6 +61,20 @@ def results_workbook(contest, groups, staff_numbers: dict[int, str]) -> bytes:
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+# Excel refuses these in a sheet's name (and control characters).
+_NOT_IN_SHEET_NAMES = re.compile(r"[\[\]:*?/\\\x00-\x1f]")
+
+
+def _sheet_title(book, group: str, index: int, kind: str) -> str:
+    """A sheet's name from its group's: "第三组：区行政服务中心…" gives "第三组个人"; at most 31 characters, without
+    what Excel refuses; the group's position ("第3组个人") when the name leaves nothing or is taken."""
+    short = _NOT_IN_SHEET_NAMES.sub("", group.split("：", 1)[0].split(":", 1)[0]).strip(" '")
+    title = f"{short[: 31 - len(kind)]}{kind}" if short else ""
+    if not title or title in book.sheetnames:
+        title = f"第{index}组{kind}"
+    return title
 
 
 def _style(sheet, percent_column: int) -> None:
