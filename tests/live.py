@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
+
+from quizengine.drill.instance import free_port, wait_until_up
 
 QUIZENGINE = shutil.which("quizengine", path=str(Path(sys.executable).parent)) or "quizengine"
 START_TIMEOUT = 30.0
@@ -38,13 +37,6 @@ def run_command(env: dict[str, str], *args: str, check: bool = True) -> subproce
     return result
 
 
-def free_port() -> int:
-    """A TCP port free on 127.0.0.1 right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @contextmanager
 def serving(folder: Path, env: dict[str, str]):
     """Run `quizengine serve` until the block ends; yields the base URL once it answers."""
@@ -60,7 +52,7 @@ def serving(folder: Path, env: dict[str, str]):
             stderr=subprocess.STDOUT,
         )
         try:
-            wait_until_up(f"{base_url}/", server, log_path)
+            wait_until_up(f"{base_url}/", server, log_path, START_TIMEOUT)
             yield base_url
         finally:
             server.terminate()
@@ -69,20 +61,3 @@ def serving(folder: Path, env: dict[str, str]):
             except subprocess.TimeoutExpired:
                 server.kill()
                 server.wait(timeout=10)
-
-
-def wait_until_up(url: str, server: subprocess.Popen, log_path: Path, timeout: float = START_TIMEOUT) -> None:
-    """Poll `url` until it answers; fail with the server's log if it dies or times out."""
-    deadline = time.monotonic() + timeout
-    while True:
-        if server.poll() is not None:
-            raise RuntimeError(f"server exited with {server.returncode}:\n{log_path.read_text(errors='replace')}")
-        try:
-            with urllib.request.urlopen(url, timeout=5) as response:
-                response.read()
-                return
-        except OSError as exc:
-            if time.monotonic() > deadline:
-                log = log_path.read_text(errors="replace")
-                raise RuntimeError(f"{url} did not answer in {timeout:.0f} s:\n{log}") from exc
-            time.sleep(0.2)

@@ -80,7 +80,9 @@ def wait_until_up(url: str, process: subprocess.Popen, log: Path, timeout: float
                 return
         except OSError:
             if time.monotonic() > deadline:
-                raise RuntimeError(f"{url} 在 {timeout:.0f} 秒内没有响应") from None
+                raise RuntimeError(
+                    f"{url} 在 {timeout:.0f} 秒内没有响应：\n{log.read_text(errors='replace')}"
+                ) from None
             time.sleep(0.2)
 
 

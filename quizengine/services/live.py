@@ -138,11 +138,11 @@ def submit_answers(argsets: list[tuple]) -> list[dict | Refused]:
             continue
         pair = (player_id, rq_id)
         if pair in new:  # sent twice in one batch: the first one counts
-            outcomes.append(_row_ack(new[pair], duplicate=True))
+            outcomes.append(_ack(new[pair], duplicate=True))
             repeats.append((index, first[pair]))
             continue
         new[pair], first[pair] = row, index
-        outcomes.append(_row_ack(row, duplicate=False))
+        outcomes.append(_ack(row, duplicate=False))
     if new:
         try:
             with db.session.begin_nested():
@@ -218,15 +218,6 @@ def _insert_one_by_one(argsets, outcomes: list, new: dict) -> None:
         new.pop((player_id, rq_id))
 
 
-def _row_ack(row: dict, *, duplicate: bool) -> dict:
-    return {
-        "ok": True,
-        "duplicate": duplicate,
-        "round_question_id": row["round_question_id"],
-        "received_at": iso(row["received_at"]),
-    }
-
-
 submit_answer.batch = submit_answers  # the writer hands it all the batch's answers at once
 
 
@@ -287,13 +278,13 @@ def _existing_answer(player_id: int, round_question_id: int) -> Answer | None:
     )
 
 
-def _ack(answer: Answer, *, duplicate: bool) -> dict:
-    return {
-        "ok": True,
-        "duplicate": duplicate,
-        "round_question_id": answer.round_question_id,
-        "received_at": iso(answer.received_at),
-    }
+def _ack(answer, *, duplicate: bool) -> dict:
+    """The acknowledgement of an answer: a stored row, or the row of a new one (a dict)."""
+    if isinstance(answer, dict):
+        round_question_id, received_at = answer["round_question_id"], answer["received_at"]
+    else:
+        round_question_id, received_at = answer.round_question_id, answer.received_at
+    return {"ok": True, "duplicate": duplicate, "round_question_id": round_question_id, "received_at": iso(received_at)}
 
 
 @dataclass(frozen=True)
