@@ -112,8 +112,10 @@ def analyse(
     complete = all(mark is not None for row in marks for mark in row)
     alpha = error_ratio = standard_error = None
     if slots is not None:
-        if len(slots) != people or any(
-            not math.isclose(sum(row), total, abs_tol=1e-9) for row, total in zip(slots, totals, strict=True)
+        if (
+            len(slots) != people
+            or len({len(row) for row in slots}) > 1
+            or any(not math.isclose(sum(row), total, abs_tol=1e-9) for row, total in zip(slots, totals, strict=True))
         ):
             raise ValueError("the marks by position must add up to the same test scores")
         alpha = _alpha(slots)
