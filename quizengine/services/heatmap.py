@@ -16,7 +16,18 @@ from sqlalchemy import select
 from quizengine.core.heatmap import Heatmap, TopicAnswer, build_heatmap
 from quizengine.core.live import Mode
 from quizengine.extensions import db
-from quizengine.models import Answer, BankRevision, Center, Contest, Group, Player, Question, RoundQuestion, Staff
+from quizengine.models import (
+    Answer,
+    BankRevision,
+    Center,
+    Contest,
+    ContestGroup,
+    Group,
+    Player,
+    Question,
+    RoundQuestion,
+    Staff,
+)
 from quizengine.services.item_analysis import counted_attempts
 
 
@@ -63,8 +74,8 @@ def _paper_answers(contest: Contest) -> list[tuple[str, int, bool]]:
     ]
 
 
-def contests_heatmap(contests: list[Contest]) -> Heatmap:
-    """The heat map over the contests' answers, with every center of their groups as a row."""
+def contests_heatmap(contests: list[Contest], group_ids: set[int] | None = None) -> Heatmap:
+    """The heat map over the contests' answers, with every center of `group_ids` (default: the contests' groups)."""
     given: list[tuple[str, int, bool]] = []
     for contest in contests:
         if contest.mode == Mode.LIVE:
@@ -87,7 +98,8 @@ def contests_heatmap(contests: list[Contest]) -> Heatmap:
             revisions[revision_id] = revision_tags
     for revision_tags in revisions.values():
         labels.update({tag: label for tag, label in revision_tags.items() if tag not in labels})
-    group_ids = {g.id for contest in contests for g in contest.groups}
+    if group_ids is None:
+        group_ids = {g.id for contest in contests for g in contest.groups}
     answers = [TopicAnswer(center, tags.get(qid, ()), correct) for center, qid, correct in given]
     return build_heatmap(_centers(group_ids), answers, labels)
 
@@ -95,3 +107,21 @@ def contests_heatmap(contests: list[Contest]) -> Heatmap:
 def contest_heatmap(contest: Contest) -> Heatmap:
     """The heat map of one contest's answers."""
     return contests_heatmap([contest])
+
+
+def group_contests(group: Group) -> list[Contest]:
+    """The live contests and papers a group took part in, oldest first."""
+    return list(
+        db.session.scalars(
+            select(Contest)
+            .join(ContestGroup, ContestGroup.contest_id == Contest.id)
+            .where(ContestGroup.group_id == group.id, Contest.mode != Mode.OFFLINE, Contest.status != "draft")
+            .order_by(Contest.id)
+        )
+    )
+
+
+def group_heatmap(group: Group) -> tuple[Heatmap, list[Contest]]:
+    """One group's centers over every contest it took part in, and those contests."""
+    contests = group_contests(group)
+    return contests_heatmap(contests, {group.id}), contests

@@ -1,16 +1,16 @@
-"""Item analysis pages (试题分析): a contest's (with its center × topic heat map) and a bank's."""
+"""Item analysis pages (试题分析): a contest's (with its center × topic heat map), a bank's, a group's heat map."""
 
 from __future__ import annotations
 
 from flask import Blueprint, abort, render_template
 from flask_login import current_user
 
-from quizengine.core.heatmap import BANDS, FEW_ANSWERS
 from quizengine.core.itemanalysis import LOW_EFFICIENCY, MIN_PEOPLE, TOO_EASY, TOO_HARD
 from quizengine.services.banks import get_bank
 from quizengine.services.contests import get_contest
-from quizengine.services.heatmap import contest_heatmap
+from quizengine.services.heatmap import contest_heatmap, group_heatmap
 from quizengine.services.item_analysis import bank_analysis, contest_analysis
+from quizengine.services.roster import all_groups
 from quizengine.views.access import ensure_scope, requires, user_group_keys
 
 bp = Blueprint("admin_analysis", __name__, url_prefix="/admin")
@@ -37,8 +37,6 @@ def contest(contest_id: int):
         result=contest_analysis(found),
         heatmap=contest_heatmap(found),
         thresholds=THRESHOLDS,
-        bands=BANDS,
-        few=FEW_ANSWERS,
     )
 
 
@@ -57,3 +55,15 @@ def bank(key: str):
         thresholds=THRESHOLDS,
         scoped=bank_scope() is not None,
     )
+
+
+@bp.get("/groups/<key>/heatmap")
+@requires("results.view")
+def group(key: str):
+    """One group's center × policy topic heat map over every contest it took part in."""
+    found = next((g for g in all_groups() if g.key == key), None)
+    if found is None:
+        abort(404)
+    ensure_scope("results.view", {found.key})
+    heatmap, contests = group_heatmap(found)
+    return render_template("admin/group_heatmap.html", group=found, heatmap=heatmap, contests=contests)

@@ -81,3 +81,29 @@ def test_an_organizer_sees_a_banks_figures_from_their_own_groups_contests_only(c
     page = client.get("/admin/banks/haochaping/analysis").get_data(as_text=True)
     assert "还没有竞赛或笔试用过本题库的题（只看您负责的组的竞赛）" in page and "TEST01" not in page
     assert "需要检查" not in client.get("/admin/banks/haochaping").get_data(as_text=True)
+
+
+def test_a_groups_heatmap_adds_up_its_contests_for_its_own_centers(client, played):
+    login(client, "org1")
+    page = client.get("/admin/groups/community/heatmap").get_data(as_text=True)
+    assert "分析测试竞赛" in page and "分析测试笔试" in page
+    # 长寿路 over both: 5 of 6 live answers right, 3 of 4 paper answers right.
+    assert 'title="答对 8 / 作答 10"' in page
+    assert client.get("/admin/groups/market/heatmap").status_code == 404
+    assert client.get("/admin/groups/nowhere/heatmap").status_code == 404
+
+
+def test_a_contest_nobody_played_yet_shows_empty_figures(app, client, accounts, tmp_path):
+    from quizengine.formats.contests import read_contest
+    from quizengine.services.contests import import_contest
+    from tests.conftest import REPO, store_banks
+
+    with app.app_context():
+        store_banks(REPO / "question_banks")
+        spec, _ = read_contest(REPO / "examples" / "contests" / "community.yaml")
+        contest_id = import_contest(spec)[0].id
+    login(client, "org1")
+    response = client.get(f"/admin/contests/{contest_id}/analysis")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "还没有可分析的题" in page and "还没有可统计的作答" in page
