@@ -192,9 +192,9 @@ class BankAnalysis:
     contests: list[tuple[Contest, int]]
 
     @property
-    def flagged(self) -> dict[str, list[str]]:
-        """Question id -> its flags in words, for the questions that have any."""
-        return {item.key: item.flag_texts for item in self.items if item.pooled.flags}
+    def flagged(self) -> dict[str, BankItem]:
+        """Question id -> its pooled figures, for the questions with a flag."""
+        return {item.key: item for item in self.items if item.pooled.flags}
 
     @property
     def warnings(self) -> list[str]:

@@ -11,6 +11,7 @@ from flask_login import current_user
 from werkzeug.utils import secure_filename
 
 from quizengine.core.bankstats import summarize
+from quizengine.core.itemanalysis import MIN_PEOPLE
 from quizengine.formats.banks import Problem, load_bank
 from quizengine.models.mapping import to_core
 from quizengine.services.banks import get_bank, import_banks, list_banks
@@ -90,4 +91,5 @@ def show(key: str):
         questions=questions,
         stats=summarize(questions),
         flagged=bank_analysis(bank, bank_scope()).flagged,
+        min_people=MIN_PEOPLE,
     )

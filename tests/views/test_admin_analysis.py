@@ -68,6 +68,7 @@ def test_a_trainer_sees_flagged_questions_on_the_bank_page_and_their_figures(cli
     page = client.get("/admin/banks/haochaping").get_data(as_text=True)
     assert "2 道题需要检查" in page
     assert 'class="phone-preview flagged" id="q-hcp-006"' in page
+    assert "（2 人作答，人数少，仅供参考）" in page
     assert 'class="phone-preview" id="q-hcp-001"' in page
     analysis = client.get("/admin/banks/haochaping/analysis").get_data(as_text=True)
     assert "分析测试竞赛" in analysis and "EXAM01" in analysis
