@@ -283,3 +283,21 @@ def test_a_papers_heatmap_counts_the_answered_items_of_counted_attempts(played):
     assert rows["长寿路街道社区事务受理服务中心"].total == Tally(4, 3)
     # 曹家渡: p3 (B wrong, C right); p4 answered nothing.
     assert rows["曹家渡街道社区事务受理服务中心"].total == Tally(2, 1)
+
+
+def test_a_partly_right_multiple_choice_marks_a_half_where_the_round_gives_half(db, tmp_path):
+    load(tmp_path)
+    text = LIVE.replace("TEST01", "TEST02").replace("kind: mandatory\n", "kind: mandatory\n    multiple: partial\n")
+    contest = _import(tmp_path, "partial.yaml", text)
+    names = _names()
+    first, second = (live.join("TEST02", no, names[no], None) for no in PEOPLE[:2])
+    _db.session.commit()
+    live.next_question(contest, T0)  # hcp-001: not answered
+    live.close_question(contest, T0 + timedelta(seconds=10))
+    rq = live.next_question(contest, T0 + timedelta(minutes=1))  # hcp-002, the multiple choice A, B, C
+    live.submit_answer(first.id, rq.id, ["A", "B", "C"], "a", T0 + timedelta(minutes=1, seconds=1))
+    live.submit_answer(second.id, rq.id, ["A", "B"], "b", T0 + timedelta(minutes=1, seconds=1))
+    live.close_question(contest, T0 + timedelta(minutes=1, seconds=10))
+    stats = by_key(contest_analysis(contest))
+    assert stats["hcp-002"].facility == 0.75  # (1 + 0.5) / 2
+    assert stats["hcp-001"].facility == 0.0
