@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from sqlalchemy import select
 
 from quizengine.core.heatmap import Heatmap, TopicAnswer, build_heatmap
-from quizengine.core.live import Mode
+from quizengine.core.live import Mode, Status
 from quizengine.extensions import db
 from quizengine.models import (
     Answer,
@@ -115,7 +115,7 @@ def group_contests(group: Group) -> list[Contest]:
         db.session.scalars(
             select(Contest)
             .join(ContestGroup, ContestGroup.contest_id == Contest.id)
-            .where(ContestGroup.group_id == group.id, Contest.mode != Mode.OFFLINE, Contest.status != "draft")
+            .where(ContestGroup.group_id == group.id, Contest.mode != Mode.OFFLINE, Contest.status != Status.DRAFT)
             .order_by(Contest.id)
         )
     )

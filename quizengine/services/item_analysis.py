@@ -25,7 +25,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from quizengine.core.itemanalysis import FLAG_TEXT, MIN_PEOPLE, Analysis, ItemStats, PooledItem, analyse, pool
-from quizengine.core.live import Mode
+from quizengine.core.live import Mode, Status
 from quizengine.core.paper import counted_attempt
 from quizengine.core.questions import check_answer
 from quizengine.extensions import db
@@ -206,13 +206,15 @@ class BankAnalysis:
 
 
 def contests_using(bank: Bank, group_keys: set[str] | None = None) -> list[Contest]:
-    """Live contests and papers with a question of `bank` (within `group_keys`' contests; None: all)."""
+    """Opened live contests and papers with a question of `bank` (within `group_keys`' contests; None: all)."""
     ids = select(Round.contest_id).join(RoundQuestion, RoundQuestion.round_id == Round.id)
     ids = ids.join(Question, RoundQuestion.question_id == Question.id).where(
         Question.revision_id.in_([r.id for r in bank.revisions])
     )
     contests = db.session.scalars(
-        select(Contest).where(Contest.id.in_(ids), Contest.mode != Mode.OFFLINE).order_by(Contest.id)
+        select(Contest)
+        .where(Contest.id.in_(ids), Contest.mode != Mode.OFFLINE, Contest.status != Status.DRAFT)
+        .order_by(Contest.id)
     ).all()
     if group_keys is None:
         return list(contests)

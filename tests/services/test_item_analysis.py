@@ -301,3 +301,13 @@ def test_a_partly_right_multiple_choice_marks_a_half_where_the_round_gives_half(
     stats = by_key(contest_analysis(contest))
     assert stats["hcp-002"].facility == 0.75  # (1 + 0.5) / 2
     assert stats["hcp-001"].facility == 0.0
+
+
+def test_a_bank_lists_only_opened_contests_as_its_sources(db, tmp_path):
+    load(tmp_path)
+    path = tmp_path / "draft.yaml"
+    path.write_text(LIVE.replace("TEST01", "DRAFT1"), encoding="utf-8")
+    spec, _ = read_contest(path)
+    import_contest(spec)  # never opened
+    bank = _db.session.scalar(select(Bank).where(Bank.key == "haochaping"))
+    assert bank_analysis(bank).contests == []

@@ -61,6 +61,7 @@ def test_an_offline_contest_says_it_has_no_items(app, client, accounts, tmp_path
     login(client, "admin1")
     page = client.get(f"/admin/contests/{contest_id}/analysis").get_data(as_text=True)
     assert "线下竞赛只导入了每人的总成绩，没有逐题得分，无法做试题分析。" in page
+    assert "各中心按专题正确率" not in page  # no answers per question, so no heat map either
 
 
 def test_a_trainer_sees_flagged_questions_on_the_bank_page_and_their_figures(client, played):
