@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import login
-from tests.services.test_item_analysis import load, play_live, sit_paper
+from tests.services.analysis_data import load, play_live, sit_paper
 
 
 @pytest.fixture
