@@ -60,6 +60,7 @@ def create_app(config: Config | None = None) -> Flask:
     app.url_map.converters["int"] = ColumnIntConverter
     from quizengine.views import (
         admin,
+        admin_analysis,
         admin_banks,
         admin_contests,
         admin_learning,
@@ -82,6 +83,7 @@ def create_app(config: Config | None = None) -> Flask:
         admin_structure,
         admin_contests,
         admin_learning,
+        admin_analysis,
         live,
         learn,
     )

@@ -26,6 +26,15 @@ Moodle's statistics guide gives; negative discrimination (P < 0: weaker people
 did better on it — often a wrong key); low efficiency (D < 0.15, the threshold
 below which Moodle's report marks a question as dubious). Below MIN_PEOPLE
 people the analysis carries a warning: the figures then say little.
+
+Papers drawn per person (Moodle's random questions): a mark is None where
+the person was not given the item. Each item's figures are then computed
+among the people who had it, with X their test score, as Moodle computes a
+random slot's sub-questions over the attempts each appeared in; the test's
+alpha and SE come from `slots`, the same people's marks by position on the
+paper (complete, since every paper has the same blueprint), as Moodle
+computes them by slot. `pool` combines one question's figures from several
+contests for a bank.
 """
 
 from __future__ import annotations
@@ -56,6 +65,7 @@ class ItemStats:
     discrimination: float | None
     efficiency: float | None
     flags: tuple[str, ...] = ()
+    people: int = 0  # how many people had the item
 
 
 @dataclass(frozen=True)
@@ -79,24 +89,42 @@ class Analysis:
     warnings: list[str] = field(default_factory=list)
 
 
-def analyse(keys: Sequence[str], maxima: Sequence[float], marks: Sequence[Sequence[float]]) -> Analysis:
-    """Item analysis of `marks` (one row per person, one column per item of `keys`, maxima `maxima`)."""
+def analyse(
+    keys: Sequence[str],
+    maxima: Sequence[float],
+    marks: Sequence[Sequence[float | None]],
+    *,
+    slots: Sequence[Sequence[float]] | None = None,
+) -> Analysis:
+    """Item analysis of `marks` (one row per person, one column per item of `keys`, maxima `maxima`).
+
+    A None mark: the person was not given that item (a drawn paper); pass the
+    marks by position as `slots` for the test's alpha and SE then.
+    """
     if len(keys) != len(maxima) or any(len(row) != len(keys) for row in marks):
         raise ValueError("every row needs one mark per item")
     people = len(marks)
-    totals = [sum(row) for row in marks]
-    items = [
-        _item(key, maximum, [row[i] for row in marks], totals)
-        for i, (key, maximum) in enumerate(zip(keys, maxima, strict=True))
-    ]
-    total_variance = _variance(totals)
+    totals = [sum(mark for mark in row if mark is not None) for row in marks]
+    items = []
+    for i, (key, maximum) in enumerate(zip(keys, maxima, strict=True)):
+        had = [(row[i], total) for row, total in zip(marks, totals, strict=True) if row[i] is not None]
+        items.append(_item(key, maximum, [mark for mark, _ in had], [total for _, total in had]))
+    complete = all(mark is not None for row in marks for mark in row)
     alpha = error_ratio = standard_error = None
-    if total_variance and len(keys) > 1:
-        item_variance = sum(_variance([row[i] for row in marks]) or 0.0 for i in range(len(keys)))
-        alpha = len(keys) / (len(keys) - 1) * (1 - item_variance / total_variance)
-        if alpha <= 1:
-            error_ratio = math.sqrt(1 - alpha)
-            standard_error = error_ratio * math.sqrt(total_variance)
+    if slots is not None:
+        if (
+            len(slots) != people
+            or len({len(row) for row in slots}) > 1
+            or any(not math.isclose(sum(row), total, abs_tol=1e-9) for row, total in zip(slots, totals, strict=True))
+        ):
+            raise ValueError("the marks by position must add up to the same test scores")
+        alpha = _alpha(slots)
+    elif complete:
+        alpha = _alpha(marks)
+    total_variance = _variance(totals)
+    if alpha is not None and alpha <= 1 and total_variance is not None:
+        error_ratio = math.sqrt(1 - alpha)
+        standard_error = error_ratio * math.sqrt(total_variance)
     test = TestStats(
         people=people,
         mean=sum(totals) / people if people else None,
@@ -108,7 +136,53 @@ def analyse(keys: Sequence[str], maxima: Sequence[float], marks: Sequence[Sequen
     analysis = Analysis(items, test)
     if people < MIN_PEOPLE:
         analysis.warnings.append(f"只有 {people} 人作答（少于 {MIN_PEOPLE} 人），以下统计数字参考意义有限")
+    elif few := sum(1 for item in items if item.people < MIN_PEOPLE):
+        analysis.warnings.append(
+            f"每人抽到的题不同，有 {few} 道题抽到的人少于 {MIN_PEOPLE} 人，这些题的统计数字参考意义有限"
+        )
     return analysis
+
+
+def _alpha(marks: Sequence[Sequence[float]]) -> float | None:
+    """Cronbach's alpha of a complete marks matrix; None for one item or no spread in the totals."""
+    columns = len(marks[0]) if marks else 0
+    total_variance = _variance([sum(row) for row in marks])
+    if not total_variance or columns < 2:
+        return None
+    item_variance = sum(_variance([row[i] for row in marks]) or 0.0 for i in range(columns))
+    return columns / (columns - 1) * (1 - item_variance / total_variance)
+
+
+@dataclass(frozen=True)
+class PooledItem:
+    """One question's figures over every contest it was used in (a bank's view)."""
+
+    key: str
+    people: int
+    facility: float | None
+    flags: tuple[str, ...]
+    negative_in: tuple[str, ...]  # the sources where its discrimination was negative
+
+
+def pool(key: str, uses: Sequence[tuple[str, ItemStats]]) -> PooledItem:
+    """Combine one question's figures from several sources (name, stats): facility weighted by people.
+
+    Discrimination is only meaningful within one test, so it is not pooled:
+    the question is flagged when it discriminated negatively in any source.
+    """
+    people = sum(stats.people for _, stats in uses)
+    weighted = [(stats.facility, stats.people) for _, stats in uses if stats.facility is not None]
+    counted = sum(n for _, n in weighted)
+    facility = sum(f * n for f, n in weighted) / counted if counted else None
+    negative_in = tuple(name for name, stats in uses if stats.discrimination is not None and stats.discrimination < 0)
+    flags = []
+    if facility is not None and facility > TOO_EASY:
+        flags.append("too_easy")
+    if facility is not None and facility < TOO_HARD:
+        flags.append("too_hard")
+    if negative_in:
+        flags.append("negative_discrimination")
+    return PooledItem(key, people, facility, tuple(flags), negative_in)
 
 
 def flag_text(code: str) -> str:
@@ -139,7 +213,7 @@ def _item(key: str, maximum: float, scores: list[float], totals: list[float]) ->
         flags.append("negative_discrimination")
     if efficiency is not None and efficiency < LOW_EFFICIENCY:
         flags.append("low_efficiency")
-    return ItemStats(key, facility, sd, discrimination, efficiency, tuple(flags))
+    return ItemStats(key, facility, sd, discrimination, efficiency, tuple(flags), len(scores))
 
 
 def _variance(values: list[float]) -> float | None:

@@ -11,11 +11,14 @@ from flask_login import current_user
 from werkzeug.utils import secure_filename
 
 from quizengine.core.bankstats import summarize
+from quizengine.core.itemanalysis import MIN_PEOPLE
 from quizengine.formats.banks import Problem, load_bank
 from quizengine.models.mapping import to_core
 from quizengine.services.banks import get_bank, import_banks, list_banks
+from quizengine.services.item_analysis import bank_analysis
 from quizengine.uploads import UploadRefused, parse_upload
 from quizengine.views.access import can, requires
+from quizengine.views.admin_analysis import bank_scope
 from quizengine.views.forms import BankUploadForm
 
 bp = Blueprint("admin_banks", __name__, url_prefix="/admin/banks")
@@ -75,12 +78,18 @@ def _source_lines(data: bytes) -> list[str]:
 @bp.get("/<key>")
 @requires("bank.view")
 def show(key: str):
-    """Preview a bank's questions as a phone shows them, with answers for trainers, and stats."""
+    """Preview a bank's questions as a phone shows them, with answers for trainers, stats and item analysis flags."""
     bank = get_bank(key)
     if bank is None or bank.current_revision is None:
         return render_template("error.html", code=404, message="题库不存在。"), 404
     revision = bank.current_revision
     questions = [to_core(row) for row in revision.questions]
     return render_template(
-        "admin/bank.html", bank=bank, revision=revision, questions=questions, stats=summarize(questions)
+        "admin/bank.html",
+        bank=bank,
+        revision=revision,
+        questions=questions,
+        stats=summarize(questions),
+        flagged=bank_analysis(bank, bank_scope()).flagged,
+        min_people=MIN_PEOPLE,
     )

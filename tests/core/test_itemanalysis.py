@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from quizengine.core.itemanalysis import MIN_PEOPLE, analyse, flag_text
+from quizengine.core.itemanalysis import MIN_PEOPLE, ItemStats, analyse, flag_text, pool
 
 # Four people, three one-mark items, a perfect staircase:
 #            q1 q2 q3  total
@@ -88,3 +88,59 @@ def test_too_few_people_are_warned_and_one_person_gives_no_estimates():
 def test_rows_must_have_a_mark_per_item():
     with pytest.raises(ValueError):
         analyse(["q1", "q2"], [1, 1], [[1]])
+
+
+# A drawn paper: three people, two questions each out of three (None: not given).
+#            a  b  c   total
+#   person 1 1  1  -     2
+#   person 2 1  -  0     1
+#   person 3 -  0  0     0
+DRAWN = [[1, 1, None], [1, None, 0], [None, 0, 0]]
+DRAWN_SLOTS = [[1, 1], [1, 0], [0, 0]]
+
+
+def test_a_drawn_item_is_analysed_among_the_people_who_had_it():
+    analysis = analyse(["a", "b", "c"], [1, 1, 1], DRAWN, slots=DRAWN_SLOTS)
+    a, b, c = analysis.items
+    assert (a.people, b.people, c.people) == (2, 2, 2)
+    # a: persons 1 and 2 both right (facility 1, no spread); b: 1 right of persons 1 and 3.
+    assert (a.facility, a.discrimination) == (1.0, None)
+    assert b.facility == 0.5
+    # b against the rest of the test: marks 1, 0 with rests 1, 0: a perfect correlation.
+    assert b.discrimination == pytest.approx(1.0)
+    assert c.facility == 0.0 and c.flags == ("too_hard",)
+    # The test from the slots: slot 1 = 1,1,0 (V 1/3), slot 2 = 1,0,0 (V 1/3), totals 2,1,0 (V 1): alpha = 2 x 1/3.
+    assert analysis.test.alpha == pytest.approx(2 / 3)
+    assert analysis.test.mean == 1.0
+
+
+def test_with_items_missing_and_no_slots_no_alpha_is_claimed():
+    assert analyse(["a", "b", "c"], [1, 1, 1], DRAWN).test.alpha is None
+
+
+def test_slots_must_add_up_to_the_same_test_scores():
+    with pytest.raises(ValueError):
+        analyse(["a", "b", "c"], [1, 1, 1], DRAWN, slots=[[1, 1], [1, 1], [0, 0]])
+
+
+def test_items_drawn_for_too_few_people_are_warned_about_even_when_the_test_is_large():
+    # Everyone has `common`; the second question is `rare` for the first person, `other` for everyone else.
+    marks = [[i % 2, 1 if i == 0 else None, None if i == 0 else 0] for i in range(2 * MIN_PEOPLE)]
+    slots = [[row[0], row[1] if row[1] is not None else row[2]] for row in marks]
+    analysis = analyse(["common", "rare", "other"], [1, 1, 1], marks, slots=slots)
+    assert analysis.items[1].people == 1
+    assert analysis.warnings == [
+        f"每人抽到的题不同，有 1 道题抽到的人少于 {MIN_PEOPLE} 人，这些题的统计数字参考意义有限"
+    ]
+
+
+def test_pooling_weights_facility_by_people_and_keeps_a_negative_discrimination_anywhere():
+    live = ItemStats("q", facility=0.75, sd=None, discrimination=0.4, efficiency=None, people=4)
+    paper = ItemStats("q", facility=0.5, sd=None, discrimination=-0.2, efficiency=None, people=12)
+    pooled = pool("q", [("LIVE", live), ("PAPER", paper)])
+    assert pooled.people == 16
+    assert pooled.facility == pytest.approx((0.75 * 4 + 0.5 * 12) / 16)
+    assert pooled.flags == ("negative_discrimination",) and pooled.negative_in == ("PAPER",)
+    easy = pool("q", [("A", ItemStats("q", 0.95, None, None, None, people=40))])
+    assert easy.flags == ("too_easy",)
+    assert pool("q", []).facility is None
