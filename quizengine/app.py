@@ -64,10 +64,12 @@ def create_app(config: Config | None = None) -> Flask:
         admin_contests,
         admin_learning,
         admin_roster,
+        admin_selections,
         admin_structure,
         auth,
         filters,
         learn,
+        learn_selections,
         live,
         pages,
     )
@@ -82,8 +84,10 @@ def create_app(config: Config | None = None) -> Flask:
         admin_structure,
         admin_contests,
         admin_learning,
+        admin_selections,
         live,
         learn,
+        learn_selections,
     )
     for module in blueprints:
         app.register_blueprint(module.bp)
