@@ -35,6 +35,11 @@ def list_selections(scope: set[str] | None) -> list[Selection]:
     return [s for s in rows if scope is None or (s.groups and set(s.groups) <= scope)]
 
 
+def group_names() -> dict[str, str]:
+    """Group key -> name, in display order (a selection stores its groups by key)."""
+    return dict(db.session.execute(select(Group.key, Group.name).order_by(Group.position, Group.id)).all())
+
+
 def get_selection(selection_id: int) -> Selection | None:
     """A selection by id, or None."""
     return db.session.get(Selection, selection_id)

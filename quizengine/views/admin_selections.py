@@ -63,7 +63,9 @@ def example_text() -> str:
 @requires("results.view")
 def index():
     """The selections of one's groups."""
-    return render_template("admin/selections.html", selections=selections.list_selections(_scope()))
+    return render_template(
+        "admin/selections.html", selections=selections.list_selections(_scope()), group_names=selections.group_names()
+    )
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -160,6 +162,7 @@ def show(selection_id: int):
         publish_form=publish_form,
         reply_form=ReplyForm(),
         may_reopen=can("selection.reopen"),
+        group_names=selections.group_names(),
         now=utcnow(),
     )
 

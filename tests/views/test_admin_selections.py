@@ -111,6 +111,8 @@ def test_another_groups_organizer_gets_404_and_only_admins_reopen(app, client, p
     login(client, "org1")
     selection_id = created_id(create(client))
     page = f"/admin/selections/{selection_id}"
+    listing = client.get("/admin/selections/").get_data(as_text=True)
+    assert "网页评选" in listing and "第一组：各街镇社区事务受理中心" in listing and "草稿" in listing
     assert post(client, f"{page}/freeze", page).status_code == 302
     client.post("/logout", data={"csrf_token": csrf_token(client, "/admin/")})
     login(client, "org2")
