@@ -58,7 +58,10 @@ def published_selection(selection_id: int, staff: Staff) -> Selection | None:
 
 
 def announcement(document: dict) -> list[dict]:
-    """Per scope and kind, the awarded rows in rank order: name, center, total, rank, recommended; nothing else."""
+    """Per scope and kind, the awarded rows in rank order: name, center, total, rank, recommended; nothing else.
+
+    The page shows no rank: beside the awarded only, a rank would hint at who ranked above and was not eligible.
+    """
     sections = []
     for quota in document["quotas"]:
         kind = quota["kind"]
