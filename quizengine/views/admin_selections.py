@@ -250,8 +250,8 @@ def publish(selection_id: int):
             flash("已公示；工作人员可在“学习与考试”页面查看并在截止前提出异议", "ok")
         except Refused as error:
             flash(error.message, "error")
-    else:
-        flash(next(iter(form.errors.values()))[0] if form.errors else "请填写异议截止时间", "error")
+    else:  # a missing or malformed time (WTForms' own message would be English)
+        flash("请填写正确的异议截止时间（年-月-日 时:分）", "error")
     return redirect(url_for("admin_selections.show", selection_id=selection_id))
 
 

@@ -178,7 +178,9 @@ TIE_MODE_CHOICES = {
 class SelectionForm(FlaskForm):
     """Create or edit a selection: its YAML pasted or uploaded, and the tie mode (overrides the file's)."""
 
-    source = TextAreaField("评选定义（YAML）", validators=[Optional(), Length(max=256 * 1024)])
+    source = TextAreaField(
+        "评选定义（YAML）", validators=[Optional(), Length(max=256 * 1024, message="评选定义不能超过 262,144 个字符")]
+    )
     file = FileField("或上传评选定义文件", validators=[FileAllowed(["yaml", "yml"], "只接受 .yaml 文件")])
     tie_mode = SelectField("末位并列", choices=[SelectChoice(k, v) for k, v in TIE_MODE_CHOICES.items()])
 
@@ -186,7 +188,9 @@ class SelectionForm(FlaskForm):
 class ReasonForm(FlaskForm):
     """Reopen a frozen selection: the reason is required (it goes into the audit log)."""
 
-    reason = StringField("解除冻结的原因", validators=[DataRequired("请填写原因"), Length(max=500)])
+    reason = StringField(
+        "解除冻结的原因", validators=[DataRequired("请填写原因"), Length(max=500, message="原因不能超过 500 字")]
+    )
 
 
 class PublishForm(FlaskForm):
@@ -208,4 +212,6 @@ class AppealForm(FlaskForm):
 class ReplyForm(FlaskForm):
     """An organizer's reply that closes an appeal."""
 
-    reply = TextAreaField("答复", validators=[DataRequired("请填写答复"), Length(max=2000)])
+    reply = TextAreaField(
+        "答复", validators=[DataRequired("请填写答复"), Length(max=2000, message="答复不能超过 2000 字")]
+    )

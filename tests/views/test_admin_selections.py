@@ -70,9 +70,13 @@ def post(client, path, page, **data):
     return client.post(path, data={"csrf_token": csrf_token(client, page), **data})
 
 
-def test_a_new_selection_starts_from_the_documented_example(client, people):
+def test_organizers_find_selections_and_a_new_one_starts_from_the_documented_example(client, people):
+    login(client, "trainer1")
+    assert 'href="/admin/selections/"' not in client.get("/admin/").get_data(as_text=True)
+    assert client.get("/admin/selections/").status_code == 403
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/admin/")})
     login(client, "org1")
-    assert "评选" in client.get("/admin/").get_data(as_text=True)
+    assert 'href="/admin/selections/"' in client.get("/admin/").get_data(as_text=True)
     page = client.get("/admin/selections/new").get_data(as_text=True)
     assert "reference_date: 2021-09-30" in page and "PTG1LIVE" in page
 
@@ -89,6 +93,10 @@ def test_a_bad_selection_file_shows_its_problems_at_line_and_column_and_stores_n
     assert response.status_code == 422
     assert "selection.yaml:6:43" in response.get_data(as_text=True)  # the code inside [NOPE1]
     assert "没有代码为 NOPE1 的竞赛" in response.get_data(as_text=True)
+    theirs_and_another = SELECTION.replace("  parts:", "  groups: [community, market]\n  parts:")
+    response = create(client, theirs_and_another)
+    assert response.status_code == 422
+    assert "评选包括不由您负责的组：第二组：各街镇市场监督管理所" in response.get_data(as_text=True)
     with app.app_context():
         assert _db.session.scalar(select(func.count(Selection.id))) == 0
 
@@ -140,6 +148,13 @@ def test_a_frozen_page_keeps_its_result_and_says_what_changed_since(app, client,
     page = f"/admin/selections/{selection_id}"
     post(client, f"{page}/freeze", page)
     assert "无变化" in client.get(page).get_data(as_text=True)
+    with app.app_context():
+        event = _db.session.scalar(select(AuditEvent).where(AuditEvent.action == "selection.freeze"))
+        assert (event.username, event.target, event.detail["awarded"]) == (
+            "org1",
+            "网页评选",
+            {"people": 2, "centers": 1},
+        )
     before = client.get(f"{page}/selection.json").get_json()
     a_no, a_name = people["a"]
     with app.app_context():
@@ -162,6 +177,10 @@ def test_publishing_shows_the_awarded_to_the_groups_staff_who_may_appeal_until_t
     selection_id = created_id(create(client, tie_mode="tie_break"))
     page = f"/admin/selections/{selection_id}"
     post(client, f"{page}/freeze", page)
+    refused = post(client, f"{page}/publish", page, appeal_until="明天")
+    assert "请填写正确的异议截止时间" in client.get(refused.headers["Location"]).get_data(as_text=True)
+    with app.app_context():
+        assert _db.session.get(Selection, selection_id).published_at is None
     assert post(client, f"{page}/publish", page, appeal_until="2031-01-01T10:00").status_code == 302
     with app.app_context():
         assert _db.session.scalar(select(AuditEvent).where(AuditEvent.action == "selection.publish")) is not None
