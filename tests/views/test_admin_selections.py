@@ -233,3 +233,20 @@ def test_the_result_downloads_as_xlsx_and_json(client, people):
     assert book.sheetnames == ["个人评选", "单位评选", "名额", "说明"]
     names = [row[3] for row in book["个人评选"].iter_rows(min_row=3, values_only=True)]
     assert names[:3] == [people["b"][1], people["a"][1], people["c"][1]]
+
+
+def test_a_draft_is_edited_in_place_and_a_per_group_selection_is_shown_per_group(app, client, people):
+    login(client, "org1")
+    page = f"/admin/selections/{created_id(create(client))}"
+    form = client.get(f"{page}/edit").get_data(as_text=True)
+    assert "title: 网页评选" in form
+    text = SELECTION.replace("title: 网页评选", "title: 分组评选").replace("  parts:", "  scope: per_group\n  parts:")
+    token = csrf_token(client, f"{page}/edit")
+    response = client.post(f"{page}/edit", data={"csrf_token": token, "source": text, "tie_mode": "tie_break"})
+    assert response.headers["Location"] == page
+    shown = client.get(page).get_data(as_text=True)
+    assert "第一组：各街镇社区事务受理中心 优秀个人" in shown and "按规定顺序决出并列" in shown
+    with app.app_context():
+        assert _db.session.scalar(select(func.count(Selection.id))) == 1
+        event = _db.session.scalar(select(AuditEvent).where(AuditEvent.action == "selection.update"))
+        assert (event.target, event.detail["tie_mode"]) == ("分组评选", "tie_break")
