@@ -65,10 +65,12 @@ def create_app(config: Config | None = None) -> Flask:
         admin_contests,
         admin_learning,
         admin_roster,
+        admin_selections,
         admin_structure,
         auth,
         filters,
         learn,
+        learn_selections,
         live,
         pages,
     )
@@ -84,8 +86,10 @@ def create_app(config: Config | None = None) -> Flask:
         admin_contests,
         admin_learning,
         admin_analysis,
+        admin_selections,
         live,
         learn,
+        learn_selections,
     )
     for module in blueprints:
         app.register_blueprint(module.bp)

@@ -20,6 +20,7 @@ def test_wheel_carries_pages_banks_roster_and_migrations(tmp_path):
         "quizengine/_data/templates/base.html",
         "quizengine/_data/static/css/app.css",
         "quizengine/_data/examples/roster.yaml",
+        "quizengine/_data/examples/selection.yaml",
         "quizengine/migrations/env.py",
         "quizengine/migrations/alembic.ini",
     } <= names

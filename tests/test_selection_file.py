@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from quizengine.formats.selection import read_selection
+from tests.conftest import REPO
 
 VALID = """\
 selection:
@@ -84,3 +85,9 @@ selection:
         (10, 34, "value"),  # recommend more than award
     ]
     assert "推荐从获奖者中产生" in problems[-1].message
+
+
+def test_the_example_selection_file_is_valid():
+    spec, problems = read_selection(REPO / "examples" / "selection.yaml")
+    assert problems == []
+    assert [p.contests for p in spec.parts] == [("PTEXAM",), ("PTG1LIVE", "PTG2LIVE", "PTG3LIVE")]

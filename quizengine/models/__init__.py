@@ -18,6 +18,7 @@ from quizengine.models.contests import (
 )
 from quizengine.models.learning import Mistake, PracticeAnswer
 from quizengine.models.roster import Center, Group, Staff
+from quizengine.models.selections import Selection, SelectionAppeal
 
 __all__ = [
     "Answer",
@@ -39,6 +40,8 @@ __all__ = [
     "Round",
     "RoundQuestion",
     "Score",
+    "Selection",
+    "SelectionAppeal",
     "Staff",
     "Stake",
     "User",

@@ -59,6 +59,18 @@ MESSAGES = {
     # practice
     "page_expired": "页面已过期，请重新打开题目",
     "unknown_question": "没有这道练习题",
+    # selections (评选), the 公示 and appeals
+    "selection_frozen": "评选已冻结，不能修改；如需修改，请管理员先解除冻结",
+    "selection_not_frozen": "评选尚未冻结",
+    "selection_not_published": "评选尚未公示",
+    "reason_required": "请填写原因",
+    "deadline_passed": "截止时间应晚于现在",
+    "appeal_closed": "异议期已经截止，不能再提出异议",
+    "appeal_pending": "您对本次评选已有一条待处理的异议，请等待答复",
+    "appeal_empty": "请填写异议内容",
+    "appeal_too_long": "异议内容不能超过 1000 字",
+    "appeal_handled": "这条异议已经处理",
+    "reply_required": "请填写答复",
 }
 
 

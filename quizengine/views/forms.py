@@ -14,6 +14,7 @@ from wtforms import (
     SelectField,
     SelectMultipleField,
     StringField,
+    TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length, NumberRange, Optional, Regexp, ValidationError
@@ -165,3 +166,52 @@ class LearningReportForm(FlaskForm):
     first = DateField("从", validators=[DataRequired("请填写开始日期")])
     last = DateField("到", validators=[DataRequired("请填写结束日期")])
     share = FloatField("学习场次：当天参与人数至少占在岗人数的比例", validators=[NumberRange(0.01, 1)], default=0.5)
+
+
+TIE_MODE_CHOICES = {
+    "": "按评选文件（tie_mode）",
+    "include": "末位并列全部入选并提示超出名额（include）",
+    "tie_break": "按规定顺序决出名次（tie_break）",
+}
+
+
+class SelectionForm(FlaskForm):
+    """Create or edit a selection: its YAML pasted or uploaded, and the tie mode (overrides the file's)."""
+
+    source = TextAreaField(
+        "评选定义（YAML）", validators=[Optional(), Length(max=256 * 1024, message="评选定义不能超过 262,144 个字符")]
+    )
+    file = FileField("或上传评选定义文件", validators=[FileAllowed(["yaml", "yml"], "只接受 .yaml 文件")])
+    tie_mode = SelectField("末位并列", choices=[SelectChoice(k, v) for k, v in TIE_MODE_CHOICES.items()])
+
+
+class ReasonForm(FlaskForm):
+    """Reopen a frozen selection: the reason is required (it goes into the audit log)."""
+
+    reason = StringField(
+        "解除冻结的原因", validators=[DataRequired("请填写原因"), Length(max=500, message="原因不能超过 500 字")]
+    )
+
+
+class PublishForm(FlaskForm):
+    """Publish (公示) a frozen selection with the deadline of appeals (local time of QUIZ_TIMEZONE)."""
+
+    appeal_until = DateTimeLocalField(
+        "异议截止时间", format="%Y-%m-%dT%H:%M", validators=[DataRequired("请填写异议截止时间")]
+    )
+
+
+class AppealForm(FlaskForm):
+    """A staff member's appeal (异议) against a published selection."""
+
+    text = TextAreaField(
+        "异议内容", validators=[DataRequired("请填写异议内容"), Length(max=1000, message="异议内容不能超过 1000 字")]
+    )
+
+
+class ReplyForm(FlaskForm):
+    """An organizer's reply that closes an appeal."""
+
+    reply = TextAreaField(
+        "答复", validators=[DataRequired("请填写答复"), Length(max=2000, message="答复不能超过 2000 字")]
+    )

@@ -15,8 +15,8 @@ from quizengine.core.identity import fold_staff_no
 from quizengine.core.live import GRACE
 from quizengine.models.mapping import to_core
 from quizengine.models.types import utcnow
+from quizengine.services import announcements, identity, learning_report, papers
 from quizengine.services import book as wrong_answers
-from quizengine.services import identity, learning_report, papers
 from quizengine.services import paper_state as paper_views
 from quizengine.services import practice as practising
 from quizengine.services.contests import contest_by_code
@@ -116,6 +116,7 @@ def index():
         papers=[(c, paper_views.summary(c, staff, now)) for c in papers.papers_for(staff)],
         banks=practising.practice_banks(staff),
         progress=practising.my_progress(staff, now),
+        announced=announcements.published_for(staff),
         action_form=ActionForm(),
     )
 
