@@ -63,6 +63,7 @@ def create_app(config: Config | None = None) -> Flask:
         admin_banks,
         admin_contests,
         admin_learning,
+        admin_results,
         admin_roster,
         admin_structure,
         auth,
@@ -82,6 +83,7 @@ def create_app(config: Config | None = None) -> Flask:
         admin_structure,
         admin_contests,
         admin_learning,
+        admin_results,
         live,
         learn,
     )
