@@ -124,7 +124,7 @@ def contest_report(contest: Contest, now: datetime | None = None) -> ContestRepo
         groups=groups,
         staff_numbers=player_staff_numbers(contest),
         questions=question_stats(contest),
-        incidents=_false_starts(contest) + _kicks(contest),
+        incidents=sorted(_false_starts(contest) + _kicks(contest), key=lambda i: i.at),
         held=held_text(contest),
         generated_at=now,
     )
@@ -154,7 +154,7 @@ def _false_starts(contest: Contest) -> list[Incident]:
     ).all()
     return [
         Incident(
-            "抢跑", press.at, pid, no, name, center, f"第 {numbers.get(press.round_question_id, '?')} 题抢答前按键"
+            "抢跑", press.at, pid, no, name, center, f"第 {numbers.get(press.round_question_id, '?')} 题开放前按抢答"
         )
         for press, no, name, center, pid in rows
     ]
