@@ -29,9 +29,14 @@ from tests.services.test_scores import offline_contest, sheet, staff_of
 
 @pytest.fixture
 def played(db, tmp_path):
+    """TEST01 played (see `play_contest`), in an app context."""
+    return play_contest(db, tmp_path)
+
+
+def play_contest(db, tmp_path):
     """TEST01 played to the end: single, multiple, judge and fill answers, a kick, a false start, a buzzer win.
 
-    Returns (contest, {name: player}).
+    Returns (contest, {name: player}); inside an app context.
     """
     bank = tmp_path / "bank.yaml"
     bank.write_text(EXAMPLE.read_text(encoding="utf-8") + EXTRA, encoding="utf-8")
