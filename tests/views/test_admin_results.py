@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from quizengine.extensions import db as _db
-from quizengine.models import Staff
+from quizengine.models import Contest, Staff
 from quizengine.services import live
 from tests.conftest import REPO, login
 from tests.services.test_report import play_contest
@@ -145,3 +145,50 @@ def test_an_admin_sees_any_groups_results(client, finished):
     login(client, "admin1")
     page = client.get(f"/admin/contests/{finished['contest']}/results").get_data(as_text=True)
     assert "成绩 · 测试竞赛" in page
+
+
+def test_a_papers_page_links_to_its_results_which_count_each_question_among_those_who_had_it(app, client, tmp_path):
+    from datetime import UTC
+
+    from quizengine.services import papers
+    from quizengine.services.accounts import create_user
+    from tests.conftest import PASSWORD
+    from tests.views.test_learn import seed_paper
+
+    paper = seed_paper(app, tmp_path, publish=True)
+    with app.app_context():
+        create_user("org1", PASSWORD, "organizer", group_keys=["community"])
+        contest = _db.session.get(Contest, paper)
+        staff = _db.session.scalar(select(Staff).where(Staff.staff_no == "PTC0101"))
+        attempt = papers.start(contest, staff, datetime.now(UTC))
+        player_id = attempt.player_id
+        papers.submit(contest, staff, datetime.now(UTC))
+    login(client, "org1")
+    results = f"/admin/contests/{paper}/results"
+    assert f'href="{results}"' in client.get(f"/admin/contests/{paper}").get_data(as_text=True)
+    page = client.get(results).get_data(as_text=True)
+    assert "每题按抽到这道题的人统计" in page and "<th>抽到</th>" in page
+    person = client.get(f"{results}/people/{player_id}").get_data(as_text=True)
+    assert "未作答" in person and "第 1 名" in person
+
+
+def test_an_offline_contests_results_say_it_has_no_questions(app, client, accounts, tmp_path):
+    from quizengine.formats.roster import read_roster
+    from quizengine.services.roster import import_roster
+    from quizengine.services.scores import import_scores
+    from tests.services.test_scores import offline_contest, sheet
+
+    with app.app_context():
+        roster, _ = read_roster(REPO / "examples" / "roster.yaml", max_bytes=10**7)
+        import_roster(roster)
+        contest = offline_contest()
+        import_scores(contest, sheet(tmp_path, [["PTC0101", "何娜刚", 77.5, 30, 900]]))
+        contest_id = contest.id
+    login(client, "org1")
+    results = f"/admin/contests/{contest_id}/results"
+    assert f'href="{results}"' in client.get(f"/admin/contests/{contest_id}").get_data(as_text=True)
+    page = client.get(results).get_data(as_text=True)
+    assert "线下竞赛只导入了成绩，没有题目和作答记录" in page and "77.5" in page
+    book = load_workbook(io.BytesIO(client.get(f"/admin/contests/{contest_id}/results.xlsx").data))
+    assert book["题目"]["A1"].value == "题目（线下竞赛没有题目和作答）"
+    assert book["第一组个人"]["E3"].value == 77.5
