@@ -160,25 +160,21 @@ def _round_questions(contest: Contest) -> list[RoundQuestion]:
 
 
 def _live_answers(contest: Contest, player_id: int | None = None) -> list[Answer]:
-    query = (
-        select(Answer)
-        .join(Player, Answer.player_id == Player.id)
-        .where(Player.contest_id == contest.id, Player.kicked_at.is_(None))
-    )
-    if player_id is not None:
-        query = query.where(Player.id == player_id)
+    query = select(Answer).join(Player, Answer.player_id == Player.id).where(Player.contest_id == contest.id)
+    # One person's answers are shown even after a kick (for a dispute); the figures leave kicked players out.
+    query = query.where(Player.id == player_id) if player_id is not None else query.where(Player.kicked_at.is_(None))
     return list(db.session.scalars(query.order_by(Answer.id)))
 
 
 def counted_attempts(contest: Contest, player_id: int | None = None) -> dict[int, Attempt]:
-    """Player id -> the closed attempt their result is (the contest's `counting`), kicked players left out."""
+    """Player id -> the closed attempt their result is (the contest's `counting`); kicked players are left out,
+    unless `player_id` asks for one person."""
     query = (
         select(Attempt)
         .join(Player, Attempt.player_id == Player.id)
-        .where(Attempt.contest_id == contest.id, Attempt.closed_at.is_not(None), Player.kicked_at.is_(None))
+        .where(Attempt.contest_id == contest.id, Attempt.closed_at.is_not(None))
     )
-    if player_id is not None:
-        query = query.where(Player.id == player_id)
+    query = query.where(Player.id == player_id) if player_id is not None else query.where(Player.kicked_at.is_(None))
     by_player: dict[int, list[Attempt]] = {}
     for attempt in db.session.scalars(query):
         by_player.setdefault(attempt.player_id, []).append(attempt)
@@ -217,7 +213,8 @@ def _paper_stats(contest: Contest) -> list[QuestionStats]:
 
 def answers_by_player(contest: Contest, player_id: int | None = None) -> dict[int, list[AnswerRow]]:
     """Player id -> their answers in contest order (live: every answer given; paper: every item of the
-    counted attempt, skipped ones included); only `player_id`'s when given. Empty for offline contests."""
+    counted attempt, skipped ones included), kicked players left out; only `player_id`'s (kicked or not) when
+    given. Empty for offline contests."""
     if contest.mode == Mode.OFFLINE:
         return {}
     if contest.mode == Mode.SELF_PACED:

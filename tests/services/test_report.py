@@ -139,6 +139,8 @@ def test_each_persons_answers_as_given_with_points_and_time(played):
     ]
     assert rows[0].elapsed_ms == 2000 and rows[4].points == 20
     assert players["c"].id not in answers_by_player(contest)
+    kicked = answers_by_player(contest, players["c"].id)[players["c"].id]  # asked for: shown, for a dispute
+    assert [(r.number, r.response) for r in kicked] == [(1, "A"), (4, "一评")]
 
 
 def test_false_starts_and_kicks_name_who_and_when(played):

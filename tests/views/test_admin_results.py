@@ -56,7 +56,7 @@ def test_a_persons_answers_page_lists_each_answer_as_given(client, finished):
     page = client.get(f"/admin/contests/{finished['contest']}/results/people/{finished['a']}").get_data(as_text=True)
     assert "第 1 名" in page and "A、B、C" in page and "一评" in page and "2.0 秒" in page
     kicked = client.get(f"/admin/contests/{finished['contest']}/results/people/{finished['c']}").get_data(as_text=True)
-    assert "被主持人移出竞赛，成绩不计" in kicked
+    assert "被主持人移出竞赛，成绩不计" in kicked and "一评" in kicked  # their answers stay visible for a dispute
 
 
 def test_another_groups_organizer_gets_404_and_a_trainer_403(client, finished):
