@@ -25,12 +25,13 @@ from quizengine.models import Answer, Attempt, AttemptItem, Contest, Player, Rou
 from quizengine.models.mapping import to_core
 from quizengine.services.results import attempt_result
 
+# A judge question's two options, by the stored answer ("true"/"false") and as shown.
 JUDGE_OPTIONS = (("true", "正确"), ("false", "错误"))
 
 
 @dataclass(frozen=True)
 class OptionCount:
-    """How many chose one option; `is_key` marks the right ones."""
+    """How many chose one option; `is_key` marks the right ones. A judge question's keys are 正确 and 错误."""
 
     key: str
     text: str
@@ -108,7 +109,8 @@ def _stats(number, round_title, question, responses, correct, had, times) -> Que
     """A question's figures from its responses (None: had it, did not answer)."""
     given = [r for r in responses if r is not None]
     chosen = Counter(key for value in given for key in _choices(question, value))
-    options = question.options if question.kind is not QuestionKind.JUDGE else JUDGE_OPTIONS
+    judge = question.kind is QuestionKind.JUDGE
+    options = JUDGE_OPTIONS if judge else question.options
     fill = question.kind is QuestionKind.FILL
     return QuestionStats(
         number=number,
@@ -122,7 +124,9 @@ def _stats(number, round_title, question, responses, correct, had, times) -> Que
         correct=correct,
         options=()
         if fill
-        else tuple(OptionCount(k, text, chosen.get(k, 0), k in question.answer) for k, text in options),
+        else tuple(
+            OptionCount(text if judge else k, text, chosen.get(k, 0), k in question.answer) for k, text in options
+        ),
         average_ms=round(mean(times), 1) if times else None,
         typed=tuple(typed_answers(question, given)) if fill else (),
     )

@@ -118,7 +118,7 @@ def test_question_figures_of_a_live_contest(played):
         ("C", 1, True),
     ]
     assert (multiple.answer, multiple.correct) == ("A、B、C", 1)
-    assert [(o.text, o.count, o.is_key) for o in judge.options] == [("正确", 1, True), ("错误", 1, False)]
+    assert [(o.key, o.count, o.is_key) for o in judge.options] == [("正确", 1, True), ("错误", 1, False)]
     assert fill.options == () and [(t.text, t.count, t.correct) for t in fill.typed] == [
         ("一评", 1, True),
         ("一次", 1, False),
@@ -157,6 +157,7 @@ def test_the_export_tables_hold_every_answer_of_the_ranked_people(played):
     assert len(tables["answers"].rows) == 9  # a answered 5, b 4; the kicked player's are left out
     assert [row[0] for row in tables["incidents"].rows] == ["移出", "抢跑"]
     assert tables["questions"].rows[0][10] == "A✓ 1｜B 1｜C 0｜D 0"
+    assert tables["questions"].rows[2][10] == "正确✓ 1｜错误 1"
     assert tables["questions"].rows[3][12] == "一评✓ 1｜一次 1"
 
 
