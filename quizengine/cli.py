@@ -233,6 +233,50 @@ def scores_template(output):
     click.echo(f"已保存 {output}")
 
 
+# --- results export --------------------------------------------------------------
+
+
+@cli.command("export")
+@click.argument("code")
+@click.option(
+    "--format", "fmt", type=click.Choice(["xlsx", "csv"]), default="xlsx", show_default=True, help="文件格式 / format"
+)
+@click.option(
+    "-o", "output", required=True, type=click.Path(), help="xlsx：文件；csv：文件夹，每个表格一个文件 / file or folder"
+)
+@with_appcontext
+def export(code, fmt, output):
+    """导出竞赛 CODE 的成绩（个人、中心、各组、题目、作答、抢跑与移出）/ Export a contest's results."""
+    from quizengine.services.contests import contest_by_code
+    from quizengine.services.report import contest_report
+    from quizengine.services.report_tables import report_tables
+    from quizengine.views.exports import results_csv, results_workbook
+
+    found = contest_by_code(code)
+    if found is None:
+        click.echo(f"没有代码为 {code} 的竞赛 / no such contest", err=True)
+        raise SystemExit(1)
+    report = contest_report(found)
+    target = Path(output)
+    try:
+        if fmt == "xlsx":
+            target.write_bytes(results_workbook(report))
+            written = [target]
+        else:
+            target.mkdir(parents=True, exist_ok=True)
+            written = []
+            for table in report_tables(report):
+                path = target / f"{found.code}_{table.key}.csv"
+                path.write_bytes(results_csv(table))
+                written.append(path)
+    except OSError as error:
+        click.echo(f"无法写入 {output}：{error.strerror or error} / cannot write", err=True)
+        raise SystemExit(1) from None
+    click.echo(f"竞赛 {found.code}「{found.title}」的成绩已保存：")
+    for path in written:
+        click.echo(f"  {path}")
+
+
 # --- selection -------------------------------------------------------------------
 
 

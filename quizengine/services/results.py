@@ -144,11 +144,15 @@ def maximum_score(contest: Contest) -> float | None:
 
 
 def roster_sizes(contest: Contest) -> dict[str, int]:
-    """Staff on the roster per center of the contest's groups."""
+    """Staff at a window on the roster (`Staff.at_window`) per center of the contest's groups.
+
+    This is participation's denominator (participants / staff at a window):
+    someone who has left window work is not expected to take part.
+    """
     group_ids = [g.id for g in contest.groups]
     rows = db.session.execute(
         select(Center.name, func.count(Staff.id))
-        .outerjoin(Staff, Staff.center_id == Center.id)
+        .outerjoin(Staff, (Staff.center_id == Center.id) & Staff.at_window.is_(True))
         .where(Center.group_id.in_(group_ids))
         .group_by(Center.name)
     ).all()

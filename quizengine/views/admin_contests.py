@@ -19,7 +19,8 @@ from quizengine.models.types import utcnow
 from quizengine.services import live, paper_pool, paper_state, papers
 from quizengine.services.contests import get_contest, import_contest, list_contests, update_contest
 from quizengine.services.errors import Refused
-from quizengine.services.results import player_staff_numbers, rankings_by_group
+from quizengine.services.report import contest_report
+from quizengine.services.results import rankings_by_group
 from quizengine.services.scores import import_scores
 from quizengine.timezone import local_zone
 from quizengine.uploads import UploadRefused, parse_upload
@@ -212,11 +213,9 @@ def edit_paper(contest_id: int):
 @bp.get("/<int:contest_id>/results.xlsx")
 @requires("results.view")
 def results(contest_id: int):
-    """Download the standings, per group, as an Excel workbook."""
+    """Download the results (services.report) as an Excel workbook: per group people and centers, and the rest."""
     contest = _scoped_contest(contest_id, "results.view")
-    if contest.mode == "self_paced":
-        papers.close_due(utcnow())
-    data = results_workbook(contest, rankings_by_group(contest), player_staff_numbers(contest))
+    data = results_workbook(contest_report(contest))
     name = f"成绩_{contest.code}.xlsx"
     return send_file(io.BytesIO(data), mimetype=XLSX, as_attachment=True, download_name=name)
 

@@ -2,65 +2,117 @@
 
 from __future__ import annotations
 
+import csv
 import io
 import re
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
-from quizengine.core.ranking import center_rule_label
-from quizengine.sheets import append_row
-from quizengine.timezone import local_text
+from quizengine.services.report import TIE_BREAK
+from quizengine.services.report_tables import DATETIME, INT, PERCENT, SECONDS, TEXT, report_tables
+from quizengine.sheets import append_row, csv_field, csv_row
+from quizengine.timezone import local_text, local_zone
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def results_workbook(contest, groups, staff_numbers: dict[int, str]) -> bytes:
-    """A contest's standings, per group: one sheet of people and one of centers each.
+def results_workbook(report) -> bytes:
+    """A contest's results (services.report.contest_report) as an Excel workbook an office can file.
 
-    `groups` is `standings.rankings_by_group(contest)`; `staff_numbers` maps player id -> staff id.
+    Per group a sheet of people and one of centers, named by the group; then
+    the groups, the questions, every answer, false starts and kicks, and the
+    rules. Numbers are numbers, times real date-times (local, QUIZ_TIMEZONE),
+    durations seconds and shares percentages, each with its number format.
     """
+    tables = {table.key: table for table in report_tables(report)}
     book = Workbook()
     book.remove(book.active)
-    for index, (group, people, centers) in enumerate(groups, 1):
-        sheet = book.create_sheet(_sheet_title(book, group, index, "个人"))
-        append_row(sheet, [group])
-        append_row(
-            sheet, ["名次", "工号", "姓名", "中心", "得分", "答对", "作答", "正确率", "用时（秒）", "最后作答/交卷"]
+    for index, group in enumerate(report.groups, 1):
+        for key, kind in (("people", "个人"), ("centers", "中心")):
+            table = tables[key]
+            sheet = book.create_sheet(_sheet_title(book, group.name, index, kind))
+            rows = [row[1:] for row in table.rows if row[0] == group.name]
+            _write_table(sheet, group.name, table.columns[1:], rows)
+    offline = report.questions is None
+    for key in ("groups", "questions", "answers", "incidents"):
+        table = tables[key]
+        title = (
+            f"{table.title}（线下竞赛没有题目和作答）" if offline and key in ("questions", "answers") else table.title
         )
-        for ranked in people:
-            s = ranked.standing
-            append_row(
-                sheet,
-                [
-                    ranked.rank,
-                    staff_numbers.get(s.player_id, ""),
-                    s.name,
-                    s.center,
-                    s.score,
-                    s.correct,
-                    s.answered,
-                    round(s.accuracy, 3) if s.accuracy is not None else "",
-                    round(s.total_time_ms / 1000, 1),
-                    local_text(s.last_answer_at, "%Y-%m-%d %H:%M:%S"),
-                ],
-            )
-        _style(sheet, percent_column=8)
-        sheet = book.create_sheet(_sheet_title(book, group, index, "中心"))
-        append_row(sheet, [group])
-        append_row(sheet, ["名次", "中心", "成绩", "参与人数", "名单人数", "参与率"])
-        for c in centers:
-            rank = c.rank if c.rank is not None else ""  # nobody took part: no rank
-            append_row(sheet, [rank, c.center, c.score, c.joined, c.roster, round(c.participation, 3)])
-        _style(sheet, percent_column=6)
+        _write_table(book.create_sheet(table.title), title, table.columns, table.rows)
     notes = book.create_sheet("说明")
-    append_row(notes, ["竞赛", f"{contest.title}（{contest.code}）"])
-    rule = center_rule_label(contest.settings.get("center_rule", "mean"), contest.settings.get("top_n", 3))
-    append_row(notes, ["中心计分", rule])
-    append_row(notes, ["并列规则", "分数高、答对多、总用时少、最后一次作答（交卷）早，依次比较；四项相同并列"])
+    append_row(notes, ["竞赛", f"{report.contest.title}（{report.contest.code}）"])
+    append_row(notes, ["时间", report.held])
+    append_row(notes, ["参赛组", "、".join(group.name for group in report.groups)])
+    append_row(notes, ["中心计分", report.center_rule])
+    append_row(notes, ["参与率", "参与人数 ÷ 名单上仍在窗口工作的人数"])
+    append_row(notes, ["并列规则", TIE_BREAK])
+    append_row(notes, ["导出时间", local_text(report.generated_at, "%Y-%m-%d %H:%M:%S")])
+    notes.column_dimensions["A"].width, notes.column_dimensions["B"].width = 12, 80
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+NUMBER_FORMATS = {
+    INT: "0",
+    PERCENT: "0.0%",
+    SECONDS: "0.0",
+    DATETIME: "yyyy-mm-dd hh:mm:ss",
+}
+
+
+def _cell_value(kind: str, value):
+    """A value as the workbook stores it: a date-time in local time without its zone (Excel has none)."""
+    if kind == DATETIME and value is not None:
+        return value.astimezone(local_zone()).replace(tzinfo=None)
+    return value
+
+
+def _write_table(sheet, title: str, columns, rows) -> None:
+    """A title row, a bold frozen header row, the rows, each column with its number format."""
+    append_row(sheet, [title])
+    sheet["A1"].font = Font(bold=True, size=12)
+    append_row(sheet, [column.title for column in columns])
+    for cell in sheet[2]:
+        cell.font = Font(bold=True)
+    sheet.freeze_panes = "A3"
+    for row in rows:
+        append_row(sheet, [_cell_value(c.kind, v) for c, v in zip(columns, row, strict=True)])
+    for index, column in enumerate(columns, 1):
+        letter = get_column_letter(index)
+        number_format = NUMBER_FORMATS.get(column.kind)
+        if number_format:
+            for (cell,) in sheet.iter_rows(min_row=3, min_col=index, max_col=index):
+                cell.number_format = number_format
+        width = 20 if column.kind == DATETIME else 30 if column.kind == TEXT else 12
+        sheet.column_dimensions[letter].width = width
+
+
+def results_csv(table) -> bytes:
+    """One table of a report as CSV: UTF-8 with BOM (Excel reads Chinese), local times, no field a formula."""
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.writer(out)
+    writer.writerow(csv_row(column.title for column in table.columns))
+    for row in table.rows:
+        writer.writerow([_csv_value(c.kind, v) for c, v in zip(table.columns, row, strict=True)])
+    return out.getvalue().encode("utf-8")
+
+
+def _csv_value(kind: str, value) -> str:
+    """A CSV field: numbers as written (a negative score stays a number), text through sheets.csv_field."""
+    if value is None:
+        return ""
+    if kind == PERCENT:
+        return f"{value * 100:.1f}%"
+    if kind == DATETIME:
+        return local_text(value, "%Y-%m-%d %H:%M:%S")
+    if kind == TEXT:
+        return csv_field(value)
+    return str(value)
 
 
 # Excel refuses these in a sheet's name (and control characters).
@@ -75,15 +127,6 @@ def _sheet_title(book, group: str, index: int, kind: str) -> str:
     if not title or title in book.sheetnames:
         title = f"第{index}组{kind}"
     return title
-
-
-def _style(sheet, percent_column: int) -> None:
-    sheet["A1"].font = Font(bold=True, size=12)
-    for cell in sheet[2]:
-        cell.font = Font(bold=True)
-    for row in sheet.iter_rows(min_row=3, min_col=percent_column, max_col=percent_column):
-        row[0].number_format = "0.0%"
-    sheet.column_dimensions["B"].width = sheet.column_dimensions["D"].width = 30
 
 
 def selection_workbook(document: dict) -> bytes:

@@ -300,6 +300,7 @@
     if (p === "leaderboard" || p === "finished") {
       renderBoard();
     }
+    $("hb-results").hidden = p !== "finished"; // the final view links to the results page and its exports
     renderCounts();
   }
 

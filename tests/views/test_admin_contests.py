@@ -128,11 +128,19 @@ def test_a_live_contests_results_export_has_its_groups_sheets(client, contests):
     export = client.get(f"/admin/contests/{contests['community']}/results.xlsx")
     assert export.status_code == 200
     book = load_workbook(io.BytesIO(export.data))
-    assert book.sheetnames == ["第一组个人", "第一组中心", "说明"]
-    assert [cell.value for cell in book["第一组中心"][2]] == ["名次", "中心", "成绩", "参与人数", "名单人数", "参与率"]
+    rest = ["各组", "题目", "作答明细", "抢跑与移出", "说明"]
+    assert book.sheetnames == ["第一组个人", "第一组中心", *rest]
+    assert [cell.value for cell in book["第一组中心"][2]] == [
+        "名次",
+        "中心",
+        "成绩",
+        "参与人数",
+        "在窗口人数",
+        "参与率",
+    ]
     login(client, "admin1")  # the third group's contest: its sheets are named by its group, not by position
     third = load_workbook(io.BytesIO(client.get(f"/admin/contests/{contests['government']}/results.xlsx").data))
-    assert third.sheetnames == ["第三组个人", "第三组中心", "说明"]
+    assert third.sheetnames == ["第三组个人", "第三组中心", *rest]
     assert third["第三组个人"]["A1"].value == "第三组：区行政服务中心和各部门政务服务中心"
 
 

@@ -134,7 +134,7 @@ def test_results_export_per_group(app, client, paper):
     export = client.get(f"/admin/contests/{paper}/results.xlsx")
     assert export.status_code == 200
     book = load_workbook(io.BytesIO(export.data))
-    assert book.sheetnames == ["第一组个人", "第一组中心", "说明"]
+    assert book.sheetnames == ["第一组个人", "第一组中心", "各组", "题目", "作答明细", "抢跑与移出", "说明"]
     people = list(book["第一组个人"].iter_rows(min_row=3, values_only=True))
     assert people[0][:7] == (1, "PTC0101", name, center, 5, 1, 1)
     centers = {row[1]: row for row in book["第一组中心"].iter_rows(min_row=3, values_only=True)}
