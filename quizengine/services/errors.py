@@ -59,6 +59,9 @@ MESSAGES = {
     # practice
     "page_expired": "页面已过期，请重新打开题目",
     "unknown_question": "没有这道练习题",
+    # corrections after a dispute (复核)
+    "not_correctable": "这道题现在不能复核",
+    "invalid_correction": "复核内容不正确",
 }
 
 
