@@ -60,17 +60,23 @@ class Change:
     new_rank: int | None
 
 
-def subject(contest: Contest, ref: int) -> Subject | None:
-    """The correctable question `ref` of a contest (None when the contest has no such question)."""
+def subjects(contest: Contest) -> list[Subject]:
+    """Every question of a contest one may correct: a live contest's round questions, a paper's pool questions."""
     if contest.mode == Mode.OFFLINE:
         raise Refused("not_correctable", OFFLINE)
+    result: dict[int, Subject] = {}
     for round_ in contest.rounds:
         for rq in round_.questions:
-            if contest.mode == Mode.LIVE and rq.id == ref:
-                return Subject(contest, rq.question, rq, rq.id, f"第 {round_.position} 轮第 {rq.position} 题")
-            if contest.mode == Mode.SELF_PACED and rq.question_id == ref:
-                return Subject(contest, rq.question, None, ref, f"题池题目 {rq.question.key}")
-    return None
+            if contest.mode == Mode.LIVE:
+                result[rq.id] = Subject(contest, rq.question, rq, rq.id, f"第 {round_.position} 轮第 {rq.position} 题")
+            else:
+                result.setdefault(rq.question_id, Subject(contest, rq.question, None, rq.question_id, "题池题目"))
+    return list(result.values())
+
+
+def subject(contest: Contest, ref: int) -> Subject | None:
+    """The correctable question `ref` of a contest (None when the contest has no such question)."""
+    return next((s for s in subjects(contest) if s.ref == ref), None)
 
 
 def refusal(subj: Subject) -> str | None:

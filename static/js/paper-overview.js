@@ -93,7 +93,15 @@
     });
     var right = A.ids(kind, answer);
     var mine = A.ids(kind, item.response);
-    var mark = item.response === null ? "未作答" : item.correct ? "正确" : item.earned > 0 ? "部分正确" : "错误";
+    var mark = item.voided
+      ? "本题已作废，不计分"
+      : item.response === null
+        ? "未作答"
+        : item.correct
+          ? "正确"
+          : item.earned > 0
+            ? "部分正确"
+            : "错误";
     var shown = function (value) {
       if (kind === "judge" || kind === "fill") {
         return A.text(kind, value, []);

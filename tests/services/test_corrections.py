@@ -53,6 +53,11 @@ PEOPLE = ("PTC0101", "PTC0102", "PTC0103")
 @pytest.fixture
 def contest(db, tmp_path):
     """An open live contest over the example bank (+ a buzzer and a risk question), the sample roster loaded."""
+    return make_live(tmp_path)
+
+
+def make_live(tmp_path):
+    """Store the example bank and the sample roster, import CONTEST and open it."""
     bank = tmp_path / "bank.yaml"
     bank.write_text(EXAMPLE.read_text(encoding="utf-8") + EXTRA, encoding="utf-8")
     store_banks(bank)
