@@ -18,7 +18,7 @@ from sqlalchemy import select, update
 from quizengine.core.live import Mode, Phase, Status
 from quizengine.core.paper import score_item
 from quizengine.core.questions import Question as CoreQuestion
-from quizengine.core.questions import QuestionKind, normalize_fill
+from quizengine.core.questions import QuestionKind, normalize_fill, parse_judge_word
 from quizengine.core.scoring import RoundRule, score_answer
 from quizengine.extensions import db
 from quizengine.models import Answer, Attempt, AttemptItem, Contest, ContestCorrection, Player, RoundQuestion, Score
@@ -79,6 +79,21 @@ def subject(contest: Contest, ref: int) -> Subject | None:
     return next((s for s in subjects(contest) if s.ref == ref), None)
 
 
+def find_subject(contest: Contest, text: str) -> Subject:
+    """A contest's question by its bank key (`hcp-001`) or, in a live contest, by round and number (`2.1`)."""
+    text = (text or "").strip()
+    found = [s for s in subjects(contest) if s.question.key == text]
+    if contest.mode == Mode.LIVE and not found:
+        found = [
+            s for s in subjects(contest) if f"{s.round_question.round.position}.{s.round_question.position}" == text
+        ]
+    if not found:
+        raise Refused("invalid_correction", f"竞赛 {contest.code} 没有题目 {text}")
+    if len(found) > 1:
+        raise Refused("invalid_correction", f"题目 {text} 在本竞赛中出现了 {len(found)} 次，请写成 轮.题（如 2.1）")
+    return found[0]
+
+
 def refusal(subj: Subject) -> str | None:
     """Why this question cannot be corrected now, or None: only closed questions of a live or paper contest."""
     contest, rq = subj.contest, subj.round_question
@@ -122,6 +137,8 @@ def parse_key(question: CoreQuestion, raw: list[str]) -> list[str]:
             raise Refused("invalid_correction", "填空题至少需要一个可接受的答案，去掉空白和标点后不能为空")
         return list(dict.fromkeys(texts))
     if kind is QuestionKind.JUDGE:
+        if len(texts) == 1 and texts[0] not in ("true", "false") and parse_judge_word(texts[0]) is not None:
+            texts = ["true" if parse_judge_word(texts[0]) else "false"]
         if texts not in (["true"], ["false"]):
             raise Refused("invalid_correction", "判断题答案应为“正确”或“错误”")
         return texts

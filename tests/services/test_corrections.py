@@ -10,11 +10,12 @@ from sqlalchemy import func, select
 from quizengine.formats.contests import read_contest
 from quizengine.formats.roster import read_roster
 from quizengine.models import Answer, AuditEvent, ContestCorrection, Question, Score
-from quizengine.services import corrections, live, papers
+from quizengine.services import corrections, live, paper_state, papers
 from quizengine.services.contests import import_contest
 from quizengine.services.errors import Refused
 from quizengine.services.results import maximum_score, rank_contest
 from quizengine.services.roster import import_roster
+from quizengine.services.screens import reveal_payload
 from tests.conftest import REPO, store_banks
 from tests.services.test_bank_import import EXAMPLE
 from tests.services.test_live import EXTRA, T0
@@ -276,6 +277,18 @@ def test_paper_corrections_rescore_every_attempt_of_the_question(db, tmp_path):
     assert maximum_score(contest) == 36  # a paper's maximum stays (see results.maximum_score)
     item = next(i for i in first.items if i.question_id == question_id)
     assert (item.correct, item.points) == (None, None)
+    review = paper_state.state(contest, first.player.staff, T_PAPER + timedelta(hours=2))["review"]
+    shown = next(i for i in review["items"] if i["position"] == item.position)
+    assert shown["voided"] is True and review["points"] == 34  # what the person sees on their phone
+
+
+def test_a_rekeyed_live_question_reveals_the_corrected_key(db, contest):
+    a, b, _ = players()
+    (q1,) = play(contest, [{a: ("A", 1), b: ("B", 5)}], finish=False)
+    corrections.apply(corrections.subject(contest, q1.id), "rekey", ["B"], "答案应为 B", None)
+    revealed = reveal_payload(q1)
+    assert (revealed["answer"], revealed["correct"]) == (["B"], 1)
+    assert db.session.get(Question, q1.question_id).answer == ["A"]
 
 
 def _paper_played(db, tmp_path):
