@@ -80,13 +80,14 @@ def correct(contest_id: int, ref: int):
                 changes = corrections.preview(subject, entered["kind"], raw_key, entered["reason"])
             except Refused as refused:
                 error, status, changes = refused.message, 422, None
+    active = corrections.active_corrections(contest).get(ref)
     return render_template(
         "admin/correction.html",
         contest=contest,
         subject=subject,
-        question=corrections.corrected(to_core(subject.question), corrections.active_corrections(contest).get(ref)),
+        question=corrections.corrected(to_core(subject.question), active),
         original=to_core(subject.question),
-        active=corrections.active_corrections(contest).get(ref),
+        active=active,
         refused=corrections.refusal(subject),
         distribution=corrections.distribution(subject),
         history=corrections.history(subject),

@@ -259,7 +259,7 @@ def test_the_open_question_and_unplayed_ones_cannot_be_corrected(db, contest):
 
 
 def test_paper_corrections_rescore_every_attempt_of_the_question(db, tmp_path):
-    loaded_paper = _paper_played(db, tmp_path)
+    loaded_paper = paper_played(tmp_path)
     contest, first, second, question_id = loaded_paper
     with pytest.raises(Refused, match="not_correctable"):
         corrections.apply(corrections.subject(contest, question_id), "void", [], "理由", None)
@@ -291,7 +291,7 @@ def test_a_rekeyed_live_question_reveals_the_corrected_key(db, contest):
     assert db.session.get(Question, q1.question_id).answer == ["A"]
 
 
-def _paper_played(db, tmp_path):
+def paper_played(tmp_path):
     """A finished-ready paper: two people drew the same single-choice question; one right, one wrong."""
     store_banks(REPO / "question_banks")
     roster, _ = read_roster(REPO / "examples" / "roster.yaml", max_bytes=10**7)

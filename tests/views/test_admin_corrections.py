@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import func, select
 
 from quizengine.extensions import db as _db
 from quizengine.models import AuditEvent, ContestCorrection, Score
-from quizengine.services import live
+from quizengine.services import live, papers
 from tests.conftest import csrf_token, login
-from tests.services.test_corrections import make_live, play, players
+from tests.services.test_corrections import make_live, paper_played, play, players
 from tests.services.test_live import T0
+from tests.services.test_papers import T0 as T_PAPER
 from tests.services.test_scores import offline_contest
 
 
@@ -111,6 +114,21 @@ def test_the_open_question_and_offline_contests_are_refused(app, client, account
     assert "这道题正在作答，公布答案后才能复核" in client.get(page).get_data(as_text=True)
     token = csrf_token(client, f"/admin/corrections/{ids[0]}")
     response = client.post(page, data={"csrf_token": token, "kind": "void", "reason": "理由", "confirm": "1"})
-    assert response.status_code == 422 and stored_corrections(app) == 0
+    assert response.status_code == 422 and "这道题现在不能复核：这道题正在作答" in response.get_data(as_text=True)
+    assert stored_corrections(app) == 0
     listing = client.get(f"/admin/corrections/{ids[2]}")
     assert listing.status_code == 422 and "线下竞赛没有题目" in listing.get_data(as_text=True)
+
+
+def test_a_voided_paper_question_is_marked_on_the_paper_and_attempt_pages(app, client, accounts, tmp_path):
+    with app.app_context():
+        contest, first, _, question_id = paper_played(tmp_path)
+        papers.finish(contest, T_PAPER + timedelta(hours=1))
+        ids = (contest.id, first.id, question_id)
+    login(client, "org1")
+    page = f"/admin/corrections/{ids[0]}/{ids[2]}"
+    assert page in client.get(f"/admin/contests/{ids[0]}").get_data(as_text=True)  # the paper page links to it
+    form = {"csrf_token": csrf_token(client, page), "kind": "void", "reason": "题目有误", "confirm": "1"}
+    assert client.post(page, data=form).status_code == 302
+    attempt = client.get(f"/admin/contests/{ids[0]}/attempts/{ids[1]}").get_data(as_text=True)
+    assert "本题已作废，不计分" in attempt and "得分 34，答对 7 题，作答 7 / 8 题" in attempt
