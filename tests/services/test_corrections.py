@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from quizengine.formats.contests import read_contest
 from quizengine.formats.roster import read_roster
+from quizengine.formats.selection import read_selection
 from quizengine.models import Answer, AuditEvent, ContestCorrection, Question, Score
 from quizengine.services import corrections, live, paper_state, papers
 from quizengine.services.contests import import_contest
@@ -16,6 +17,7 @@ from quizengine.services.errors import Refused
 from quizengine.services.results import maximum_score, rank_contest
 from quizengine.services.roster import import_roster
 from quizengine.services.screens import reveal_payload
+from quizengine.services.selection import run_selection
 from tests.conftest import REPO, store_banks
 from tests.services.test_bank_import import EXAMPLE
 from tests.services.test_live import EXTRA, T0
@@ -325,3 +327,25 @@ def test_offline_contests_have_no_questions_to_correct(loaded):
     with pytest.raises(Refused, match="not_correctable") as caught:
         corrections.subject(contest, 1)
     assert "线下竞赛没有题目" in caught.value.message
+
+
+def test_a_selection_over_the_contest_sees_the_corrected_scores_and_maximum(db, contest, tmp_path):
+    a, b, _ = players()
+    q1, _ = play(contest, [{a: ("A", 0)}, {b: (["A", "B", "C"], 0)}])
+    text = "selection:\n  title: 评选\n  reference_date: 2021-09-30\n  parts:\n"
+    text += "    - {key: live, title: 现场, contests: [FIX01], weight: 100}\n"
+    path = tmp_path / "selection.yaml"
+    path.write_text(text, encoding="utf-8")
+
+    def parts():
+        spec, problems = read_selection(path)
+        assert problems == []
+        result, problems = run_selection(spec)
+        rows = result.as_json()["people"]
+        return {r["staff_id"]: (r["parts"][0]["score"], r["total"]) for r in rows if r["staff_id"] in PEOPLE[:2]}
+
+    # a full score of 10 + 10 + 10 + 20 (the four questions of the round), 20 and 30 (buzzer, risk) = 100
+    assert parts() == {"PTC0101": (10, 10.0), "PTC0102": (10, 10.0)}
+    corrections.apply(corrections.subject(contest, q1.id), "void", [], "作废", None)
+    # 10 of a maximum of 90
+    assert parts() == {"PTC0101": (0, 0.0), "PTC0102": (10, round(100 * 10 / 90, 6))}
