@@ -307,7 +307,7 @@ def contest_list():
 @with_appcontext
 def contest_correct(code, question, void, keys, reason, dry_run):
     """复核：作废竞赛 CODE 的题目 QUESTION（题号，或现场竞赛的 轮.题）或更正其答案，重新计分 / Void or re-key."""
-    from quizengine.services import corrections
+    from quizengine.services import correctable, corrections
     from quizengine.services.contests import contest_by_code
     from quizengine.services.errors import Refused
 
@@ -316,7 +316,7 @@ def contest_correct(code, question, void, keys, reason, dry_run):
         click.echo("没有这个竞赛 / no such contest" if found is None else "请给出 --void 或 --key 之一", err=True)
         raise SystemExit(1)
     try:
-        subject = corrections.find_subject(found, question)
+        subject = correctable.find_subject(found, question)
         if subject.question.kind in ("single", "multiple"):
             keys = [letter for key in keys for letter in key if not letter.isspace() and letter not in ",，、"]
         kind, keys = ("void" if void else "rekey"), list(keys)

@@ -15,7 +15,7 @@ from quizengine.core.paper import counted_attempt, window_state
 from quizengine.core.questions import QuestionKind
 from quizengine.extensions import db
 from quizengine.models import Attempt, AttemptItem, Contest, Player, Staff
-from quizengine.services.corrections import active_corrections
+from quizengine.services.correctable import active_corrections
 from quizengine.services.papers import (
     attempts_of,
     close_due,

@@ -19,7 +19,7 @@ from quizengine.extensions import db
 from quizengine.models import Answer, Center, Contest, Player, RoundQuestion, Staff
 from quizengine.models.mapping import to_core
 from quizengine.services.contests import upcoming_question
-from quizengine.services.corrections import active_corrections, corrected
+from quizengine.services.correctable import active_corrections, corrected
 from quizengine.services.results import NO_FIGURES, leaderboard, player_figures, player_result, podium
 from quizengine.timezone import iso
 

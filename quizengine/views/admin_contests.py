@@ -16,7 +16,7 @@ from quizengine.formats.scores import read_scores
 from quizengine.formats.scores import template_workbook as scores_template_workbook
 from quizengine.models.mapping import to_core
 from quizengine.models.types import utcnow
-from quizengine.services import corrections, live, paper_pool, paper_state, papers
+from quizengine.services import correctable, live, paper_pool, paper_state, papers
 from quizengine.services.contests import get_contest, import_contest, list_contests, update_contest
 from quizengine.services.errors import Refused
 from quizengine.services.results import player_staff_numbers, rankings_by_group
@@ -83,7 +83,7 @@ def show(contest_id: int):
     if contest.mode == "offline":
         return _offline_page(contest, ScoresUploadForm())
     rounds = [(r, [to_core(rq.question) for rq in r.questions]) for r in contest.rounds]
-    fixes = corrections.active_corrections(contest)
+    fixes = correctable.active_corrections(contest)
     return render_template("admin/contest.html", contest=contest, rounds=rounds, action_form=ActionForm(), fixes=fixes)
 
 
@@ -100,7 +100,7 @@ def _paper_page(contest):
         open_count=sum(1 for row in attempts if row["attempt"].closed_at is None),
         action_form=ActionForm(),
         window=window_state(now, contest.opens_at, contest.closes_at),
-        fixes=corrections.active_corrections(contest),
+        fixes=correctable.active_corrections(contest),
     )
 
 
@@ -166,7 +166,7 @@ def attempt(contest_id: int, attempt_id: int):
         abort(404)
     papers.close_if_due(found, utcnow())
     stored = [(item.question.key, tuple(item.option_order)) for item in found.items]
-    fixes = corrections.active_corrections(contest)
+    fixes = correctable.active_corrections(contest)
     try:
         replayed = paper_pool.replay(contest, found)
     except Refused:
@@ -176,7 +176,7 @@ def attempt(contest_id: int, attempt_id: int):
         contest=contest,
         attempt=found,
         items=[
-            (item, corrections.corrected(to_core(item.question), fixes.get(item.question_id))) for item in found.items
+            (item, correctable.corrected(to_core(item.question), fixes.get(item.question_id))) for item in found.items
         ],
         fixes=fixes,
         replay_matches=replayed == stored,

@@ -6,7 +6,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 
 from quizengine.models.mapping import to_core
-from quizengine.services import corrections
+from quizengine.services import correctable, corrections
 from quizengine.services.contests import get_contest, list_contests
 from quizengine.services.errors import Refused
 from quizengine.views.access import ensure_scope, requires, user_group_keys
@@ -38,11 +38,11 @@ def contest_questions(contest_id: int):
     """A contest's questions, each with its correction (if any) and a link to its 复核 page."""
     contest = _contest(contest_id)
     try:
-        active = corrections.active_corrections(contest)
-        questions = corrections.subjects(contest)
+        active = correctable.active_corrections(contest)
+        questions = correctable.subjects(contest)
     except Refused as refused:
         return render_template("admin/correction_questions.html", contest=contest, refused=refused.message), 422
-    rows = [(s, corrections.refusal(s), active.get(s.ref)) for s in questions]
+    rows = [(s, correctable.refusal(s), active.get(s.ref)) for s in questions]
     return render_template("admin/correction_questions.html", contest=contest, rows=rows, refused=None)
 
 
@@ -52,7 +52,7 @@ def correct(contest_id: int, ref: int):
     """One question's 复核 page: its key and answers; POST previews (nothing stored) or, confirmed, applies."""
     contest = _contest(contest_id)
     try:
-        subject = corrections.subject(contest, ref)
+        subject = correctable.subject(contest, ref)
     except Refused as refused:
         flash(refused.message, "error")
         return redirect(url_for("admin_corrections.contest_questions", contest_id=contest.id))
@@ -80,17 +80,17 @@ def correct(contest_id: int, ref: int):
                 changes = corrections.preview(subject, entered["kind"], raw_key, entered["reason"])
             except Refused as refused:
                 error, status, changes = refused.message, 422, None
-    active = corrections.active_corrections(contest).get(ref)
+    active = correctable.active_corrections(contest).get(ref)
     return render_template(
         "admin/correction.html",
         contest=contest,
         subject=subject,
-        question=corrections.corrected(to_core(subject.question), active),
+        question=correctable.corrected(to_core(subject.question), active),
         original=to_core(subject.question),
         active=active,
-        refused=corrections.refusal(subject),
-        distribution=corrections.distribution(subject),
-        history=corrections.history(subject),
+        refused=correctable.refusal(subject),
+        distribution=correctable.distribution(subject),
+        history=correctable.history(subject),
         entered=entered,
         changes=changes,
         error=error,

@@ -11,7 +11,7 @@ from quizengine.formats.contests import read_contest
 from quizengine.formats.roster import read_roster
 from quizengine.formats.selection import read_selection
 from quizengine.models import Answer, AuditEvent, ContestCorrection, Question, Score
-from quizengine.services import corrections, live, paper_state, papers
+from quizengine.services import correctable, corrections, live, paper_state, papers
 from quizengine.services.contests import import_contest
 from quizengine.services.errors import Refused
 from quizengine.services.results import maximum_score, rank_contest
@@ -112,7 +112,7 @@ def test_void_rescores_a_finished_live_contest_with_frozen_scores_ranks_and_audi
     q1, _ = play(contest, [{a: ("A", 1), b: ("B", 5)}, {b: (["A", "B", "C"], 2), c: (["A", "B"], 2)}])
     assert frozen(db, contest) == {a.id: 10, b.id: 9, c.id: 5}
     assert ranks(db, contest) == {a.id: 1, b.id: 2, c.id: 3}
-    subject = corrections.subject(contest, q1.id)
+    subject = correctable.subject(contest, q1.id)
     changes = corrections.apply(subject, "void", [], "题干有歧义", None, "10.0.0.1")
     assert frozen(db, contest) == {a.id: 0, b.id: 9, c.id: 5}
     assert ranks(db, contest) == {b.id: 1, c.id: 2, a.id: 3}
@@ -135,14 +135,14 @@ def test_void_rescores_a_finished_live_contest_with_frozen_scores_ranks_and_audi
 def test_voided_question_is_left_out_of_the_maximum(db, contest):
     q1, *_ = play(contest, [{}, {}], finish=False)
     before = maximum_score(contest)
-    corrections.apply(corrections.subject(contest, q1.id), "void", [], "作废", None)
+    corrections.apply(correctable.subject(contest, q1.id), "void", [], "作废", None)
     assert maximum_score(contest) == before - 10
 
 
 def test_rekey_single_rescores_with_the_answers_time(db, contest):
     a, b, c = players()
     (q1,) = play(contest, [{a: ("A", 1), b: ("B", 5)}])
-    corrections.apply(corrections.subject(contest, q1.id), "rekey", ["b"], "答案应为 B", None)
+    corrections.apply(correctable.subject(contest, q1.id), "rekey", ["b"], "答案应为 B", None)
     # b answered at 5 s of 10: round(10 x (1 - 0.5 / 2)) = round(7.5) = 8
     assert frozen(db, contest) == {a.id: 0, b.id: 8, c.id: 0}
     question = db.session.get(Question, q1.question_id)
@@ -152,10 +152,10 @@ def test_rekey_single_rescores_with_the_answers_time(db, contest):
 def test_rekey_multiple_gives_partial_credit_under_the_rounds_rule(db, contest):
     a, b, c = players()
     _, q2 = play(contest, [{}, {a: (["A", "B"], 0), b: (["A", "B", "C"], 0), c: (["A", "D"], 0)}])
-    corrections.apply(corrections.subject(contest, q2.id), "rekey", ["A", "B"], "C 项表述已过时", None)
+    corrections.apply(correctable.subject(contest, q2.id), "rekey", ["A", "B"], "C 项表述已过时", None)
     # a is now fully right; b picked a wrong option (C): 0; c too
     assert frozen(db, contest) == {a.id: 10, b.id: 0, c.id: 0}
-    corrections.apply(corrections.subject(contest, q2.id), "rekey", ["A", "B", "D"], "再次更正", None)
+    corrections.apply(correctable.subject(contest, q2.id), "rekey", ["A", "B", "D"], "再次更正", None)
     assert frozen(db, contest) == {a.id: 5, b.id: 0, c.id: 5}  # a strict subset: half of 10
     active = db.session.scalars(select(ContestCorrection).where(ContestCorrection.active)).all()
     assert [x.answer for x in active] == [["A", "B", "D"]]
@@ -168,8 +168,8 @@ def test_rekey_judge_and_fill(db, contest):
         contest,
         [{}, {}, {a: (True, 0), b: (False, 0)}, {a: ("一次", 0), b: ("一评", 0)}],
     )
-    corrections.apply(corrections.subject(contest, q3.id), "rekey", ["false"], "应为错", None)
-    corrections.apply(corrections.subject(contest, q4.id), "rekey", ["一次", "一评"], "两种说法都对", None)
+    corrections.apply(correctable.subject(contest, q3.id), "rekey", ["false"], "应为错", None)
+    corrections.apply(correctable.subject(contest, q4.id), "rekey", ["一次", "一评"], "两种说法都对", None)
     points = dict(
         db.session.execute(
             select(Answer.player_id, func.sum(Answer.points))
@@ -185,7 +185,7 @@ def test_cache_does_not_serve_the_ranking_from_before_a_correction(db, contest):
     (q1,) = play(contest, [{a: ("A", 1), b: ("B", 1)}], finish=False)
     people, _ = rank_contest(contest)
     assert people[0].standing.player_id == a.id
-    corrections.apply(corrections.subject(contest, q1.id), "rekey", ["B"], "答案应为 B", None)
+    corrections.apply(correctable.subject(contest, q1.id), "rekey", ["B"], "答案应为 B", None)
     people, _ = rank_contest(contest)
     assert people[0].standing.player_id == b.id
     assert {r.standing.player_id: r.standing.score for r in people} == {a.id: 0, b.id: 10, c.id: 0}
@@ -195,7 +195,7 @@ def test_preview_stores_nothing(db, contest):
     a, b, _ = players()
     (q1,) = play(contest, [{a: ("A", 1), b: ("B", 5)}])
     changes = corrections.preview(
-        corrections.subject(contest, q1.id),
+        correctable.subject(contest, q1.id),
         "rekey",
         ["B"],
         "预览",
@@ -226,7 +226,7 @@ def test_bad_corrections_are_refused_and_change_nothing(db, contest, kind, key, 
     a, _, _ = players()
     (q1,) = play(contest, [{a: ("A", 1)}])
     with pytest.raises(Refused) as caught:
-        corrections.apply(corrections.subject(contest, q1.id), kind, key, reason, None)
+        corrections.apply(correctable.subject(contest, q1.id), kind, key, reason, None)
     assert caught.value.code == "invalid_correction" and message in caught.value.message
     assert frozen(db, contest)[a.id] == 10
     assert db.session.scalar(select(func.count()).select_from(ContestCorrection)) == 0
@@ -235,7 +235,7 @@ def test_bad_corrections_are_refused_and_change_nothing(db, contest, kind, key, 
 def test_an_empty_fill_key_is_refused(db, contest):
     *_, q4 = play(contest, [{}, {}, {}, {}])
     with pytest.raises(Refused, match="invalid_correction") as caught:
-        corrections.apply(corrections.subject(contest, q4.id), "rekey", ["  ", "。"], "理由", None)
+        corrections.apply(correctable.subject(contest, q4.id), "rekey", ["  ", "。"], "理由", None)
     assert "不能为空" in caught.value.message
 
 
@@ -245,18 +245,18 @@ def test_the_open_question_and_unplayed_ones_cannot_be_corrected(db, contest):
     live.submit_answer(a.id, rq.id, "A", "k", T0)
     db.session.commit()  # as sockets.writer does
     with pytest.raises(Refused, match="not_correctable") as caught:
-        corrections.apply(corrections.subject(contest, rq.id), "void", [], "理由", None)
+        corrections.apply(correctable.subject(contest, rq.id), "void", [], "理由", None)
     assert "正在作答" in caught.value.message
     live.close_question(contest, T0 + timedelta(seconds=10))  # closed, but answers in flight may still count
     with pytest.raises(Refused, match="not_correctable"):
-        corrections.apply(corrections.subject(contest, rq.id), "void", [], "理由", None)
+        corrections.apply(correctable.subject(contest, rq.id), "void", [], "理由", None)
     upcoming = live.upcoming_question(contest)
     with pytest.raises(Refused, match="not_correctable") as caught:
-        corrections.apply(corrections.subject(contest, upcoming.id), "void", [], "理由", None)
+        corrections.apply(correctable.subject(contest, upcoming.id), "void", [], "理由", None)
     assert "还没有出题" in caught.value.message
     live.set_phase(contest, "reveal")
     # once the key is revealed, a closed question of a running contest may be corrected
-    corrections.apply(corrections.subject(contest, rq.id), "void", [], "理由", None)
+    corrections.apply(correctable.subject(contest, rq.id), "void", [], "理由", None)
     assert db.session.scalar(select(Answer.points)) == 0
 
 
@@ -264,10 +264,10 @@ def test_paper_corrections_rescore_every_attempt_of_the_question(db, tmp_path):
     loaded_paper = paper_played(tmp_path)
     contest, first, second, question_id = loaded_paper
     with pytest.raises(Refused, match="not_correctable"):
-        corrections.apply(corrections.subject(contest, question_id), "void", [], "理由", None)
+        corrections.apply(correctable.subject(contest, question_id), "void", [], "理由", None)
     papers.finish(contest, T_PAPER + timedelta(hours=1))
     before = {a.player_id: a.points for a in (first, second)}
-    subject = corrections.subject(contest, question_id)
+    subject = correctable.subject(contest, question_id)
     corrections.apply(subject, "void", [], "题目有误", None)
     db.session.refresh(first)
     db.session.refresh(second)
@@ -287,7 +287,7 @@ def test_paper_corrections_rescore_every_attempt_of_the_question(db, tmp_path):
 def test_a_rekeyed_live_question_reveals_the_corrected_key(db, contest):
     a, b, _ = players()
     (q1,) = play(contest, [{a: ("A", 1), b: ("B", 5)}], finish=False)
-    corrections.apply(corrections.subject(contest, q1.id), "rekey", ["B"], "答案应为 B", None)
+    corrections.apply(correctable.subject(contest, q1.id), "rekey", ["B"], "答案应为 B", None)
     revealed = reveal_payload(q1)
     assert (revealed["answer"], revealed["correct"]) == (["B"], 1)
     assert db.session.get(Question, q1.question_id).answer == ["A"]
@@ -325,7 +325,7 @@ def _shared_single(attempts):
 def test_offline_contests_have_no_questions_to_correct(loaded):
     contest = offline_contest()
     with pytest.raises(Refused, match="not_correctable") as caught:
-        corrections.subject(contest, 1)
+        correctable.subject(contest, 1)
     assert "线下竞赛没有题目" in caught.value.message
 
 
@@ -346,6 +346,6 @@ def test_a_selection_over_the_contest_sees_the_corrected_scores_and_maximum(db, 
 
     # a full score of 10 + 10 + 10 + 20 (the four questions of the round), 20 and 30 (buzzer, risk) = 100
     assert parts() == {"PTC0101": (10, 10.0), "PTC0102": (10, 10.0)}
-    corrections.apply(corrections.subject(contest, q1.id), "void", [], "作废", None)
+    corrections.apply(correctable.subject(contest, q1.id), "void", [], "作废", None)
     # 10 of a maximum of 90
     assert parts() == {"PTC0101": (0, 0.0), "PTC0102": (10, round(100 * 10 / 90, 6))}
