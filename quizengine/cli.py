@@ -329,7 +329,7 @@ def contest_correct(code, question, void, keys, reason, dry_run):
         raise SystemExit(1) from None
     for c in changes:
         click.echo(f"{c.staff_no} {c.name}: {c.old_score} → {c.new_score}，名次 {c.old_rank} → {c.new_rank}")
-    click.echo(f"{'预览（未保存）' if dry_run else '已复核'}：{len(changes)} 人的成绩或名次有变化")
+    click.echo(f"{'预览（未保存）' if dry_run else '已复核'}：{len(changes)} 人受影响（作答了本题或名次变化）")
 
 
 # --- accounts ----------------------------------------------------------------

@@ -119,7 +119,12 @@ def _joined(points: tuple) -> str:
 
 def _rescore(subj: Subject, kind: str, raw_key: list[str], reason: str, actor) -> list[Change]:
     """Add the correction and re-score in the session (the caller commits or rolls back)."""
-    contest = db.session.scalars(select(Contest).where(Contest.id == subj.contest.id).with_for_update()).one()
+    # Lock the contest and read its phase afresh: two corrections, or a correction and the host, never interleave.
+    contest = db.session.scalars(
+        select(Contest).where(Contest.id == subj.contest.id).with_for_update().execution_options(populate_existing=True)
+    ).one()
+    if subj.round_question is not None:
+        db.session.refresh(subj.round_question)
     problem = refusal(subj)
     if problem:
         raise Refused("not_correctable", problem)
@@ -154,23 +159,28 @@ def _rescore(subj: Subject, kind: str, raw_key: list[str], reason: str, actor) -
     db.session.flush()
     after = _figures(contest)
     numbers = player_staff_numbers(contest)
-    moved = {p for p in after if before.get(p, (None,) * 4)[1:] != after[p][1:]}
-    return [
-        Change(
-            player_id,
-            numbers.get(player_id, ""),
-            after[player_id][0],
-            after[player_id][3],
-            points.get(player_id, ((), ()))[0],
-            points.get(player_id, ((), ()))[1],
-            before.get(player_id, (None, 0, None))[1],
-            after[player_id][1],
-            before.get(player_id, (None, 0, None))[2],
-            after[player_id][2],
+    moved = {
+        p for p, now in after.items() if p not in before or (before[p].score, before[p].rank) != (now.score, now.rank)
+    }
+    changes = []
+    for player_id in sorted((set(points) | moved) & set(after), key=lambda p: (after[p].rank, after[p].name)):
+        old, new = before.get(player_id, _Figure("", "", 0, None)), after[player_id]
+        olds, news = points.get(player_id, ((), ()))
+        changes.append(
+            Change(
+                player_id,
+                numbers.get(player_id, ""),
+                new.name,
+                new.center,
+                olds,
+                news,
+                old.score,
+                new.score,
+                old.rank,
+                new.rank,
+            )
         )
-        for player_id in sorted(set(points) | moved, key=lambda p: (after[p][2] or 0, after[p][0]))
-        if player_id in after
-    ]
+    return changes
 
 
 def _rescore_live(subj: Subject, question: CoreQuestion | None) -> dict[int, tuple]:
@@ -215,18 +225,18 @@ def _rescore_paper(subj: Subject, question: CoreQuestion | None) -> dict[int, tu
             if item.question_id != subj.question.id:
                 continue
             old = item.points
-            if question is None or attempt.closed_at is None:
+            if question is None:
                 item.correct, item.points = None, None
             else:
                 scored = score_item(question, item.response, points=item.points_value, partial=partial)
                 item.correct, item.points = (scored.correct, scored.points) if scored.answered else (None, None)
             olds, news = result.get(attempt.player_id, ((), ()))
             result[attempt.player_id] = ((*olds, old), (*news, item.points))
-        if attempt.closed_at is not None:
-            counted = [i for i in attempt.items if i.question_id not in voided]
-            attempt.points = sum(i.points or 0 for i in counted)
-            attempt.correct = sum(1 for i in counted if i.correct)
-            attempt.answered = sum(1 for i in counted if i.response is not None)
+        # the totals as papers.close sums them, without every voided question of the contest
+        counted = [i for i in attempt.items if i.question_id not in voided]
+        attempt.points = sum(i.points or 0 for i in counted)
+        attempt.correct = sum(1 for i in counted if i.correct)
+        attempt.answered = sum(1 for i in counted if i.response is not None)
     return result
 
 
@@ -242,7 +252,15 @@ def _refreeze(contest: Contest) -> None:
         row.total_time_ms, row.rank = standing.total_time_ms, rank
 
 
-def _figures(contest: Contest) -> dict[int, tuple]:
-    """Player id -> (name, score, rank within the group, center), computed afresh (never the ranking cache)."""
+@dataclass(frozen=True)
+class _Figure:
+    name: str
+    center: str
+    score: float
+    rank: int | None
+
+
+def _figures(contest: Contest) -> dict[int, _Figure]:
+    """Each player's score and rank within the group, computed afresh (never from the ranking cache)."""
     db.session.flush()
-    return {s.player_id: (s.name, s.score, rank, s.center) for s, rank in frozen_rows(contest)}
+    return {s.player_id: _Figure(s.name, s.center, s.score, rank) for s, rank in frozen_rows(contest)}

@@ -75,7 +75,7 @@ def correct(contest_id: int, ref: int):
                 if request.form.get("confirm") == "1":
                     args = (entered["kind"], raw_key, entered["reason"], current_user, request.remote_addr or "")
                     changes = corrections.apply(subject, *args)
-                    flash(f"已复核{subject.label}：{len(changes)} 人的成绩或名次有变化", "ok")
+                    flash(f"已复核{subject.label}：{len(changes)} 人受影响（作答了本题或名次变化）", "ok")
                     return redirect(url_for("admin_corrections.correct", contest_id=contest.id, ref=ref))
                 changes = corrections.preview(subject, entered["kind"], raw_key, entered["reason"])
             except Refused as refused:
