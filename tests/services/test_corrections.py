@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -11,7 +11,7 @@ from quizengine.formats.contests import read_contest
 from quizengine.formats.roster import read_roster
 from quizengine.formats.selection import read_selection
 from quizengine.models import Answer, AuditEvent, ContestCorrection, Question, Score
-from quizengine.services import correctable, corrections, live, paper_state, papers
+from quizengine.services import correctable, corrections, learning_report, live, paper_state, papers
 from quizengine.services.contests import import_contest
 from quizengine.services.errors import Refused
 from quizengine.services.results import maximum_score, rank_contest
@@ -349,3 +349,18 @@ def test_a_selection_over_the_contest_sees_the_corrected_scores_and_maximum(db, 
     corrections.apply(correctable.subject(contest, q1.id), "void", [], "作废", None)
     # 10 of a maximum of 90
     assert parts() == {"PTC0101": (0, 0.0), "PTC0102": (10, round(100 * 10 / 90, 6))}
+
+
+def test_the_learning_report_leaves_a_voided_question_out_of_the_accuracy(db, contest):
+    a, b, _ = players()
+    (q1,) = play(contest, [{a: ("A", 1), b: ("B", 5)}])
+
+    def tally():
+        reports = learning_report.learning_report(["community"], date(2021, 9, 1), date(2021, 9, 2), 0.5)
+        mine = next(r for r in reports if r.center == a.staff.center.name)
+        topic = mine.topics.get("haochaping")
+        return (topic.answered, topic.correct) if topic else (0, 0)
+
+    assert tally() == (2, 1)
+    corrections.apply(correctable.subject(contest, q1.id), "void", [], "作废", None)
+    assert tally() == (0, 0)
