@@ -99,13 +99,8 @@ def apply(subj: Subject, kind: str, raw_key: list[str], reason: str, actor, addr
         answer=correction.answer,
         reason=correction.reason,
         people=[
-            {
-                "staff_no": c.staff_no,
-                "name": c.name,
-                "points": f"{_joined(c.old_points)} → {_joined(c.new_points)}",
-                "score": f"{c.old_score} → {c.new_score}",
-                "rank": f"{c.old_rank} → {c.new_rank}",
-            }
+            f"{c.staff_no} {c.name}：本题 {_joined(c.old_points)} → {_joined(c.new_points)}，"
+            f"总分 {c.old_score} → {c.new_score}，名次 {c.old_rank or '—'} → {c.new_rank or '—'}"
             for c in changes
         ],
     )
