@@ -61,7 +61,6 @@ def test_preview_lists_old_and_new_figures_and_stores_nothing_then_confirm_appli
     assert "当前答案（已更正）：<strong>B</strong>；题库答案：A" in after and "依据新文件，答案为 B" in after
     contest_page = client.get(f"/admin/contests/{finished['contest']}").get_data(as_text=True)
     assert "<strong>B</strong>（已更正，题库答案 A）" in contest_page and page in contest_page
-    client.get("/logout")
     login(client, "admin1")
     log = client.get("/admin/audit").get_data(as_text=True)
     assert "contest.correct" in log and "本题 10 → 0，总分 10 → 0，名次 1 → 3" in log
@@ -98,7 +97,6 @@ def test_another_groups_contest_is_not_found_and_trainers_may_correct_any(app, c
     assert client.get(page).status_code == 404
     assert client.get(f"/admin/corrections/{finished['contest']}").status_code == 404
     assert "FIX01" not in client.get("/admin/corrections/").get_data(as_text=True)
-    client.get("/logout")
     login(client, "trainer1")
     assert "FIX01" in client.get("/admin/corrections/").get_data(as_text=True)
     response = client.post(page, data={"csrf_token": csrf_token(client, page), "kind": "void", "reason": "题目有误"})
