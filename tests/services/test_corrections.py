@@ -364,3 +364,27 @@ def test_the_learning_report_leaves_a_voided_question_out_of_the_accuracy(db, co
     assert tally() == (2, 1)
     corrections.apply(correctable.subject(contest, q1.id), "void", [], "作废", None)
     assert tally() == (0, 0)
+
+
+def test_rekey_keeps_the_buzzer_points_and_the_chosen_stake(db, contest):
+    a, _, _ = players()
+    play(contest, [{}, {}, {}, {}], finish=False)
+    now = T0 + timedelta(minutes=10)
+    buzzer = live.next_question(contest, now)
+    live.buzz(a.id, buzzer.id, now + timedelta(seconds=1))
+    live.submit_answer(a.id, buzzer.id, True, "kb", now + timedelta(seconds=2))  # the key is 错: -20
+    live.close_question(contest, now + timedelta(seconds=3))
+    risk = live.upcoming_question(contest)
+    live.choose_stake(a.id, risk.id, 30, now + timedelta(seconds=4))
+    live.next_question(contest, now + timedelta(seconds=5))
+    live.submit_answer(a.id, risk.id, "A", "kr", now + timedelta(seconds=6))  # the key is B: -30
+    live.close_question(contest, now + timedelta(seconds=7))
+    live.set_phase(contest, "reveal")
+
+    def points(rq):
+        return db.session.scalar(select(Answer.points).where(Answer.round_question_id == rq.id))
+
+    assert (points(buzzer), points(risk)) == (-20, -30)
+    corrections.apply(correctable.subject(contest, buzzer.id), "rekey", ["对"], "应为对", None)
+    corrections.apply(correctable.subject(contest, risk.id), "rekey", ["A"], "应为 A", None)
+    assert (points(buzzer), points(risk)) == (20, 30)
