@@ -122,7 +122,8 @@
         h("span", { className: "mark", text: isMine ? "您的选择" : "" }),
       ]);
     });
-    return h("article", { className: "paper-item review-item " + (item.voided ? "" : item.correct ? "good" : "bad") }, [
+    var verdict = item.voided ? "" : item.correct ? "good" : "bad";
+    return h("article", { className: "paper-item review-item " + verdict }, [
       h("p", { className: "q-meta" }, [
         h("strong", { text: "第 " + item.position + " 题 " }),
         item.kind_label + " · " + mark + " · " + item.earned + " / " + item.points + " 分",
