@@ -341,6 +341,41 @@ def contest_list():
         )
 
 
+@contest.command("correct")
+@click.argument("code")
+@click.argument("question")
+@click.option("--void", "void", is_flag=True, help="作废本题 / void the question")
+@click.option("--key", "keys", multiple=True, help="新答案（可重复；选择题可写 AC）/ the new key")
+@click.option("--reason", required=True, help="复核理由 / why")
+@click.option("--dry-run", is_flag=True, help="只预览，不保存 / preview only")
+@with_appcontext
+def contest_correct(code, question, void, keys, reason, dry_run):
+    """复核：作废竞赛 CODE 的题目 QUESTION（题号，或现场竞赛的 轮.题）或更正其答案，重新计分 / Void or re-key."""
+    from quizengine.services import correctable, corrections
+    from quizengine.services.contests import contest_by_code
+    from quizengine.services.errors import Refused
+
+    found = contest_by_code(code)
+    if found is None or void == bool(keys):
+        click.echo("没有这个竞赛 / no such contest" if found is None else "请给出 --void 或 --key 之一", err=True)
+        raise SystemExit(1)
+    try:
+        subject = correctable.find_subject(found, question)
+        if subject.question.kind in ("single", "multiple"):
+            keys = [letter for key in keys for letter in key if not letter.isspace() and letter not in ",，、"]
+        kind, keys = ("void" if void else "rekey"), list(keys)
+        if dry_run:
+            changes = corrections.preview(subject, kind, keys, reason)
+        else:
+            changes = corrections.apply(subject, kind, keys, reason, None)
+    except Refused as refused:
+        click.echo(refused.message, err=True)
+        raise SystemExit(1) from None
+    for c in changes:
+        click.echo(f"{c.staff_no} {c.name}: {c.old_score} → {c.new_score}，名次 {c.old_rank} → {c.new_rank}")
+    click.echo(f"{'预览（未保存）' if dry_run else '已复核'}：{len(changes)} 人受影响（作答了本题或名次变化）")
+
+
 # --- accounts ----------------------------------------------------------------
 
 

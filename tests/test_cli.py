@@ -175,3 +175,38 @@ def test_selection_run_prints_the_awards_the_json_and_writes_an_xlsx(app, tmp_pa
     refused = invoke("selection", "run", str(bad))
     assert refused.exit_code == 1
     assert f"{bad}:5:19: error[unknown-contest]" in refused.output
+
+
+def test_contest_correct_previews_with_dry_run_then_applies_and_refuses_bad_input(app, tmp_path):
+    from flask.cli import ScriptInfo
+    from sqlalchemy import func, select
+
+    from quizengine.extensions import db
+    from quizengine.models import ContestCorrection, Score
+    from tests.services.test_corrections import make_live, play, players
+
+    with app.app_context():
+        contest = make_live(tmp_path)
+        a, b, _ = players()
+        play(contest, [{a: ("A", 1), b: ("B", 5)}])
+        a_id = a.id
+    info = ScriptInfo(create_app=lambda: app)
+
+    def invoke(*args):
+        return CliRunner().invoke(cli, ["contest", "correct", *args], obj=info, catch_exceptions=False)
+
+    def stored():
+        with app.app_context():
+            points = db.session.scalar(select(Score.points).where(Score.player_id == a_id))
+            return points, db.session.scalar(select(func.count()).select_from(ContestCorrection))
+
+    result = invoke("fix01", "hcp-001", "--key", "B", "--reason", "答案应为 B", "--dry-run")
+    assert result.exit_code == 0 and "预览（未保存）：2 人" in result.output and "10 → 0" in result.output
+    assert stored() == (10, 0)
+    result = invoke("FIX01", "1.1", "--key", "E", "--reason", "理由")
+    assert result.exit_code == 1 and "答案 E 不在选项 A、B、C、D 中" in result.output
+    assert invoke("FIX01", "hcp-001", "--void", "--key", "B", "--reason", "理由").exit_code == 1
+    assert stored() == (10, 0)
+    result = invoke("FIX01", "hcp-001", "--void", "--reason", "题干有歧义")
+    assert result.exit_code == 0 and "已复核" in result.output
+    assert stored() == (0, 1)

@@ -3,6 +3,11 @@
 `admin` may do everything. `organizer` runs contests, rosters and results,
 but only of the groups assigned to them. `trainer` maintains question banks.
 Every view and socket handler asks `allowed` on the server.
+
+`results.correct` (复核: void a question or correct its key after a contest)
+is held by organizers for their groups' contests and by trainers, who own the
+keys: trainers have no groups and banks serve every group, so a trainer's
+permissions are never group-scoped.
 """
 
 from __future__ import annotations
@@ -12,12 +17,16 @@ ROLE_LABELS = {"admin": "管理员", "organizer": "组织者", "trainer": "出�
 
 PERMISSIONS = {
     "admin": frozenset({"*"}),
-    "organizer": frozenset({"contest.run", "contest.edit", "roster.edit", "results.view", "bank.view"}),
-    "trainer": frozenset({"bank.edit", "bank.view"}),
+    "organizer": frozenset(
+        {"contest.run", "contest.edit", "roster.edit", "results.view", "results.correct", "bank.view"}
+    ),
+    "trainer": frozenset({"bank.edit", "bank.view", "results.correct"}),
 }
 
 # Permissions whose objects belong to a group: an organizer needs that group.
-GROUP_SCOPED = frozenset({"contest.run", "contest.edit", "roster.edit", "results.view"})
+GROUP_SCOPED = frozenset({"contest.run", "contest.edit", "roster.edit", "results.view", "results.correct"})
+# Roles that hold groups; only their group-scoped permissions need the object's groups.
+SCOPED_ROLES = frozenset({"organizer"})
 
 
 def allowed(role: str, permission: str, user_groups=(), target_groups=None) -> bool:
@@ -32,7 +41,7 @@ def allowed(role: str, permission: str, user_groups=(), target_groups=None) -> b
         return True
     if permission not in granted:
         return False
-    if permission not in GROUP_SCOPED or target_groups is None:
+    if permission not in GROUP_SCOPED or target_groups is None or role not in SCOPED_ROLES:
         return True
     targets = set(target_groups)
     return bool(targets) and targets <= set(user_groups)

@@ -16,6 +16,7 @@ from quizengine.models.contests import (
     Score,
     Stake,
 )
+from quizengine.models.corrections import ContestCorrection
 from quizengine.models.learning import Mistake, PracticeAnswer
 from quizengine.models.roster import Center, Group, Staff
 from quizengine.models.selections import Selection, SelectionAppeal
@@ -29,6 +30,7 @@ __all__ = [
     "BankRevision",
     "Center",
     "Contest",
+    "ContestCorrection",
     "ContestGroup",
     "Group",
     "Mistake",

@@ -71,6 +71,9 @@ MESSAGES = {
     "appeal_too_long": "异议内容不能超过 1000 字",
     "appeal_handled": "这条异议已经处理",
     "reply_required": "请填写答复",
+    # corrections after a dispute (复核)
+    "not_correctable": "这道题现在不能复核",
+    "invalid_correction": "复核内容不正确",
 }
 
 

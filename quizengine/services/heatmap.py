@@ -29,6 +29,7 @@ from quizengine.models import (
     Staff,
 )
 from quizengine.services.item_analysis import counted_attempts
+from quizengine.services.results import voided_questions, voided_round_questions
 
 
 def _centers(group_ids: Iterable[int]) -> list[tuple[str, str]]:
@@ -43,7 +44,8 @@ def _centers(group_ids: Iterable[int]) -> list[tuple[str, str]]:
 
 
 def _live_answers(contest: Contest) -> list[tuple[str, int, bool]]:
-    """(center, question id, right) of every answer given in a live contest."""
+    """(center, question id, right) of every answer given in a live contest (voided questions left out)."""
+    voided = voided_round_questions(contest.id)
     rows = db.session.execute(
         select(Center.name, RoundQuestion.question_id, Answer.correct)
         .join(RoundQuestion, Answer.round_question_id == RoundQuestion.id)
@@ -51,13 +53,15 @@ def _live_answers(contest: Contest) -> list[tuple[str, int, bool]]:
         .join(Staff, Player.staff_id == Staff.id)
         .join(Center, Staff.center_id == Center.id)
         .where(Player.contest_id == contest.id, Player.kicked_at.is_(None))
+        .where(RoundQuestion.id.not_in(voided))
     )
     return [(center, qid, bool(correct)) for center, qid, correct in rows]
 
 
 def _paper_answers(contest: Contest) -> list[tuple[str, int, bool]]:
-    """(center, question id, right) of every answered item of the counted attempts of a paper."""
+    """(center, question id, right) of every answered item of the counted attempts of a paper (voided left out)."""
     attempts = counted_attempts(contest)
+    voided = voided_questions(contest.id)
     centers = dict(
         db.session.execute(
             select(Player.id, Center.name)
@@ -70,7 +74,7 @@ def _paper_answers(contest: Contest) -> list[tuple[str, int, bool]]:
         (centers[a.player_id], item.question_id, bool(item.correct))
         for a in attempts
         for item in a.items
-        if item.response is not None
+        if item.response is not None and item.question_id not in voided
     ]
 
 

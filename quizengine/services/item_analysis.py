@@ -31,10 +31,12 @@ from quizengine.core.questions import check_answer
 from quizengine.extensions import db
 from quizengine.models import Answer, Attempt, Bank, Contest, Player, Question, Round, RoundQuestion
 from quizengine.models.mapping import to_core
-from quizengine.services.results import attempt_result
+from quizengine.services.correctable import active_corrections, corrected
+from quizengine.services.results import attempt_result, voided_questions, voided_round_questions
 
 BUZZER_LEFT_OUT = "抢答题只有抢到的人作答，其他人没有这道题的得分，无法与全卷比较，不参加分析"
 NOT_ASKED_LEFT_OUT = "还没有出题或还没有关闭的题不参加分析"
+VOIDED_LEFT_OUT = "复核中已作废的题不计分，不参加分析"
 OFFLINE_NOTE = "线下竞赛只导入了每人的总成绩，没有逐题得分，无法做试题分析。"
 
 
@@ -76,12 +78,16 @@ def _live_analysis(contest: Contest) -> ContestAnalysis:
     """Live: one column per asked and closed question outside buzzer rounds, one row per player."""
     left_out = []
     columns: list[RoundQuestion] = []
+    voided = voided_round_questions(contest.id)
+    corrections = active_corrections(contest)
     for round_ in contest.rounds:
         if round_.kind == "buzzer":
             if round_.questions:
                 left_out.append(f"{round_.title or '抢答题'}（{len(round_.questions)} 道）：{BUZZER_LEFT_OUT}")
             continue
-        columns += [rq for rq in round_.questions if rq.closed_at is not None]
+        columns += [rq for rq in round_.questions if rq.closed_at is not None and rq.id not in voided]
+    if voided:
+        left_out.append(f"{len(voided)} 道：{VOIDED_LEFT_OUT}")
     unasked = sum(1 for r in contest.rounds if r.kind != "buzzer" for rq in r.questions if rq.closed_at is None)
     if unasked:
         left_out.append(f"{unasked} 道：{NOT_ASKED_LEFT_OUT}")
@@ -91,7 +97,7 @@ def _live_analysis(contest: Contest) -> ContestAnalysis:
     index = {pid: row for row, pid in enumerate(players)}
     marks = [[0.0] * len(columns) for _ in players]
     for col, rq in enumerate(columns):
-        question = to_core(rq.question)
+        question = corrected(to_core(rq.question), corrections.get(rq.id))
         partial = bool(rq.round.scoring.get("partial"))
         answers = db.session.execute(
             select(Answer.player_id, Answer.response).where(Answer.round_question_id == rq.id)
@@ -132,10 +138,13 @@ def _paper_analysis(contest: Contest) -> ContestAnalysis:
     order = {rq.question_id: (r.position, rq.position) for r in contest.rounds for rq in r.questions}
     titles = {r.id: r.title or f"第 {r.position} 部分" for r in contest.rounds}
     attempts = counted_attempts(contest)
+    voided = voided_questions(contest.id)
     maxima: dict[int, int] = {}
     places: dict[int, str] = {}
     for attempt in attempts:
         for item in attempt.items:
+            if item.question_id in voided:
+                continue
             maxima.setdefault(item.question_id, item.points_value)
             places.setdefault(item.question_id, titles.get(item.round_id, ""))
     question_ids = sorted(maxima, key=lambda qid: order.get(qid, (1 << 30, qid)))
@@ -146,6 +155,8 @@ def _paper_analysis(contest: Contest) -> ContestAnalysis:
         row: list[float | None] = [None] * len(question_ids)
         by_position = []
         for item in attempt.items:
+            if item.question_id in voided:
+                continue
             earned = float(item.points or 0)
             # The same question drawn in two sections of different points: its column keeps the first points seen.
             scale = maxima[item.question_id] / item.points_value if item.points_value else 1.0
@@ -165,6 +176,8 @@ def _paper_analysis(contest: Contest) -> ContestAnalysis:
         ItemRow(questions[qid], places[qid], stats) for qid, stats in zip(question_ids, analysis.items, strict=True)
     ]
     left_out = ["未交卷的试卷不参加分析；多次作答的人只取计成绩的那一次"]
+    if voided:
+        left_out.append(f"{len(voided)} 道：{VOIDED_LEFT_OUT}")
     return ContestAnalysis(contest, analysis, rows, left_out)
 
 

@@ -19,6 +19,7 @@ from quizengine.models import (
     Attempt,
     AttemptItem,
     Center,
+    ContestCorrection,
     Group,
     Player,
     PracticeAnswer,
@@ -68,7 +69,7 @@ class Activity:
     staff_id: int
     at: datetime
     tags: tuple[str, ...]
-    correct: bool | None  # None: a paper answer whose attempt is still open
+    correct: bool | None  # None: a paper answer whose attempt is still open, or a question voided (复核)
     practice: bool
 
 
@@ -99,14 +100,26 @@ def _activities(staff_ids: list[int], start: datetime, end: datetime) -> list[Ac
     )
     found += [Activity(s, at, tuple(tags), correct, False) for s, at, tags, correct in papers]
     live = db.session.execute(
-        select(Player.staff_id, Answer.received_at, Question.tags, Answer.correct)
+        select(Player.staff_id, Answer.received_at, Question.tags, Answer.correct, Answer.round_question_id)
         .join(Player, Answer.player_id == Player.id)
         .join(RoundQuestion, Answer.round_question_id == RoundQuestion.id)
         .join(Question, RoundQuestion.question_id == Question.id)
         .where(Player.staff_id.in_(staff_ids), Answer.received_at >= start, Answer.received_at < end)
     )
-    found += [Activity(s, at, tuple(tags), correct, False) for s, at, tags, correct in live]
+    voided = _voided_round_questions()
+    found += [
+        Activity(s, at, tuple(tags), None if rq_id in voided else correct, False)
+        for s, at, tags, correct, rq_id in live
+    ]
     return found
+
+
+def _voided_round_questions() -> set[int]:
+    """Live questions voided after a dispute (复核): an answer to one is study, not a right or wrong answer."""
+    query = select(ContestCorrection.round_question_id).where(
+        ContestCorrection.active, ContestCorrection.kind == "void", ContestCorrection.round_question_id.is_not(None)
+    )
+    return set(db.session.scalars(query))
 
 
 def topic_labels() -> dict[str, str]:

@@ -15,6 +15,7 @@ from quizengine.core.paper import counted_attempt, window_state
 from quizengine.core.questions import QuestionKind
 from quizengine.extensions import db
 from quizengine.models import Attempt, AttemptItem, Contest, Player, Staff
+from quizengine.services.correctable import active_corrections
 from quizengine.services.papers import (
     attempts_of,
     close_due,
@@ -137,14 +138,16 @@ def _paper(attempt: Attempt) -> dict:
 
 
 def _review(attempt: Attempt) -> dict:
-    """A closed attempt with marks, keys, explanations and sources."""
+    """A closed attempt with marks, keys (as corrected after a dispute, 复核), explanations and sources."""
+    fixes = active_corrections(db.session.get(Contest, attempt.contest_id))
     items = []
     for item in attempt.items:
-        question = item.question
+        question, fix = item.question, fixes.get(item.question_id)
         items.append(
             {
                 **_item(item),
-                "answer": question.answer,
+                "answer": fix.answer if fix is not None and fix.kind == "rekey" else question.answer,
+                "voided": fix is not None and fix.kind == "void",
                 "correct": item.correct,
                 "earned": item.points or 0,
                 "explanation": question.explanation,

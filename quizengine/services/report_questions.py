@@ -23,7 +23,8 @@ from quizengine.core.questions import QuestionKind, TypedAnswer, typed_answers
 from quizengine.extensions import db
 from quizengine.models import Answer, Attempt, AttemptItem, Contest, Player, RoundQuestion
 from quizengine.models.mapping import to_core
-from quizengine.services.results import attempt_result
+from quizengine.services.correctable import active_corrections, corrected
+from quizengine.services.results import attempt_result, voided_questions, voided_round_questions
 
 # A judge question's two options, by the stored answer ("true"/"false") and as shown.
 JUDGE_OPTIONS = (("true", "正确"), ("false", "错误"))
@@ -55,6 +56,7 @@ class QuestionStats:
     options: tuple[OptionCount, ...]
     average_ms: float | None  # papers keep no time per question
     typed: tuple[TypedAnswer, ...]
+    voided: bool = False  # voided after the contest (复核): it counts for nobody
 
     @property
     def accuracy(self) -> float | None:
@@ -77,6 +79,7 @@ class AnswerRow:
     points: int
     elapsed_ms: int | None  # live: from the question's open; papers: None
     at: datetime | None  # received (live) or last saved (paper)
+    voided: bool = False
 
 
 def answer_text(question: CoreQuestion) -> str:
@@ -105,8 +108,8 @@ def _choices(question: CoreQuestion, value) -> list[str]:
     return list(value) if isinstance(value, list) else [str(value)]
 
 
-def _stats(number, round_title, question, responses, correct, had, times) -> QuestionStats:
-    """A question's figures from its responses (None: had it, did not answer)."""
+def _stats(number, round_title, question, responses, correct, had, times, voided=False) -> QuestionStats:
+    """A question's figures from its responses (None: had it, did not answer); a voided one has nobody right."""
     given = [r for r in responses if r is not None]
     chosen = Counter(key for value in given for key in _choices(question, value))
     judge = question.kind is QuestionKind.JUDGE
@@ -118,10 +121,10 @@ def _stats(number, round_title, question, responses, correct, had, times) -> Que
         key=question.id,
         stem=question.stem,
         kind=question.kind.label,
-        answer=answer_text(question),
+        answer=f"已作废（原答案：{answer_text(question)}）" if voided else answer_text(question),
         had=had,
         answered=len(given),
-        correct=correct,
+        correct=0 if voided else correct,
         options=()
         if fill
         else tuple(
@@ -129,6 +132,7 @@ def _stats(number, round_title, question, responses, correct, had, times) -> Que
         ),
         average_ms=round(mean(times), 1) if times else None,
         typed=tuple(typed_answers(question, given)) if fill else (),
+        voided=voided,
     )
 
 
@@ -142,18 +146,20 @@ def question_stats(contest: Contest) -> list[QuestionStats] | None:
     for answer in _live_answers(contest):
         answers.setdefault(answer.round_question_id, []).append(answer)
     result = []
+    corrections = active_corrections(contest)
     for number, rq in enumerate(_round_questions(contest), 1):
         rows = answers.get(rq.id, [])
-        question = to_core(rq.question)
+        correction = corrections.get(rq.id)
         result.append(
             _stats(
                 number,
                 rq.round.title,
-                question,
+                corrected(to_core(rq.question), correction),
                 [a.response.get("value") for a in rows],
                 sum(1 for a in rows if a.correct),
                 None,
                 [a.elapsed_ms for a in rows],
+                voided=correction is not None and correction.kind == "void",
             )
         )
     return result
@@ -198,18 +204,20 @@ def _paper_stats(contest: Contest) -> list[QuestionStats]:
         for item in db.session.scalars(select(AttemptItem).where(AttemptItem.attempt_id.in_(attempt_ids))):
             items.setdefault(item.question_id, []).append(item)
     result = []
+    corrections = active_corrections(contest)
     for number, rq in enumerate(_round_questions(contest), 1):
         rows = items.get(rq.question_id, [])
-        question = to_core(rq.question)
+        correction = corrections.get(rq.question_id)
         result.append(
             _stats(
                 number,
                 rq.round.title,
-                question,
+                corrected(to_core(rq.question), correction),
                 [i.response for i in rows],
                 sum(1 for i in rows if i.correct),
                 len(rows),
                 [],
+                voided=correction is not None and correction.kind == "void",
             )
         )
     return result
@@ -224,6 +232,7 @@ def answers_by_player(contest: Contest, player_id: int | None = None) -> dict[in
     if contest.mode == Mode.SELF_PACED:
         return _paper_answers(contest, player_id)
     numbers = {rq.id: (number, rq) for number, rq in enumerate(_round_questions(contest), 1)}
+    voided = voided_round_questions(contest.id)
     result: dict[int, list[AnswerRow]] = {}
     for answer in _live_answers(contest, player_id):
         number, rq = numbers[answer.round_question_id]
@@ -241,6 +250,7 @@ def answers_by_player(contest: Contest, player_id: int | None = None) -> dict[in
                 answer.points,
                 answer.elapsed_ms,
                 answer.received_at,
+                answer.round_question_id in voided,
             )
         )
     for rows in result.values():
@@ -250,6 +260,7 @@ def answers_by_player(contest: Contest, player_id: int | None = None) -> dict[in
 
 def _paper_answers(contest: Contest, player_id: int | None) -> dict[int, list[AnswerRow]]:
     result = {}
+    voided = voided_questions(contest.id)
     for pid, attempt in counted_attempts(contest, player_id).items():
         rows = []
         for item in attempt.items:
@@ -267,6 +278,7 @@ def _paper_answers(contest: Contest, player_id: int | None) -> dict[int, list[An
                     item.points or 0,
                     None,
                     item.saved_at,
+                    item.question_id in voided,
                 )
             )
         result[pid] = rows

@@ -208,7 +208,7 @@ def _answers(report: ContestReport) -> Table:
             s = ranked.standing
             for a in answers.get(s.player_id, []):
                 seconds = round(a.elapsed_ms / 1000, 1) if a.elapsed_ms is not None else None
-                verdict = ("对" if a.correct else "错") if a.answered else ""
+                verdict = "已作废" if a.voided else ("对" if a.correct else "错") if a.answered else ""
                 number = report.staff_numbers.get(s.player_id, "")
                 table.rows.append(
                     [

@@ -4,7 +4,8 @@ Live contests are totalled from their answers, papers from each person's
 counted attempt (core.paper.counted_attempt), offline contests from their
 imported score sheet (services.scores). Ranking and its tie-break are
 core.ranking's; `rank_contest` caches them, invalidated only by
-`ranking_version`.
+`ranking_version`. A question voided after a dispute (services.corrections)
+counts for nobody: its answers are left out of the totals and of the maximum.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from quizengine.models import (
     Attempt,
     Center,
     Contest,
+    ContestCorrection,
     Group,
     OfflineScore,
     Player,
@@ -39,6 +41,7 @@ def standings(contest: Contest, hidden: int | None = None) -> list[Standing]:
         return paper_standings(contest)
     if contest.mode == Mode.OFFLINE:
         return offline_standings(contest)
+    voided = voided_round_questions(contest.id)
     rows = db.session.execute(
         select(
             Player.id,
@@ -52,7 +55,7 @@ def standings(contest: Contest, hidden: int | None = None) -> list[Standing]:
         )
         .join(Staff, Player.staff_id == Staff.id)
         .join(Center, Staff.center_id == Center.id)
-        .outerjoin(Answer, _counted_answers(hidden))
+        .outerjoin(Answer, _counted_answers(hidden, voided))
         .where(Player.contest_id == contest.id, Player.kicked_at.is_(None))
         .group_by(Player.id, Staff.name, Center.name)
     ).all()
@@ -62,10 +65,40 @@ def standings(contest: Contest, hidden: int | None = None) -> list[Standing]:
     ]
 
 
-def _counted_answers(hidden: int | None):
-    """The join condition of a player's answers that count (all but `hidden`'s)."""
+def _counted_answers(hidden: int | None, voided: frozenset[int] = frozenset()):
+    """The join condition of a player's answers that count (all but `hidden`'s and the voided questions')."""
     counted = Answer.player_id == Player.id
+    if voided:
+        counted = counted & Answer.round_question_id.not_in(sorted(voided))
     return counted if hidden is None else counted & (Answer.round_question_id != hidden)
+
+
+def voided_round_questions(contest_id: int) -> frozenset[int]:
+    """The round questions of a live contest voided after a dispute (their active correction is `void`)."""
+    return frozenset(
+        db.session.scalars(
+            select(ContestCorrection.round_question_id).where(
+                ContestCorrection.contest_id == contest_id,
+                ContestCorrection.active,
+                ContestCorrection.kind == "void",
+                ContestCorrection.round_question_id.is_not(None),
+            )
+        )
+    )
+
+
+def voided_questions(contest_id: int) -> frozenset[int]:
+    """The bank questions of a paper voided after a dispute."""
+    return frozenset(
+        db.session.scalars(
+            select(ContestCorrection.question_id).where(
+                ContestCorrection.contest_id == contest_id,
+                ContestCorrection.active,
+                ContestCorrection.kind == "void",
+                ContestCorrection.round_question_id.is_(None),
+            )
+        )
+    )
 
 
 def paper_standings(contest: Contest) -> list[Standing]:
@@ -123,14 +156,16 @@ def maximum_score(contest: Contest) -> float | None:
     questions of what a right answer can earn at most (a buzzer round's
     points, a risk round's highest stake, else the question's points). A
     paper: per section, the points of each drawn question (the section's, else
-    the pool's highest) times the number drawn.
+    the pool's highest) times the number drawn. A voided live question is left
+    out; a paper's maximum stays, since only some people drew the voided question.
     """
     if contest.mode == Mode.OFFLINE:
         return contest.settings.get("max_score")
+    voided = voided_round_questions(contest.id) if contest.mode == Mode.LIVE else frozenset()
     total = 0
     for round_ in contest.rounds:
         scoring = round_.scoring or {}
-        points = [rq.question.points for rq in round_.questions]
+        points = [rq.question.points for rq in round_.questions if rq.id not in voided]
         if contest.mode == Mode.SELF_PACED:
             each = scoring.get("points") or max(points, default=0)
             total += each * scoring.get("count", 0)
@@ -165,7 +200,19 @@ _ranking_cache: dict[tuple[int, int | None], tuple[tuple, tuple]] = {}
 
 
 def ranking_version(contest: Contest, hidden: int | None = None) -> tuple:
-    """What a ranking depends on; a new answer, join or kick makes a new version (the cache's only invalidation)."""
+    """What a ranking depends on; a new answer, join, kick or correction makes a new version (the cache's only
+    invalidation). A correction re-scores answers in place, which their count and highest id cannot see."""
+    corrections = tuple(
+        db.session.execute(
+            select(func.count(ContestCorrection.id), func.max(ContestCorrection.id)).where(
+                ContestCorrection.contest_id == contest.id
+            )
+        ).one()
+    )
+    return (corrections, *_answers_version(contest, hidden))
+
+
+def _answers_version(contest: Contest, hidden: int | None) -> tuple:
     if contest.mode == Mode.SELF_PACED:
         closed = db.session.execute(
             select(func.count(Attempt.id), func.max(Attempt.closed_at), func.sum(Attempt.points)).where(
@@ -362,12 +409,7 @@ def freeze_scores(contest: Contest) -> None:
     `rank` is the rank within the player's group: awards go per group, and a contest
     (a district-wide paper, say) may span several.
     """
-    group_of = group_of_centers(contest)
-    by_group = {}
-    for standing in standings(contest):
-        by_group.setdefault(group_of.get(standing.center), []).append(standing)
-    for ranked in (r for people in by_group.values() for r in rank_people(people)):
-        s = ranked.standing
+    for s, rank in frozen_rows(contest):
         db.session.add(
             Score(
                 contest_id=contest.id,
@@ -376,9 +418,18 @@ def freeze_scores(contest: Contest) -> None:
                 correct=s.correct,
                 answered=s.answered,
                 total_time_ms=s.total_time_ms,
-                rank=ranked.rank,
+                rank=rank,
             )
         )
+
+
+def frozen_rows(contest: Contest) -> list[tuple[Standing, int]]:
+    """Every player's standing with their rank within their group, as frozen scores keep them (never cached)."""
+    group_of = group_of_centers(contest)
+    by_group = {}
+    for standing in standings(contest):
+        by_group.setdefault(group_of.get(standing.center), []).append(standing)
+    return [(r.standing, r.rank) for people in by_group.values() for r in rank_people(people)]
 
 
 def attempt_result(attempt: Attempt) -> AttemptResult:

@@ -19,6 +19,7 @@ from quizengine.extensions import db
 from quizengine.models import Answer, Center, Contest, Player, RoundQuestion, Staff
 from quizengine.models.mapping import to_core
 from quizengine.services.contests import upcoming_question
+from quizengine.services.correctable import active_corrections, corrected
 from quizengine.services.results import NO_FIGURES, leaderboard, player_figures, player_result, podium
 from quizengine.timezone import iso
 
@@ -85,7 +86,7 @@ def reveal_payload(rq: RoundQuestion) -> dict:
     if rq.closed_at is None:
         raise ValueError("a question's key is revealed only after it closes")
     q = rq.question
-    core = to_core(q)
+    core = corrected(to_core(q), active_corrections(rq.round.contest).get(rq.id))  # 复核 may have changed the key
     values = [
         row.response.get("value") for row in db.session.scalars(select(Answer).where(Answer.round_question_id == rq.id))
     ]
@@ -98,9 +99,9 @@ def reveal_payload(rq: RoundQuestion) -> dict:
             distribution["true" if given else "false"] += 1
         else:
             distribution.update([given] if isinstance(given, str) else given)
-    answer: object = q.answer
+    answer: object = list(core.answer)
     if core.kind is QuestionKind.JUDGE:
-        answer = q.answer[0] == "true"
+        answer = core.answer[0] == "true"
     typed = typed_answers(core, values) if core.kind is QuestionKind.FILL else []
     buzzer = db.session.get(Player, rq.buzz_player_id) if rq.buzz_player_id else None
     return {

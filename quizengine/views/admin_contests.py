@@ -16,7 +16,7 @@ from quizengine.formats.scores import read_scores
 from quizengine.formats.scores import template_workbook as scores_template_workbook
 from quizengine.models.mapping import to_core
 from quizengine.models.types import utcnow
-from quizengine.services import live, paper_pool, paper_state, papers
+from quizengine.services import correctable, live, paper_pool, paper_state, papers
 from quizengine.services.contests import get_contest, import_contest, list_contests, update_contest
 from quizengine.services.errors import Refused
 from quizengine.services.report import contest_report
@@ -84,7 +84,8 @@ def show(contest_id: int):
     if contest.mode == "offline":
         return _offline_page(contest, ScoresUploadForm())
     rounds = [(r, [to_core(rq.question) for rq in r.questions]) for r in contest.rounds]
-    return render_template("admin/contest.html", contest=contest, rounds=rounds, action_form=ActionForm())
+    fixes = correctable.active_corrections(contest)
+    return render_template("admin/contest.html", contest=contest, rounds=rounds, action_form=ActionForm(), fixes=fixes)
 
 
 def _paper_page(contest):
@@ -100,6 +101,7 @@ def _paper_page(contest):
         open_count=sum(1 for row in attempts if row["attempt"].closed_at is None),
         action_form=ActionForm(),
         window=window_state(now, contest.opens_at, contest.closes_at),
+        fixes=correctable.active_corrections(contest),
     )
 
 
@@ -165,6 +167,7 @@ def attempt(contest_id: int, attempt_id: int):
         abort(404)
     papers.close_if_due(found, utcnow())
     stored = [(item.question.key, tuple(item.option_order)) for item in found.items]
+    fixes = correctable.active_corrections(contest)
     try:
         replayed = paper_pool.replay(contest, found)
     except Refused:
@@ -173,7 +176,10 @@ def attempt(contest_id: int, attempt_id: int):
         "admin/attempt.html",
         contest=contest,
         attempt=found,
-        items=[(item, to_core(item.question)) for item in found.items],
+        items=[
+            (item, correctable.corrected(to_core(item.question), fixes.get(item.question_id))) for item in found.items
+        ],
+        fixes=fixes,
         replay_matches=replayed == stored,
     )
 

@@ -93,7 +93,15 @@
     });
     var right = A.ids(kind, answer);
     var mine = A.ids(kind, item.response);
-    var mark = item.response === null ? "未作答" : item.correct ? "正确" : item.earned > 0 ? "部分正确" : "错误";
+    var mark = item.voided
+      ? "本题已作废，不计分"
+      : item.response === null
+        ? "未作答"
+        : item.correct
+          ? "正确"
+          : item.earned > 0
+            ? "部分正确"
+            : "错误";
     var shown = function (value) {
       if (kind === "judge" || kind === "fill") {
         return A.text(kind, value, []);
@@ -114,7 +122,8 @@
         h("span", { className: "mark", text: isMine ? "您的选择" : "" }),
       ]);
     });
-    return h("article", { className: "paper-item review-item " + (item.correct ? "good" : "bad") }, [
+    var verdict = item.voided ? "" : item.correct ? "good" : "bad";
+    return h("article", { className: "paper-item review-item " + verdict }, [
       h("p", { className: "q-meta" }, [
         h("strong", { text: "第 " + item.position + " 题 " }),
         item.kind_label + " · " + mark + " · " + item.earned + " / " + item.points + " 分",
