@@ -318,7 +318,7 @@ def selection_run(file, as_json, output):
         kind = "优秀个人" if quota["kind"] == "people" else "优秀窗口单位"
         rows = [r for r in document[quota["kind"]] if r["scope"] == quota["group"]]
         awarded = [r for r in rows if r["award"]]
-        click.echo(f"\n{quota['group_name'] or '全区'} {kind}：名额 {quota['award']}，评出 {quota['awarded']}")
+        click.echo(f"\n{quota['scope_name']} {kind}：名额 {quota['award']}，评出 {quota['awarded']}")
         for row in awarded:
             mark = "（推荐）" if row["recommended"] else ""
             tie = "（末位并列）" if row["tied_at_cutoff"] else ""

@@ -39,6 +39,12 @@ def _reset_postgres(url: str) -> None:
 def _make_app(tmp_path: Path, database_url: str | None):
     from flask_migrate import upgrade
 
+    from quizengine.services import results
+
+    # A new database reuses contest ids 1, 2, ... and can repeat a ranking's version: start each test without
+    # the rankings of the last one (in a real process the database outlives the cache).
+    results._ranking_cache.clear()
+
     app = create_app(TestConfig(tmp_path / "instance", database_url))
     with app.app_context():
         upgrade()

@@ -169,7 +169,7 @@ def test_selection_run_prints_the_awards_the_json_and_writes_an_xlsx(app, tmp_pa
     assert rows[2][2:4] == ("PTC0101", "何娜刚")
     assert 88.0 in rows[2] and isinstance(rows[2][1], int)  # numbers stay numbers
     summary = invoke("selection", "run", str(definition))
-    assert "全区 优秀个人：名额 10" in summary.output
+    assert "第一组 优秀个人：名额 10" in summary.output  # BIWU01 is a contest of group community only
     bad = tmp_path / "bad.yaml"
     bad.write_text(definition.read_text(encoding="utf-8").replace("BIWU01", "NOPE"), encoding="utf-8")
     refused = invoke("selection", "run", str(bad))

@@ -68,7 +68,7 @@ def announcement(document: dict) -> list[dict]:
         rows = [r for r in document[kind] if r["scope"] == quota["group"] and r["award"]]
         sections.append(
             {
-                "title": f"{quota['group_name'] or '全区'} {'优秀个人' if kind == 'people' else '优秀窗口单位'}",
+                "title": f"{_scope_name(quota)} {'优秀个人' if kind == 'people' else '优秀窗口单位'}",
                 "kind": kind,
                 "rows": [
                     {
@@ -130,3 +130,8 @@ def handle_appeal(
         staff=appeal.staff.staff_no,
     )
     db.session.commit()
+
+
+def _scope_name(quota: dict) -> str:
+    """The scope's name (documents frozen before `scope_name` existed name only their groups)."""
+    return quota.get("scope_name") or quota["group_name"] or "全区"

@@ -104,6 +104,13 @@ class ContestReport:
         """The players the host removed."""
         return [i for i in self.incidents if i.kind == "移出"]
 
+    @property
+    def unasked(self) -> int:
+        """How many questions of a live contest were never asked (not in `questions`)."""
+        if self.contest.mode != Mode.LIVE:
+            return 0
+        return sum(1 for r in self.contest.rounds for rq in r.questions if rq.opened_at is None)
+
     def person(self, player_id: int) -> tuple[str, Ranked] | None:
         """(group name, ranked standing) of a player with a result, else None."""
         for group in self.groups:

@@ -137,7 +137,8 @@ def _stats(number, round_title, question, responses, correct, had, times, voided
 
 
 def question_stats(contest: Contest) -> list[QuestionStats] | None:
-    """Every question of a live contest or paper with its figures, in contest order; None for offline contests."""
+    """Every question of a paper, or every question a live contest asked, with its figures, numbered in contest
+    order; None for offline contests."""
     if contest.mode == Mode.OFFLINE:
         return None
     if contest.mode == Mode.SELF_PACED:
@@ -148,6 +149,8 @@ def question_stats(contest: Contest) -> list[QuestionStats] | None:
     result = []
     corrections = active_corrections(contest)
     for number, rq in enumerate(_round_questions(contest), 1):
+        if rq.opened_at is None:  # never asked (the host finished before it): nothing to show
+            continue
         rows = answers.get(rq.id, [])
         correction = corrections.get(rq.id)
         result.append(

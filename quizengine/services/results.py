@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from sqlalchemy import Integer, cast, func, select
 
-from quizengine.core.live import Mode
+from quizengine.core.live import Mode, Status
 from quizengine.core.paper import AttemptResult, counted_attempt
 from quizengine.core.ranking import Standing, podium_centers, podium_people, rank_centers, rank_people
 from quizengine.extensions import db
@@ -158,6 +158,8 @@ def maximum_score(contest: Contest) -> float | None:
     paper: per section, the points of each drawn question (the section's, else
     the pool's highest) times the number drawn. A voided live question is left
     out; a paper's maximum stays, since only some people drew the voided question.
+    A finished live contest counts only the questions it asked: a host who
+    finished early did not put the others to anyone.
     """
     if contest.mode == Mode.OFFLINE:
         return contest.settings.get("max_score")
@@ -165,7 +167,7 @@ def maximum_score(contest: Contest) -> float | None:
     total = 0
     for round_ in contest.rounds:
         scoring = round_.scoring or {}
-        points = [rq.question.points for rq in round_.questions if rq.id not in voided]
+        points = [rq.question.points for rq in round_.questions if rq.id not in voided and _asked(contest, rq)]
         if contest.mode == Mode.SELF_PACED:
             each = scoring.get("points") or max(points, default=0)
             total += each * scoring.get("count", 0)
@@ -176,6 +178,11 @@ def maximum_score(contest: Contest) -> float | None:
         else:
             total += sum(points)
     return total or None
+
+
+def _asked(contest: Contest, rq: RoundQuestion) -> bool:
+    """Whether a live question counts toward the maximum: all do until the contest finishes, then those asked."""
+    return contest.status != Status.FINISHED or rq.opened_at is not None
 
 
 def roster_sizes(contest: Contest) -> dict[str, int]:
@@ -200,8 +207,9 @@ _ranking_cache: dict[tuple[int, int | None], tuple[tuple, tuple]] = {}
 
 
 def ranking_version(contest: Contest, hidden: int | None = None) -> tuple:
-    """What a ranking depends on; a new answer, join, kick or correction makes a new version (the cache's only
-    invalidation). A correction re-scores answers in place, which their count and highest id cannot see."""
+    """What a ranking depends on; a new answer, join, kick, correction or roster edit makes a new version (the
+    cache's only invalidation). A correction re-scores answers in place, which their count and highest id cannot
+    see; a roster edit renames people or moves them, which no answer shows."""
     corrections = tuple(
         db.session.execute(
             select(func.count(ContestCorrection.id), func.max(ContestCorrection.id)).where(
@@ -209,7 +217,24 @@ def ranking_version(contest: Contest, hidden: int | None = None) -> tuple:
             )
         ).one()
     )
-    return (corrections, *_answers_version(contest, hidden))
+    return (corrections, _roster_version(contest), *_answers_version(contest, hidden))
+
+
+def _roster_version(contest: Contest) -> tuple:
+    """The roster of the contest's groups as the rankings show it: names, centers and who is at a window.
+
+    Every roster write stamps `Staff.updated_at`; a center's name or group is read itself (there are few).
+    """
+    group_ids = [g.id for g in contest.groups]
+    staff = db.session.execute(
+        select(func.count(Staff.id), func.max(Staff.updated_at))
+        .join(Center, Staff.center_id == Center.id)
+        .where(Center.group_id.in_(group_ids))
+    ).one()
+    centers = db.session.execute(
+        select(Center.id, Center.name, Center.group_id).where(Center.group_id.in_(group_ids)).order_by(Center.id)
+    ).all()
+    return (tuple(staff), tuple(tuple(c) for c in centers))
 
 
 def _answers_version(contest: Contest, hidden: int | None) -> tuple:

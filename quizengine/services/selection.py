@@ -30,6 +30,7 @@ from quizengine.models import Center, Contest, Group, Player, Staff
 from quizengine.services.results import maximum_score, rank_contest
 
 JSON_VERSION = 1
+ACROSS_ALL = "全区"
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,7 @@ class SelectionResult:
     groups: dict[str, str]  # key -> name, in display order
     people: list[Outcome]
     centers: list[Outcome]
+    across_name: str = ACROSS_ALL  # what one ranking over all its groups is called
 
     def as_json(self) -> dict:
         """The `--json` document (docs/results.md, “评选结果 JSON”)."""
@@ -61,6 +63,7 @@ class SelectionResult:
             "title": spec.title,
             "reference_date": spec.reference_date.isoformat(),
             "scope": spec.scope,
+            "scope_name": self.across_name,
             "tie_mode": spec.tie_mode,
             "parts": [
                 {
@@ -72,8 +75,8 @@ class SelectionResult:
                 }
                 for p in self.parts
             ],
-            "quotas": [_quota_json("people", o, self.groups) for o in self.people]
-            + [_quota_json("centers", o, self.groups) for o in self.centers],
+            "quotas": [_quota_json("people", o, self.groups, self.across_name) for o in self.people]
+            + [_quota_json("centers", o, self.groups, self.across_name) for o in self.centers],
             "people": [_row_json(p, o, self.groups, person=True) for o in self.people for p in o.placements],
             "centers": [_row_json(p, o, self.groups, person=False) for o in self.centers for p in o.placements],
         }
@@ -119,7 +122,7 @@ def run_selection(spec: SelectionSpec) -> tuple[SelectionResult | None, list[Pro
             select(Center, Group).join(Group).where(Group.key.in_(list(groups))).order_by(Group.position, Center.name)
         ).all()
     ]
-    result = SelectionResult(spec, resolved, groups, [], [])
+    result = SelectionResult(spec, resolved, groups, [], [], _across_name(groups))
     scopes: list[str | None] = list(groups) if spec.scope == "per_group" else [None]
     for scope in scopes:
         for entrants, scores, quota, into in (
@@ -146,6 +149,14 @@ def _groups(spec: SelectionSpec, contests, problem) -> dict[str, str]:
     else:
         wanted = {g.key for contest in contests for g in contest.groups}
     return {g.key: g.name for g in rows if g.key in wanted}
+
+
+def _across_name(groups: dict[str, str]) -> str:
+    """全区 when the selection covers every group, else its groups' short names (第一组、第二组)."""
+    every = set(db.session.scalars(select(Group.key)))
+    if set(groups) >= every:
+        return ACROSS_ALL
+    return "、".join(name.split("：", 1)[0].split(":", 1)[0] for name in groups.values())
 
 
 def _part_scores(parts: list[ResolvedPart], contests: dict[str, Contest]):
@@ -200,11 +211,13 @@ def _people(spec: SelectionSpec, groups: dict[str, str], scores) -> list[Entrant
     ]
 
 
-def _quota_json(kind: str, outcome: Outcome, groups: dict[str, str]) -> dict:
+def _quota_json(kind: str, outcome: Outcome, groups: dict[str, str], across_name: str) -> dict:
+    group_name = groups.get(outcome.group) if outcome.group else None
     return {
         "kind": kind,
         "group": outcome.group,
-        "group_name": groups.get(outcome.group) if outcome.group else None,
+        "group_name": group_name,
+        "scope_name": group_name or across_name,
         "award": outcome.award_quota,
         "recommend": outcome.recommend_quota,
         "awarded": outcome.awarded,

@@ -148,7 +148,7 @@ def selection_workbook(document: dict) -> bytes:
             scores = ["未参加" if part["absent"] else part["score"] for part in row["parts"]]
             weighted = [part["weighted"] for part in row["parts"]]
             values = [
-                row["group_name"] if row["scope"] else "全区",
+                row["group_name"] if row["scope"] else document.get("scope_name", "全区"),
                 row["rank"],
                 *who,
                 row["center"],
@@ -165,7 +165,7 @@ def selection_workbook(document: dict) -> bytes:
     for q in document["quotas"]:
         exceeded = "是" if q["award_exceeded"] or q["recommend_exceeded"] else ""
         kind = "个人" if q["kind"] == "people" else "单位"
-        scope = q["group_name"] or "全区"
+        scope = q.get("scope_name") or q["group_name"] or "全区"
         append_row(
             quotas,
             [

@@ -395,7 +395,7 @@ def test_the_results_report_item_analysis_and_heat_map_follow_a_correction(db, c
     from quizengine.services.item_analysis import contest_analysis
     from quizengine.services.report_questions import answers_by_player, question_stats
 
-    a, b, c = players()
+    a, b, _ = players()
     q1, q2 = play(contest, [{a: ("A", 1), b: ("B", 1)}, {a: (["A", "B", "C"], 1), b: (["A", "B"], 1)}])
     corrections.apply(correctable.subject(contest, q1.id), "rekey", ["B"], "答案应为 B", None)
     corrections.apply(correctable.subject(contest, q2.id), "void", [], "题干有歧义", None)

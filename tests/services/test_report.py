@@ -101,8 +101,8 @@ def test_participation_counts_only_staff_still_at_a_window(played, db):
 def test_question_figures_of_a_live_contest(played):
     contest, _ = played
     questions = contest_report(contest).questions
-    assert [q.key for q in questions] == ["hcp-001", "hcp-002", "hcp-003", "hcp-004", "hcp-005", "hcp-006"]
-    single, multiple, judge, fill, buzzer, risk = questions
+    assert [q.key for q in questions] == ["hcp-001", "hcp-002", "hcp-003", "hcp-004", "hcp-005"]  # hcp-006 not asked
+    single, multiple, judge, fill, buzzer = questions
     # the kicked player's answers are not counted
     assert (single.answered, single.correct, single.accuracy) == (2, 1, 0.5)
     assert single.average_ms == 3000
@@ -124,7 +124,6 @@ def test_question_figures_of_a_live_contest(played):
         ("一次", 1, False),
     ]
     assert (buzzer.answered, buzzer.correct, buzzer.answer) == (1, 1, "错误")
-    assert (risk.answered, risk.accuracy, risk.average_ms) == (0, None, None)
 
 
 def test_each_persons_answers_as_given_with_points_and_time(played):
@@ -203,3 +202,25 @@ def test_an_offline_report_has_rankings_and_no_questions(loaded, tmp_path):
 def db_center_count(db, report) -> int:
     names = {g.name for g in report.groups}
     return sum(1 for c in db.session.scalars(select(Center)) if c.group.name in names)
+
+
+def test_a_question_never_asked_is_not_listed_and_leaves_the_maximum_once_finished(played):
+    from quizengine.services.results import maximum_score
+
+    contest, _ = played
+    report = contest_report(contest)
+    assert [q.key for q in report.questions] == ["hcp-001", "hcp-002", "hcp-003", "hcp-004", "hcp-005"]
+    assert report.unasked == 1  # the risk question: the host had not put it yet
+    before = maximum_score(contest)  # still running: the risk question may come (its highest stake, 30)
+    live.finish(contest)
+    assert maximum_score(contest) == before - 30
+
+
+def test_a_roster_edit_after_a_ranking_shows_in_the_next_one(played, db):
+    contest, players = played
+    people, _ = rank_contest(contest)
+    assert "何娜刚改" not in {r.standing.name for r in people}
+    players["a"].staff.name = "何娜刚改"  # an organizer corrects a name during the contest: no answer changes
+    db.session.commit()
+    people, _ = rank_contest(contest)
+    assert "何娜刚改" in {r.standing.name for r in people}

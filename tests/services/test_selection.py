@@ -108,6 +108,8 @@ def test_a_selection_combines_parts_of_several_contests_with_eligibility_from_th
     assert awarded == [a.staff_no, c.staff_no]  # b, e and d are ineligible: skipped, not removed
     assert [r["staff_id"] for r in document["people"] if r["recommended"]] == [a.staff_no, c.staff_no]
     people_quota = document["quotas"][0]
+    # community and market, not every group: the one ranking is named by its groups, not 全区
+    assert document["scope_name"] == people_quota["scope_name"] == "第一组、第二组"
     assert (people_quota["award"], people_quota["awarded"], people_quota["award_exceeded"]) == (3, 2, False)
     assert people_quota["warnings"] == ["符合条件的只有 2 个，不足名额 3 个"]
     centers = document["centers"]

@@ -118,6 +118,6 @@ def test_the_announcement_lists_the_awarded_without_anyones_reasons(loaded, tmp_
     selection = saved(tmp_path)
     selections.freeze(selection, spec_of(tmp_path), NOW)
     people, centers = announcements.announcement(selection.document)
-    assert people["title"] == "全区 优秀个人"
+    assert people["title"] == "第一组、第二组 优秀个人"  # the selection covers two of the three groups
     assert [(r["name"], r["recommended"]) for r in people["rows"]] == [(a.name, True), (c.name, True)]
     assert all(set(r) == {"rank", "name", "center", "total", "recommended"} for r in people["rows"] + centers["rows"])
