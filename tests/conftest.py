@@ -39,11 +39,12 @@ def _reset_postgres(url: str) -> None:
 def _make_app(tmp_path: Path, database_url: str | None):
     from flask_migrate import upgrade
 
-    from quizengine.services import results
+    from quizengine.services import live, paper_pool, results
 
-    # A new database reuses contest ids 1, 2, ... and can repeat a ranking's version: start each test without
-    # the rankings of the last one (in a real process the database outlives the cache).
-    results._ranking_cache.clear()
+    # A new database reuses the ids 1, 2, ... that the per-process caches are keyed by (a ranking's version can
+    # repeat too): start each test without the last one's (in a real process the database outlives the caches).
+    for cache in (results._ranking_cache, live._question_infos, paper_pool._pool_cache):
+        cache.clear()
 
     app = create_app(TestConfig(tmp_path / "instance", database_url))
     with app.app_context():

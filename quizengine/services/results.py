@@ -181,8 +181,9 @@ def maximum_score(contest: Contest) -> float | None:
 
 
 def _asked(contest: Contest, rq: RoundQuestion) -> bool:
-    """Whether a live question counts toward the maximum: all do until the contest finishes, then those asked."""
-    return contest.status != Status.FINISHED or rq.opened_at is not None
+    """Whether a question counts toward the maximum: a paper's pool and a running live contest's all do; a
+    finished live contest's, those it asked."""
+    return contest.mode != Mode.LIVE or contest.status != Status.FINISHED or rq.opened_at is not None
 
 
 def roster_sizes(contest: Contest) -> dict[str, int]:

@@ -344,11 +344,11 @@ def test_a_selection_over_the_contest_sees_the_corrected_scores_and_maximum(db, 
         rows = result.as_json()["people"]
         return {r["staff_id"]: (r["parts"][0]["score"], r["total"]) for r in rows if r["staff_id"] in PEOPLE[:2]}
 
-    # a full score of 10 + 10 + 10 + 20 (the four questions of the round), 20 and 30 (buzzer, risk) = 100
-    assert parts() == {"PTC0101": (10, 10.0), "PTC0102": (10, 10.0)}
+    # finished after two questions: a full score of 10 + 10 (the others were never asked)
+    assert parts() == {"PTC0101": (10, 50.0), "PTC0102": (10, 50.0)}
     corrections.apply(correctable.subject(contest, q1.id), "void", [], "作废", None)
-    # 10 of a maximum of 90
-    assert parts() == {"PTC0101": (0, 0.0), "PTC0102": (10, round(100 * 10 / 90, 6))}
+    # 10 of a maximum of 10
+    assert parts() == {"PTC0101": (0, 0.0), "PTC0102": (10, 100.0)}
 
 
 def test_the_learning_report_leaves_a_voided_question_out_of_the_accuracy(db, contest):
