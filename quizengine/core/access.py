@@ -12,19 +12,31 @@ permissions are never group-scoped.
 
 from __future__ import annotations
 
-ROLES = ("admin", "organizer", "trainer")
-ROLE_LABELS = {"admin": "管理员", "organizer": "组织者", "trainer": "出题人"}
+ROLES = ("admin", "organizer", "trainer", "center_contact", "judge")
+ROLE_LABELS = {
+    "admin": "管理员",
+    "organizer": "组织者",
+    "trainer": "出题人",
+    "center_contact": "中心联络员",
+    "judge": "评委",
+}
 
 PERMISSIONS = {
     "admin": frozenset({"*"}),
     "organizer": frozenset(
-        {"contest.run", "contest.edit", "roster.edit", "results.view", "results.correct", "bank.view"}
+        {"contest.run", "contest.edit", "roster.edit", "results.view", "results.correct", "bank.view", "judging.manage"}
     ),
     "trainer": frozenset({"bank.edit", "bank.view", "results.correct"}),
+    # Scoped to their own center (User.center_id) by the services, not by groups.
+    "center_contact": frozenset({"submission.own"}),
+    # What a judge may see and score is filtered by their conflicts (回避) in services/judging.
+    "judge": frozenset({"judging.score"}),
 }
 
 # Permissions whose objects belong to a group: an organizer needs that group.
-GROUP_SCOPED = frozenset({"contest.run", "contest.edit", "roster.edit", "results.view", "results.correct"})
+GROUP_SCOPED = frozenset(
+    {"contest.run", "contest.edit", "roster.edit", "results.view", "results.correct", "judging.manage"}
+)
 # Roles that hold groups; only their group-scoped permissions need the object's groups.
 SCOPED_ROLES = frozenset({"organizer"})
 

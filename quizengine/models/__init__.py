@@ -17,12 +17,24 @@ from quizengine.models.contests import (
     Stake,
 )
 from quizengine.models.corrections import ContestCorrection
+from quizengine.models.judging import (
+    Attachment,
+    JudgeAssignment,
+    JudgeScore,
+    Requirement,
+    RequirementGroup,
+    Review,
+    ReviewJudge,
+    Rubric,
+    Submission,
+)
 from quizengine.models.learning import Mistake, PracticeAnswer
 from quizengine.models.roster import Center, Group, Staff
 from quizengine.models.selections import Selection, SelectionAppeal
 
 __all__ = [
     "Answer",
+    "Attachment",
     "Attempt",
     "AttemptItem",
     "AuditEvent",
@@ -33,19 +45,27 @@ __all__ = [
     "ContestCorrection",
     "ContestGroup",
     "Group",
+    "JudgeAssignment",
+    "JudgeScore",
     "Mistake",
     "OfflineScore",
     "Player",
     "PracticeAnswer",
     "Press",
     "Question",
+    "Requirement",
+    "RequirementGroup",
+    "Review",
+    "ReviewJudge",
     "Round",
     "RoundQuestion",
+    "Rubric",
     "Score",
     "Selection",
     "SelectionAppeal",
     "Staff",
     "Stake",
+    "Submission",
     "User",
     "UserGroup",
     "UserSession",

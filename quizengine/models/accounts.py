@@ -22,7 +22,8 @@ class UserGroup(db.Model):
 
 
 class User(UserMixin, db.Model):
-    """A person who signs in: `admin`, `organizer` (of some groups) or `trainer`."""
+    """A person who signs in: `admin`, `organizer` (of some groups), `trainer`, `center_contact` (of one center)
+    or `judge`."""
 
     __tablename__ = "users"
 
@@ -37,8 +38,13 @@ class User(UserMixin, db.Model):
     session_version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # A center contact's own center; a judge's center, which they never judge (回避).
+    center_id: Mapped[int | None] = mapped_column(ForeignKey("centers.id"))
+    # A judge's bureau (主管单位): no submission of a center of that bureau either.
+    bureau: Mapped[str] = mapped_column(String(100), default="")
 
     groups = relationship("Group", secondary="user_groups", order_by="Group.position")
+    center = relationship("Center")
 
     @property
     def is_active(self) -> bool:

@@ -33,6 +33,8 @@ class Center(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
     group_id: Mapped[int] = mapped_column(ForeignKey("groups.id"), index=True)
+    # The bureau the center belongs to (主管单位), for judges' conflicts of interest (回避).
+    bureau: Mapped[str] = mapped_column(String(100), default="")
 
     group: Mapped[Group] = relationship(back_populates="centers")
     staff: Mapped[list[Staff]] = relationship(back_populates="center", order_by="Staff.staff_no")
