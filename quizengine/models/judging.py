@@ -34,7 +34,7 @@ class RequirementGroup(db.Model):
 class Requirement(db.Model):
     """What each center of some groups must hand in to 区府办, and by when (应报材料).
 
-    `kind`: study_plan, study_results, skill_plan, skill_results, case (core.judging.REQUIREMENT_KINDS).
+    `kind`: study_plan, study_results, skill_plan, skill_results, case, deed (core.judging.REQUIREMENT_KINDS).
     `multiple`: a center may hand in several (cases: "at least one"); otherwise its newest one counts.
     """
 
@@ -66,6 +66,8 @@ class Submission(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     requirement_id: Mapped[int] = mapped_column(ForeignKey("requirements.id"), index=True)
     center_id: Mapped[int] = mapped_column(ForeignKey("centers.id"), index=True)
+    # The person a deed (个人事迹, kind `deed`) is about; None for everything else.
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
     title: Mapped[str] = mapped_column(String(200))
     category: Mapped[str] = mapped_column(String(32), default="")
     text: Mapped[str] = mapped_column(Text, default="")
@@ -78,6 +80,7 @@ class Submission(db.Model):
 
     requirement: Mapped[Requirement] = relationship(back_populates="submissions")
     center = relationship("Center")
+    staff = relationship("Staff")
     attachments: Mapped[list[Attachment]] = relationship(back_populates="submission", order_by="Attachment.id")
 
 

@@ -81,6 +81,7 @@ def upgrade():
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("requirement_id", sa.Integer(), nullable=False),
         sa.Column("center_id", sa.Integer(), nullable=False),
+        sa.Column("staff_id", sa.Integer(), nullable=True),
         sa.Column("title", sa.String(length=200), nullable=False),
         sa.Column("category", sa.String(length=32), nullable=False),
         sa.Column("text", sa.Text(), nullable=False),
@@ -90,6 +91,7 @@ def upgrade():
         sa.Column("withdrawn_at", quizengine.models.types.UTCDateTime(), nullable=True),
         sa.Column("redacted_text", sa.Text(), nullable=True),
         sa.Column("redaction_checked_at", quizengine.models.types.UTCDateTime(), nullable=True),
+        sa.ForeignKeyConstraint(["staff_id"], ["staff.id"], name=op.f("fk_submissions_staff_id_staff")),
         sa.ForeignKeyConstraint(["center_id"], ["centers.id"], name=op.f("fk_submissions_center_id_centers")),
         sa.ForeignKeyConstraint(
             ["requirement_id"], ["requirements.id"], name=op.f("fk_submissions_requirement_id_requirements")
