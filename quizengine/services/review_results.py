@@ -99,10 +99,11 @@ def review_result(review: Review, quota: int = AWARD_QUOTA) -> ReviewResult:
 
 @dataclass(frozen=True)
 class JudgeProgress:
-    """How far one judge is: what they may score, what they scored."""
+    """How far one judge is: what they may see at all (not 回避), what they score, what they scored."""
 
     judge_id: int
     name: str
+    eligible: set[int]
     to_score: set[int]
     scored: set[int]
 
@@ -168,3 +169,11 @@ def released_scores(center_id: int) -> list[ReleasedScore]:
                 )
             )
     return out
+
+
+def judge_score_rows(review: Review) -> list[tuple[Submission, str, JudgeScore]]:
+    """Every counted judge's score of the review: (submission, judge's name, score), by submission then judge."""
+    names = {j.id: j.display_name or j.username for j in review.judges}
+    by_id = {s.id: s for s in entrants(review)}
+    rows = [(by_id[s.submission_id], names[s.judge_id], s) for s in _scores(review) if s.submission_id in by_id]
+    return sorted(rows, key=lambda row: (row[0].id, row[1]))
