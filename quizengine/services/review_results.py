@@ -116,9 +116,9 @@ def progress(review: Review) -> list[JudgeProgress]:
     out = []
     for judge in review.judges:
         mine = set(db.session.scalars(visible(review, judge).with_only_columns(Submission.id)))
-        out.append(
-            JudgeProgress(judge.id, judge.display_name or judge.username, mine, scored.get(judge.id, set()) & mine)
-        )
+        eligible = set(db.session.scalars(visible(review, judge, assigned_only=False).with_only_columns(Submission.id)))
+        name = judge.display_name or judge.username
+        out.append(JudgeProgress(judge.id, name, eligible, mine, scored.get(judge.id, set()) & mine))
     return out
 
 
