@@ -228,4 +228,11 @@ def awards(
     entrants = [Entrant(key, names.get(key, key), "", "") for key in scored]
     part = Part("judged", "评审", 1, normalise="raw")
     parts = {"judged": {key: PartScore(score) for key, score in scored.items()}}
-    return combine(entrants, [part], parts, Rules(award=quota, recommend=0))
+    outcome = combine(entrants, [part], parts, Rules(award=quota, recommend=0))
+    # The selection's warnings speak of eligible entrants; here they are scored submissions.
+    outcome.warnings = []
+    if outcome.award_exceeded:
+        outcome.warnings.append(f"名额 {quota} 个，因末位并列评出 {outcome.awarded} 个，超出名额")
+    if 0 < len(scored) < quota:
+        outcome.warnings.append(f"有得分的材料只有 {len(scored)} 份，不足名额 {quota} 个")
+    return outcome

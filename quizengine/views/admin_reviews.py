@@ -111,10 +111,29 @@ def _edit_page(review):
                 flash(f"已保存评审「{saved.title}」", "ok")
                 return redirect(url_for("admin_reviews.show", review_id=saved.id))
         else:
-            error = "；".join(e for errors in form.errors.values() for e in errors)
+            error = "；".join(_chinese_errors(form))
     rows = [dict(c) for c in categories] + [{} for _ in range(RUBRIC_ROWS - len(categories))]
     page = render_template("admin/review_edit.html", form=form, review=review, rows=rows, error=error)
     return page, (422 if error else 200)
+
+
+# WTForms' own messages for a choice or number it cannot read are English.
+FIELD_MESSAGES = {
+    "requirement_id": "请选择要评审的材料",
+    "combine": "请选择合成方式",
+    "min_judges": "最少评委人数请填写 1 到 50 之间的整数",
+}
+
+
+def _chinese_errors(form) -> list[str]:
+    """The form's errors as the organizer reads them: ours as written, WTForms' English ones by field."""
+    out = []
+    for name, errors in form.errors.items():
+        for error in errors:
+            text = FIELD_MESSAGES.get(name, error) if error.isascii() else error
+            if text not in out:
+                out.append(text)
+    return out
 
 
 @bp.get("/<int:review_id>")

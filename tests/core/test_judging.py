@@ -160,4 +160,5 @@ def test_ties_above_the_cut_off_share_a_rank_without_exceeding_the_quota():
         ("d", 4, False, False),
     ]
     assert not outcome.award_exceeded
-    assert awards({"a": 1.0}, quota=5).warnings == ["符合条件的只有 1 个，不足名额 5 个"]
+    assert awards({"a": 1.0, "b": None}, quota=5).warnings == ["有得分的材料只有 1 份，不足名额 5 个"]
+    assert awards({}, quota=5).warnings == []

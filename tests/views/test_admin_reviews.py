@@ -89,7 +89,8 @@ def test_an_organizer_creates_a_review_with_its_rubric_and_another_groups_organi
         ({"cat-max-1": "0"}, "第 2 项（实效性）的满分须为大于 0"),
         ({"cat-key-0": "创新"}, "第 1 项的代码须为小写字母开头"),
         ({"cat-key-2": "innovation"}, "第 3 项的代码 innovation 重复"),
-        ({"requirement_id": "999999"}, "Not a valid choice"),
+        ({"requirement_id": "999999"}, "请选择要评审的材料"),
+        ({"min_judges": "三"}, "最少评委人数请填写 1 到 50 之间的整数"),
         ({"title": ""}, "请填写评审名称"),
         ({"min_judges": "0"}, "请填写 1 到 50 之间的整数"),
     ],
@@ -166,3 +167,26 @@ def test_the_blind_preview_highlights_what_was_removed_and_saves_the_corrected_t
         case = _db.session.get(Submission, world.submissions["changshou"])
         assert (case.redacted_text, case.attachments[0].redacted_text) == ("某中心的做法（长寿路）", "附件文字")
     assert client.get(f"/admin/reviews/{world.review}/blind/999999").status_code == 404
+
+
+def test_the_center_scores_partial_shows_nothing_before_release_and_no_judge_after(app, world):
+    from flask import render_template
+
+    from quizengine.services.review_results import released_scores
+
+    with app.app_context():
+        review = judging.get_review(world.review)
+        judging.open_review(review, utcnow())
+        for judge in ("free1", "free2", "free3"):
+            full = {"innovation": 9, "effect": 18, "writing": 4.5}  # 90
+            save_score(review, user(world.judges[judge]), world.submissions["changshou"], full, "很好", utcnow())
+        center_id = _db.session.get(Submission, world.submissions["changshou"]).center_id
+        judging.close_review(review, utcnow())
+        with app.test_request_context():
+            before = render_template("center/_scores.html", released_scores=released_scores(center_id))
+        judging.release_review(review, utcnow())
+        with app.test_request_context():
+            after = render_template("center/_scores.html", released_scores=released_scores(center_id))
+    assert "评审成绩公布后在这里显示" in before and "90.00" not in before
+    assert "90.00 / 100" in after and "第 1 名，共 1 份" in after
+    assert "评委" not in after and "很好" not in after
