@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from quizengine.models import AuditEvent, JudgeScore, Review, Submission
+from quizengine.models import AuditEvent, JudgeScore, Requirement, Review, Submission
 from quizengine.services import blind, judging
 from quizengine.services.errors import Refused
 from quizengine.services.judge_access import save_score, submission_for_judge, submissions_for_judge
@@ -56,9 +56,16 @@ def test_a_conflicted_judge_asking_for_the_submission_is_refused_and_no_score_is
     assert score_rows(db) == 0
 
 
-def test_withdrawn_submissions_and_other_reviews_judges_see_nothing(db):
+def test_withdrawn_submissions_other_requirements_and_other_reviews_judges_see_nothing(db):
     world = build(judges=("free1", "free2"))
     review = opened(world)
+    other = Requirement(title="学习计划", kind="study_plan", due_at=T0)
+    case = db.session.get(Submission, world.submissions["yibao"])
+    stray = Submission(requirement=other, center_id=case.center_id, title="学习计划", text="")
+    db.session.add_all([other, stray])
+    db.session.commit()
+    with pytest.raises(Refused):
+        save_score(review, user(world.judges["free1"]), stray.id, GOOD, "", T0)
     db.session.get(Submission, world.submissions["yibao"]).withdrawn_at = T0
     db.session.commit()
     assert world.submissions["yibao"] not in [s.id for s in submissions_for_judge(review, user(world.judges["free1"]))]

@@ -190,3 +190,24 @@ def test_the_center_scores_partial_shows_nothing_before_release_and_no_judge_aft
     assert "评审成绩公布后在这里显示" in before and "90.00" not in before
     assert "90.00 / 100" in after and "第 1 名，共 1 份" in after
     assert "评委" not in after and "很好" not in after
+
+
+def test_editing_a_started_review_changes_the_combination_but_refuses_a_new_rubric(app, client, world):
+    login(client, "org1")
+    path = f"/admin/reviews/{world.review}/edit"
+    post(client, f"/admin/reviews/{world.review}/open", f"/admin/reviews/{world.review}")
+    form = client.get(path).get_data(as_text=True)
+    assert 'value="innovation"' in form and 'value="30"' in form and "评审已经开始" in form
+    data = {"title": "改名后的评审", "requirement_id": str(world.requirement), "combine": "trimmed_mean"}
+    data.update({"min_judges": "5", "rubric_title": "案例评审表", **rubric_fields()})
+    assert post(client, path, path, **data).status_code == 302
+    changed = rubric_fields()
+    changed["cat-weight-0"] = "40"
+    response = post(client, path, path, **{**data, **changed, "title": "再改"})
+    assert response.status_code == 422 and "评审表、评审的材料和匿名设置在开始后不能修改" in response.get_data(
+        as_text=True
+    )
+    with app.app_context():
+        review = judging.get_review(world.review)
+        assert (review.title, review.combine, review.min_judges) == ("改名后的评审", "trimmed_mean", 5)
+        assert review.rubric.categories[0]["weight"] == 30
