@@ -4,7 +4,7 @@ The names are the roster's (every center with its short forms, every
 bureau, every person: core.redaction). A submission's text and its
 attachments' extracted text are redacted automatically until the organizer
 has checked and saved them (`redacted_text`, `redaction_checked_at`); its
-title is always redacted automatically. A judge of a blind review gets only
+title and category are always redacted automatically. A judge of a blind review gets only
 `judge_copy`: no center, no person, no file name, no file, no image.
 """
 
@@ -82,7 +82,9 @@ def judge_copy(review: Review, submission: Submission, redactor: Redactor | None
         for n, a in enumerate(submission.attachments, 1)
     )
     text = submission.redacted_text if submission.redacted_text is not None else redactor.redact(submission.text)
-    return JudgeCopy(submission.id, redactor.redact(submission.title), submission.category, text, files, None, None)
+    return JudgeCopy(
+        submission.id, redactor.redact(submission.title), redactor.redact(submission.category), text, files, None, None
+    )
 
 
 @dataclass(frozen=True)
