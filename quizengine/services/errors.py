@@ -74,6 +74,14 @@ MESSAGES = {
     # corrections after a dispute (复核)
     "not_correctable": "这道题现在不能复核",
     "invalid_correction": "复核内容不正确",
+    # judging (成果评审)
+    "invalid_review": "评审设置不正确",
+    "invalid_score": "评分不正确",
+    "review_not_open": "评审尚未开始或已经结束，不能评分",
+    "review_started": "评审已经开始，评审表不能再修改",
+    "review_not_closed": "请先结束评审，再向各中心公布成绩",
+    "not_a_judge": "只能选择评委账号",
+    "judge_conflict": "评委不能评审本中心或本局的材料（回避）",
 }
 
 
