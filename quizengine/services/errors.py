@@ -74,6 +74,12 @@ MESSAGES = {
     # corrections after a dispute (复核)
     "not_correctable": "这道题现在不能复核",
     "invalid_correction": "复核内容不正确",
+    # requirements (应报材料), submissions and their attachments
+    "requirement_invalid": "应报材料的设置不正确",
+    "submission_invalid": "报送内容不完整或不正确",
+    "submission_withdrawn": "这份材料已撤回，不能再修改",
+    "attachment_refused": "附件不予接收",
+    "attachment_too_large": "附件太大",
 }
 
 
