@@ -41,7 +41,7 @@ def _indent_chars(style_or_paragraph, chars: int) -> None:
     """A first-line indent of `chars` characters (w:firstLineChars, in hundredths), with a point fallback."""
     fmt = style_or_paragraph.paragraph_format
     fmt.first_line_indent = Pt(BODY_SIZE.pt * chars) if chars else Pt(0)
-    element = style_or_paragraph.element
+    element = style_or_paragraph._element
     ppr = element.get_or_add_pPr()
     ind = ppr.find(qn("w:ind"))
     if ind is None:

@@ -115,8 +115,11 @@ def plan():
     form, plan = RequirementForm(), PlanForm()
     form.groups.choices = plan.groups.choices = _group_choices()
     if plan.validate_on_submit():
-        keys = set(plan.groups.data) or {c.data for c in plan.groups.choices}
+        keys = set(plan.groups.data) or {c.value for c in plan.groups.choices}
+        scope = _scope()
         try:
+            if scope is not None and not keys <= scope:
+                raise Refused("requirement_invalid", "只能为自己负责的组设置应报材料")
             made = create_plan_requirements(
                 plan.year.data, local_zone(), keys, actor=current_user, address=request.remote_addr or ""
             )

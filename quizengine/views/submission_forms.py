@@ -24,7 +24,8 @@ class RequirementForm(FlaskForm):
     kind = SelectField("材料类别", choices=[SelectChoice(k, v) for k, v in REQUIREMENT_KINDS.items()])
     description = TextAreaField("说明", validators=[Optional(), Length(max=5000)])
     due_at = DateTimeLocalField("截止时间", format="%Y-%m-%dT%H:%M", validators=[DataRequired("请填写截止时间")])
-    groups = SelectMultipleField("报送的组", choices=[])
+    # The service refuses groups not one's own, with a message that says so.
+    groups = SelectMultipleField("报送的组", choices=[], validate_choice=False)
     multiple = SelectField("份数", choices=[SelectChoice(k, v) for k, v in MULTIPLE_CHOICES.items()])
 
 
@@ -34,15 +35,16 @@ class PlanForm(FlaskForm):
     year = IntegerField(
         "年份", validators=[DataRequired("请填写年份"), NumberRange(2000, 2100, "年份应在 2000 到 2100 之间")]
     )
-    groups = SelectMultipleField("报送的组", choices=[])
+    groups = SelectMultipleField("报送的组", choices=[], validate_choice=False)
 
 
 class SubmissionForm(FlaskForm):
     """A center's submission: title, category (cases), person (deeds), text, and optionally a first attachment."""
 
     title = StringField("标题", validators=[DataRequired("请填写标题"), Length(max=200)])
-    category = SelectField("案例类别", choices=[SelectChoice(c, c) for c in CASE_CATEGORIES])
-    staff_id = SelectField("事迹的主人公（本中心工作人员）", coerce=int, choices=[])
+    # Both are checked by the service (a case's category, a deed's person of one's own center); other kinds lack them.
+    category = SelectField("案例类别", choices=[SelectChoice(c, c) for c in CASE_CATEGORIES], validate_choice=False)
+    staff_id = SelectField("事迹的主人公（本中心工作人员）", coerce=int, choices=[], validate_choice=False)
     text = TextAreaField("正文", validators=[Optional(), Length(max=50_000, message="正文不能超过 50000 字")])
     file = FileField("附件（PDF、Word 文档、PNG、JPEG）")
 
