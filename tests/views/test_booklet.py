@@ -51,8 +51,10 @@ def handed_in(app, accounts):
         submissions.add_attachment(first, "现场.png", png_bytes(40, 30))
         second = submissions.submit(case, centers[CAOJIADU], title="好差评闭环", category="好差评", text="整改。")
         outside = submissions.submit(case, centers[MARKET], title="市场所的案例", category="快办", text="x")
-        he = submissions.submit(deed, centers[CHANGSHOU], title="窗口标兵", text="何娜刚的事迹。", staff_id=people["PTC0101"].id)
-        gu = submissions.submit(deed, centers[CHANGSHOU], title="服务明星", text="顾涛然的事迹。", staff_id=people["PTC0102"].id)
+        he, gu = (
+            submissions.submit(deed, centers[CHANGSHOU], title=title, text=f"{name}的事迹。", staff_id=people[no].id)
+            for no, name, title in (("PTC0101", "何娜刚", "窗口标兵"), ("PTC0102", "顾涛然", "服务明星"))
+        )
         selection = Selection(
             title="2021 评选",
             source="",
@@ -62,7 +64,8 @@ def handed_in(app, accounts):
         )
         _db.session.add(selection)
         _db.session.commit()
-        return {"cases": [first.id, second.id], "outside": outside.id, "deeds": [he.id, gu.id], "selection": selection.id}
+        cases = [first.id, second.id]
+        return {"cases": cases, "outside": outside.id, "deeds": [he.id, gu.id], "selection": selection.id}
 
 
 def build(client, data: dict):
