@@ -79,15 +79,10 @@ def create_user(
     )
     db.session.add(user)
     db.session.flush()
-    audit.record(
-        actor,
-        "user.create",
-        username,
-        role=role,
-        groups=",".join(g.key for g in groups),
-        center=center.name if center else "",
-        bureau=bureau,
-    )
+    extra = {"center": center.name} if center else {}
+    if bureau:
+        extra["bureau"] = bureau
+    audit.record(actor, "user.create", username, role=role, groups=",".join(g.key for g in groups), **extra)
     db.session.commit()
     return user, password
 

@@ -207,3 +207,28 @@ def test_a_requirement_for_a_group_not_ones_own_is_refused(app, client, hall):
     assert "只能为自己负责的组设置应报材料" in response.get_data(as_text=True)
     with app.app_context():
         assert _db.session.scalar(select(func.count(Requirement.id))) == 2
+
+
+def test_an_admin_creates_a_center_contact_on_the_users_page_and_is_told_when_the_center_is_missing(app, client, hall):
+    login(client, "admin1")
+    token = csrf_token(client, "/admin/users")
+    missing = client.post("/admin/users", data={"csrf_token": token, "username": "contact9", "role": "center_contact"})
+    assert "中心联络员必须指定所在中心" in missing.get_data(as_text=True)
+    data = {"csrf_token": token, "username": "contact9", "role": "center_contact", "center": CHANGSHOU}
+    page = client.post("/admin/users", data=data).get_data(as_text=True)
+    assert "已创建账号 contact9" in page and "初始密码" in page
+    with app.app_context():
+        from quizengine.models import User
+
+        assert _db.session.scalar(select(User).where(User.username == "contact9")).center.name == CHANGSHOU
+
+
+def test_an_admin_sets_a_centers_bureau_on_the_structure_page(app, client, hall):
+    with app.app_context():
+        changshou = _db.session.scalar(select(Center).where(Center.name == CHANGSHOU))
+        center_id, group_id = changshou.id, changshou.group_id
+    login(client, "admin1")
+    page = f"/admin/groups/centers/{center_id}"
+    data = {"name": CHANGSHOU, "group_id": str(group_id), "bureau": "长寿路街道办事处"}
+    assert post_form(client, page, page, data).status_code == 302
+    assert "主管单位 长寿路街道办事处" in client.get("/admin/groups/").get_data(as_text=True)
