@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -25,6 +26,15 @@ PLAN_DEFAULTS = (
     ("skill_results", "技能比拼落实情况", (9, 30)),
     ("case", "工作案例", (9, 30)),
 )
+
+
+# Characters XML 1.0 (a DOCX) cannot hold and PostgreSQL text refuses (NUL); tab and line breaks stay.
+_UNWRITABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def clean_text(text: str) -> str:
+    """Text without the control characters a Word document or the database cannot store; CRLF made LF."""
+    return _UNWRITABLE.sub("", (text or "").replace("\r\n", "\n").replace("\r", "\n"))
 
 
 @dataclass(frozen=True)

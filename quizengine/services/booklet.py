@@ -14,6 +14,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from quizengine.core.submissions import clean_text
 from quizengine.extensions import db
 from quizengine.formats.attachments import IMAGE_KINDS
 from quizengine.models import Center, Group, Requirement, Selection, Staff, Submission
@@ -92,16 +93,17 @@ def chapters(cases: list[Submission], deeds: list[Submission]) -> list[Chapter]:
         made.append(
             Chapter(
                 "case",
-                case.title,
-                case.center.name,
-                case.text,
+                clean_text(case.title),
+                clean_text(case.center.name),
+                clean_text(case.text),
                 category=case.category,
                 images=[p for p in images if p.is_file()],
             )
         )
     for deed in deeds:
         person: Staff = deed.staff
-        made.append(Chapter("deed", person.name, deed.center.name, deed.text, person=person.name))
+        name = clean_text(person.name)
+        made.append(Chapter("deed", name, clean_text(deed.center.name), clean_text(deed.text), person=name))
     return made
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from flask import current_app
 from sqlalchemy import select
 
-from quizengine.core.submissions import CASE_CATEGORIES
+from quizengine.core.submissions import CASE_CATEGORIES, clean_text
 from quizengine.extensions import db
 from quizengine.formats.attachments import EXTENSIONS, read_attachment
 from quizengine.models import Attachment, Center, Requirement, Staff, Submission
@@ -50,7 +50,7 @@ def center_submission(center: Center, submission_id: int) -> Submission | None:
 
 
 def _checked_fields(requirement: Requirement, center: Center, title: str, category: str, text: str, staff_id):
-    title, text = (title or "").strip(), (text or "").strip()
+    title, text = clean_text(title).strip(), clean_text(text).strip()
     if not title or len(title) > 200:
         raise Refused("submission_invalid", "请填写标题（不超过 200 字）")
     if len(text) > MAX_TEXT_CHARS:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import io
+import re
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
+from quizengine.core.submissions import clean_text
 from quizengine.extensions import db
 from quizengine.models import Selection
 from quizengine.models.types import utcnow
@@ -87,7 +89,7 @@ def build():
     if not cases and not deeds:
         flash("请至少选择一篇案例或事迹", "error")
         return redirect(back)
-    title = (request.form.get("title") or "").strip()[:100] or DEFAULT_TITLE
+    title = clean_text(request.form.get("title") or "").replace("\n", " ").strip()[:100] or DEFAULT_TITLE
     made = chapters(cases, deeds)
     today = utcnow().astimezone(local_zone()).date()
     audit.record(current_user, "booklet.build", title, request.remote_addr or "", cases=len(cases), deeds=len(deeds))
@@ -95,4 +97,5 @@ def build():
     if request.form.get("format") == "html":
         return render_template("admin/booklet_print.html", title=title, parts=parts(made), issuer=ISSUER, today=today)
     data = booklet_docx(title, made, today)
-    return send_file(io.BytesIO(data), mimetype=DOCX, as_attachment=True, download_name=f"{title}.docx")
+    filename = re.sub(r'[\\/:*?"<>|\t]', "", title) or "汇编"
+    return send_file(io.BytesIO(data), mimetype=DOCX, as_attachment=True, download_name=f"{filename}.docx")

@@ -56,3 +56,9 @@ def test_the_plan_asks_for_study_by_august_30_and_skills_and_cases_by_september_
         ("skill_results", "2021年技能比拼落实情况", "2021-09-30T23:59:00", False),
         ("case", "2021年工作案例", "2021-09-30T23:59:00", True),
     ]
+
+
+def test_text_loses_the_control_characters_a_word_document_cannot_hold():
+    from quizengine.core.submissions import clean_text
+
+    assert clean_text("第一段\r\n第二\x0b段\x00\t完") == "第一段\n第二段\t完"

@@ -138,3 +138,12 @@ def test_choosing_nothing_asks_for_a_choice(client, handed_in):
     login(client, "org1")
     response = build(client, {"format": "docx"})
     assert "请至少选择一篇案例或事迹" in client.get(response.headers["Location"]).get_data(as_text=True)
+
+
+def test_a_title_with_control_characters_and_slashes_still_makes_a_booklet(client, handed_in):
+    login(client, "org1")
+    response = build(client, {"case": str(handed_in["cases"][0]), "title": "汇编\x01/2021\r\n版", "format": "docx"})
+    assert response.status_code == 200
+    assert "filename*=UTF-8''%E6%B1%87%E7%BC%96" in response.headers["Content-Disposition"]
+    title = docx.Document(io.BytesIO(response.data)).paragraphs[6]
+    assert (title.style.name, title.text) == ("Title", "汇编/2021 版")
