@@ -15,11 +15,16 @@ from quizengine.services.errors import Refused
 
 
 def list_requirements(scope: set[str] | None) -> list[Requirement]:
-    """Requirements by deadline; with `scope` (an organizer's group keys) only those all of whose groups are theirs."""
+    """Requirements by deadline; with `scope` (an organizer's group keys) those owed by any of their groups.
+
+    An organizer sees (and watches in the dashboard) a requirement that also
+    concerns other groups, for their own centers; changing it takes all its
+    groups (views: `ensure_scope`).
+    """
     requirements = db.session.scalars(select(Requirement).order_by(Requirement.due_at, Requirement.id)).all()
     if scope is None:
         return list(requirements)
-    return [r for r in requirements if r.groups and {g.key for g in r.groups} <= scope]
+    return [r for r in requirements if {g.key for g in r.groups} & scope]
 
 
 def requirements_of_center(center: Center) -> list[Requirement]:
@@ -122,12 +127,11 @@ class Dashboard:
 
 
 def dashboard(scope: set[str] | None, now: datetime) -> Dashboard:
-    """Every center of the scope's groups against every requirement in scope: on time, late or missing."""
+    """Every center that owes something in scope against every requirement in scope: on time, late or missing."""
     requirements = list_requirements(scope)
     query = select(Center).join(Group, Center.group_id == Group.id).order_by(Group.position, Center.name)
-    if scope is not None:
-        query = query.where(Group.key.in_(scope))
-    centers = list(db.session.scalars(query))
+    owing = {g.id for r in requirements for g in r.groups if scope is None or g.key in scope}
+    centers = [c for c in db.session.scalars(query) if c.group_id in owing]
     live = db.session.scalars(
         select(Submission)
         .where(Submission.requirement_id.in_([r.id for r in requirements]), Submission.withdrawn_at.is_(None))

@@ -11,7 +11,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from quizengine.core.submissions import CASE_CATEGORIES, REQUIREMENT_KINDS
 
 MULTIPLE_CHOICES = {
-    "auto": "按类别：工作案例、个人事迹可报多份，其他每个中心一份",
+    "auto": "按类别（工作案例、个人事迹可多份）",
     "yes": "每个中心可报多份",
     "no": "每个中心报一份",
 }

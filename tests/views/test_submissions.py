@@ -232,3 +232,24 @@ def test_an_admin_sets_a_centers_bureau_on_the_structure_page(app, client, hall)
     data = {"name": CHANGSHOU, "group_id": str(group_id), "bureau": "长寿路街道办事处"}
     assert post_form(client, page, page, data).status_code == 302
     assert "主管单位 长寿路街道办事处" in client.get("/admin/groups/").get_data(as_text=True)
+
+
+def test_an_organizer_watches_a_requirement_of_several_groups_for_their_own_centers_only(app, client, hall):
+    with app.app_context():
+        shared = save_requirement(
+            None,
+            title="全区学习实施结果",
+            kind="study_results",
+            description="",
+            due_at=datetime.now(UTC) + timedelta(days=3),
+            group_keys={"community", "market"},
+            multiple=False,
+            allowed_groups=None,
+        )
+        shared_id = shared.id
+    login(client, "org2")
+    listing = client.get("/admin/requirements/").get_data(as_text=True)
+    assert "全区学习实施结果" in listing and f'/admin/requirements/{shared_id}"' not in listing
+    assert client.get(f"/admin/requirements/{shared_id}").status_code == 404  # changing it takes both groups
+    board = client.get("/admin/requirements/dashboard").get_data(as_text=True)
+    assert "长寿路市场监督管理所" in board and CHANGSHOU not in board and "未报送 10" in board
