@@ -12,6 +12,7 @@ from quizengine.sheets import append_row
 from quizengine.timezone import local_zone
 
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
+HEADER = ("组", "中心", "主管单位", "应报材料", "材料类别", "截止时间", "状态", "报送时间", "份数", "标题", "最后修改")
 
 
 def _local(moment):
@@ -24,8 +25,7 @@ def dashboard_workbook(board) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = "报送情况"
-    header = ["组", "中心", "主管单位", "应报材料", "材料类别", "截止时间", "状态", "报送时间", "份数", "标题"]
-    append_row(sheet, header)
+    append_row(sheet, HEADER)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     sheet.freeze_panes = "A2"
@@ -47,12 +47,13 @@ def dashboard_workbook(board) -> bytes:
                     _local(cell.standing.submitted_at),
                     cell.standing.count,
                     titles,
+                    _local(max((s.updated_at for s in cell.submissions), default=None)),
                 ],
             )
-    for column in ("F", "H"):
+    for column in ("F", "H", "K"):
         for (cell,) in sheet.iter_rows(min_row=2, min_col=ord(column) - 64, max_col=ord(column) - 64):
             cell.number_format = DATETIME_FORMAT
-    for letter, width in zip("ABCDEFGHIJ", (24, 30, 16, 24, 14, 18, 10, 18, 6, 40), strict=True):
+    for letter, width in zip("ABCDEFGHIJK", (24, 30, 16, 24, 14, 18, 10, 18, 6, 40, 18), strict=True):
         sheet.column_dimensions[letter].width = width
     summary = book.create_sheet("汇总")
     append_row(summary, ["应报材料", "截止时间", "已报送", "逾期报送", "未报送"])

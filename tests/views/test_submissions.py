@@ -167,7 +167,19 @@ def test_the_dashboard_shows_each_centers_state_and_exports_it(client, hall):
     response = client.get("/admin/requirements/dashboard.xlsx")
     book = load_workbook(io.BytesIO(response.data))
     rows = list(book["报送情况"].iter_rows(values_only=True))
-    assert rows[0] == ("组", "中心", "主管单位", "应报材料", "材料类别", "截止时间", "状态", "报送时间", "份数", "标题")
+    assert rows[0] == (
+        "组",
+        "中心",
+        "主管单位",
+        "应报材料",
+        "材料类别",
+        "截止时间",
+        "状态",
+        "报送时间",
+        "份数",
+        "标题",
+        "最后修改",
+    )
     caojiadu = [r for r in rows if r[1] == CAOJIADU]
     assert [(r[3], r[6], r[8]) for r in caojiadu] == [("2021年学习方案", "未报送", 0), ("2021年工作案例", "已报送", 1)]
     assert isinstance(caojiadu[1][5], datetime) and isinstance(caojiadu[1][7], datetime)
@@ -253,3 +265,15 @@ def test_an_organizer_watches_a_requirement_of_several_groups_for_their_own_cent
     assert client.get(f"/admin/requirements/{shared_id}").status_code == 404  # changing it takes both groups
     board = client.get("/admin/requirements/dashboard").get_data(as_text=True)
     assert "长寿路市场监督管理所" in board and CHANGSHOU not in board and "未报送 10" in board
+
+
+def test_an_on_time_submission_edited_after_the_deadline_says_so_in_the_dashboard(app, client, hall):
+    with app.app_context():
+        case = _db.session.get(Submission, hall["other"])
+        case.requirement.due_at = datetime.now(UTC) - timedelta(minutes=30)
+        case.submitted_at = case.requirement.due_at - timedelta(hours=1)
+        _db.session.commit()
+        submissions.update(case, title="曹家渡的案例（改）", category="好办", text="改过")
+    login(client, "org1")
+    page = client.get("/admin/requirements/dashboard").get_data(as_text=True)
+    assert "曹家渡的案例（改）" in page and "截止后修改于" in page
