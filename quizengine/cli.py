@@ -381,24 +381,34 @@ def contest_correct(code, question, void, keys, reason, dry_run):
 
 @cli.group()
 def user():
-    """账号 / Organizer, trainer and admin accounts."""
+    """账号 / Accounts: admins, organizers, trainers, center contacts and judges."""
 
 
 @user.command("create")
 @click.argument("username")
 @click.option("--role", type=click.Choice(ROLES), default="admin", show_default=True)
 @click.option("--group", "groups", multiple=True, help="组织者负责的组编号，可重复 / organizer's group key")
+@click.option("--center", default="", help="中心联络员（必填）或评委所在的中心 / the contact's or judge's center")
+@click.option("--bureau", default="", help="评委的主管单位（回避用） / a judge's bureau, for conflicts")
 @click.option("--display-name", default="", help="姓名或单位")
 @click.option("--password", help="不给则生成随机密码 / generated when omitted")
 @with_appcontext
-def user_create(username, role, groups, display_name, password):
+def user_create(username, role, groups, center, bureau, display_name, password):
     """创建账号并打印初始密码 / Create an account and print its password."""
     from quizengine.services.accounts import AccountError, create_user
     from quizengine.services.roster import ensure_default_groups
 
     ensure_default_groups()
     try:
-        account, password = create_user(username, password, role, display_name=display_name, group_keys=groups)
+        account, password = create_user(
+            username,
+            password,
+            role,
+            display_name=display_name,
+            group_keys=groups,
+            center_name=center,
+            bureau=bureau,
+        )
     except AccountError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"已创建 {account.username}（{ROLE_LABELS[role]}），密码：{password}")
@@ -411,7 +421,7 @@ def user_list():
     from quizengine.services.accounts import list_users
 
     for account in list_users():
-        groups = ",".join(g.key for g in account.groups)
+        groups = ",".join(g.key for g in account.groups) or (account.center.name if account.center else "")
         state = "" if account.active else "（停用）"
         click.echo(f"{account.username:20} {ROLE_LABELS[account.role]:4} {groups} {state}".rstrip())
 

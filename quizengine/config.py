@@ -61,6 +61,9 @@ class Config:
         self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
         # Uploads (banks, rosters) are small; refuse anything larger outright.
         self.MAX_CONTENT_LENGTH = _env_int("MAX_UPLOAD_BYTES", 16 * 1024 * 1024)
+        # One attachment of a submission (PDF, DOCX, images); a request carrying one may be that large, plus its form.
+        self.ATTACHMENT_MAX_BYTES = _env_int("ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024)
+        self.MAX_CONTENT_LENGTH = max(self.MAX_CONTENT_LENGTH, self.ATTACHMENT_MAX_BYTES + 1024 * 1024)
         # Uploaded files are parsed in a child process with these limits (quizengine.uploads).
         self.UPLOAD_PARSE_SECONDS = _env_int("UPLOAD_PARSE_SECONDS", 30)
         self.UPLOAD_PARSE_MEMORY_MB = _env_int("UPLOAD_PARSE_MEMORY_MB", 1024)

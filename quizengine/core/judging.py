@@ -35,15 +35,6 @@ from statistics import fmean, pstdev
 
 from quizengine.core.selection import Entrant, Outcome, Part, PartScore, Rules, combine
 
-# What a center may owe (models.judging.Requirement.kind) and how it is named.
-REQUIREMENT_KINDS = {
-    "study_plan": "学习计划",
-    "study_results": "学习成果",
-    "skill_plan": "岗位比武练兵计划",
-    "skill_results": "岗位比武练兵成果",
-    "case": "工作案例",
-    "deed": "个人事迹",
-}
 COMBINE_LABELS = {
     "mean": "评委平均分",
     "trimmed_mean": "去掉一个最高分和一个最低分后的平均分（至少 5 位评委时）",

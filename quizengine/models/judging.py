@@ -34,7 +34,7 @@ class RequirementGroup(db.Model):
 class Requirement(db.Model):
     """What each center of some groups must hand in to 区府办, and by when (应报材料).
 
-    `kind`: study_plan, study_results, skill_plan, skill_results, case, deed (core.judging.REQUIREMENT_KINDS).
+    `kind`: study_plan, study_results, skill_plan, skill_results, case, deed (core.submissions.REQUIREMENT_KINDS).
     `multiple`: a center may hand in several (cases: "at least one"); otherwise its newest one counts.
     """
 

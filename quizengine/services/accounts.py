@@ -13,7 +13,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from quizengine.core.access import ROLES
 from quizengine.extensions import db
-from quizengine.models import Group, User, UserSession
+from quizengine.models import Center, Group, User, UserSession
 from quizengine.services import audit
 
 MIN_PASSWORD_LENGTH = 10
@@ -38,9 +38,21 @@ def check_new_password(password: str) -> None:
 
 
 def create_user(
-    username: str, password: str | None, role: str, *, display_name: str = "", group_keys=(), actor: User | None = None
+    username: str,
+    password: str | None,
+    role: str,
+    *,
+    display_name: str = "",
+    group_keys=(),
+    center_name: str = "",
+    bureau: str = "",
+    actor: User | None = None,
 ) -> tuple[User, str]:
-    """Create an account; returns it and its password (generated when None)."""
+    """Create an account; returns it and its password (generated when None).
+
+    A center contact (`center_contact`) needs their center; a judge may have a
+    center and a bureau (主管单位), whose submissions they never judge (回避).
+    """
     if not _USERNAME.fullmatch(username or ""):
         raise AccountError("用户名须为 2–64 个字母、数字、. _ -，以字母或数字开头")
     if role not in ROLES:
@@ -52,16 +64,25 @@ def create_user(
     groups = _groups(group_keys)
     if role == "organizer" and not groups:
         raise AccountError("组织者至少要负责一个组")
+    center = _center(center_name) if role in ("center_contact", "judge") else None
+    if role == "center_contact" and center is None:
+        raise AccountError("中心联络员必须指定所在中心")
+    bureau = (bureau or "").strip()[:100] if role == "judge" else ""
     user = User(
         username=username,
         display_name=display_name or username,
         role=role,
         password_hash=hash_password(password),
         groups=groups if role == "organizer" else [],
+        center_id=center.id if center else None,
+        bureau=bureau,
     )
     db.session.add(user)
     db.session.flush()
-    audit.record(actor, "user.create", username, role=role, groups=",".join(g.key for g in groups))
+    extra = {"center": center.name} if center else {}
+    if bureau:
+        extra["bureau"] = bureau
+    audit.record(actor, "user.create", username, role=role, groups=",".join(g.key for g in groups), **extra)
     db.session.commit()
     return user, password
 
@@ -73,6 +94,21 @@ def _groups(keys) -> list[Group]:
     if missing:
         raise AccountError(f"未知的组：{'、'.join(sorted(missing))}")
     return groups
+
+
+def _center(name: str) -> Center | None:
+    name = (name or "").strip()
+    if not name:
+        return None
+    center = db.session.scalar(select(Center).where(Center.name == name))
+    if center is None:
+        raise AccountError(f"名单中没有名为 {name} 的中心")
+    return center
+
+
+def home_path(user: User) -> str:
+    """Where a user lands after sign-in: a center contact on their center's page, a judge on the judge home."""
+    return {"center_contact": "/center/", "judge": "/judge/"}.get(user.role, "/admin/")
 
 
 def authenticate(username: str, password: str) -> User | None:

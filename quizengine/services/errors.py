@@ -82,6 +82,12 @@ MESSAGES = {
     "review_not_closed": "请先结束评审，再向各中心公布成绩",
     "not_a_judge": "只能选择评委账号",
     "judge_conflict": "评委不能评审本中心或本局的材料（回避）",
+    # requirements (应报材料), submissions and their attachments
+    "requirement_invalid": "应报材料的设置不正确",
+    "submission_invalid": "报送内容不完整或不正确",
+    "submission_withdrawn": "这份材料已撤回，不能再修改",
+    "attachment_refused": "附件不予接收",
+    "attachment_too_large": "附件太大",
 }
 
 

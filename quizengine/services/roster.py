@@ -231,8 +231,10 @@ def update_group(group: Group, *, name: str, lead_unit: str, actor, address: str
     db.session.commit()
 
 
-def update_center(center: Center, *, name: str, group: Group, actor, address: str = "") -> str | None:
-    """Rename a center or move it to another group; returns an error message when refused."""
+def update_center(
+    center: Center, *, name: str, group: Group, actor, address: str = "", bureau: str | None = None
+) -> str | None:
+    """Rename a center, move it to another group or change its bureau (主管单位); an error message when refused."""
     clash = db.session.scalar(select(Center.id).where(Center.name == name, Center.id != center.id))
     if clash is not None:
         return f"已有名为 {name} 的中心"
@@ -241,6 +243,9 @@ def update_center(center: Center, *, name: str, group: Group, actor, address: st
         changes["name"] = f"{center.name} → {name}"
     if center.group_id != group.id:
         changes["group"] = f"{center.group.key} → {group.key}"
+    if bureau is not None and center.bureau != bureau:
+        changes["bureau"] = f"{center.bureau} → {bureau}"
+        center.bureau = bureau
     center.name, center.group = name, group
     if changes:
         audit.record(actor, "center.edit", name, address, **changes)

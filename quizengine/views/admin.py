@@ -30,7 +30,11 @@ def dashboard():
 def users():
     """List accounts and create one; a generated password is shown once."""
     form = UserForm()
-    form.groups.choices = [SelectChoice(g.key, g.name) for g in all_groups()]
+    groups = all_groups()
+    form.groups.choices = [SelectChoice(g.key, g.name) for g in groups]
+    form.center.choices = [SelectChoice("", "（无）")] + [
+        SelectChoice(c.name, f"{c.name}（{g.name}）") for g in groups for c in g.centers
+    ]
     new_password = None
     if form.validate_on_submit():
         try:
@@ -40,6 +44,8 @@ def users():
                 form.role.data,
                 display_name=form.display_name.data or "",
                 group_keys=form.groups.data if form.role.data == "organizer" else (),
+                center_name=form.center.data or "",
+                bureau=form.bureau.data or "",
                 actor=current_user,
             )
             flash(f"已创建账号 {user.username}", "ok")

@@ -13,7 +13,8 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from quizengine.core.judging import COMBINE_LABELS, REQUIREMENT_KINDS, categories_from
+from quizengine.core.judging import COMBINE_LABELS, categories_from
+from quizengine.core.submissions import REQUIREMENT_KINDS
 from quizengine.models import Submission
 from quizengine.models.types import utcnow
 from quizengine.services import blind, judging, review_results

@@ -44,7 +44,7 @@ def edit_group(group_id: int):
 @bp.route("/centers/<int:center_id>", methods=["GET", "POST"])
 @requires("groups.edit")
 def edit_center(center_id: int):
-    """Rename a center or move it to another group."""
+    """Rename a center, move it to another group or set its bureau (主管单位)."""
     center = db.get_or_404(Center, center_id)
     form = CenterForm(obj=center)
     groups = all_groups()
@@ -52,7 +52,12 @@ def edit_center(center_id: int):
     if form.validate_on_submit():
         group = next(g for g in groups if g.id == form.group_id.data)
         error = update_center(
-            center, name=form.name.data.strip(), group=group, actor=current_user, address=request.remote_addr or ""
+            center,
+            name=form.name.data.strip(),
+            group=group,
+            bureau=(form.bureau.data or "").strip(),
+            actor=current_user,
+            address=request.remote_addr or "",
         )
         if error is None:
             flash(f"已保存 {center.name}", "ok")

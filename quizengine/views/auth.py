@@ -7,7 +7,14 @@ from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 
 from quizengine.extensions import limiter
-from quizengine.services.accounts import AccountError, authenticate, change_password, end_session, start_session
+from quizengine.services.accounts import (
+    AccountError,
+    authenticate,
+    change_password,
+    end_session,
+    home_path,
+    start_session,
+)
 from quizengine.views.forms import LoginForm, PasswordForm
 
 bp = Blueprint("auth", __name__)
@@ -33,17 +40,17 @@ def login():
         if user is not None:
             start_session(user, request.remote_addr or "")
             login_user(user)
-            return redirect(_safe_next(request.args.get("next")))
+            return redirect(_safe_next(request.args.get("next"), home_path(user)))
         form.password.errors.append("用户名或密码不正确，或账号已停用")
     status = 200 if request.method == "GET" or form.errors == {} else 401
     return render_template("auth/login.html", form=form), status
 
 
-def _safe_next(target: str | None) -> str:
+def _safe_next(target: str | None, home: str) -> str:
     # Only local paths: "//evil.example" or "https://..." would leave the site.
     if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
         return target
-    return url_for("admin.dashboard")
+    return home
 
 
 @bp.post("/logout")
@@ -68,5 +75,5 @@ def password():
         else:
             login_user(current_user._get_current_object())  # the session id changed with the password
             flash("密码已修改", "ok")
-            return redirect(url_for("admin.dashboard"))
+            return redirect(home_path(current_user))
     return render_template("auth/password.html", form=form)

@@ -46,6 +46,9 @@ class UserForm(FlaskForm):
     display_name = StringField("姓名/单位", validators=[Optional(), Length(max=100)])
     role = SelectField("角色", choices=[SelectChoice(key, label) for key, label in ROLE_LABELS.items()])
     groups = SelectMultipleField("负责的组（组织者）", choices=[])
+    # The service checks the center by name (and says so when it is unknown).
+    center = SelectField("所在中心（中心联络员必填；评委填写后不评本中心的材料）", choices=[], validate_choice=False)
+    bureau = StringField("主管单位（评委：不评该单位所属中心的材料）", validators=[Optional(), Length(max=100)])
 
 
 class UploadForm(FlaskForm):
@@ -131,6 +134,7 @@ class CenterForm(FlaskForm):
 
     name = StringField("中心名称", validators=[DataRequired(), Length(max=200)])
     group_id = SelectField("所属组", coerce=int)
+    bureau = StringField("主管单位（评委回避用）", validators=[Optional(), Length(max=100)])
 
 
 class ContestForm(FlaskForm):

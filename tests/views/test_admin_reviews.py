@@ -211,3 +211,30 @@ def test_editing_a_started_review_changes_the_combination_but_refuses_a_new_rubr
         review = judging.get_review(world.review)
         assert (review.title, review.combine, review.min_judges) == ("改名后的评审", "trimmed_mean", 5)
         assert review.rubric.categories[0]["weight"] == 30
+
+
+def test_released_scores_reach_the_center_page_and_the_awarded_cases_are_preselected_in_the_booklet(app, client, world):
+    from quizengine.services.accounts import create_user
+    from quizengine.services.booklet import preselected_cases
+    from tests.conftest import PASSWORD
+
+    with app.app_context():
+        center_id = _db.session.get(Submission, world.submissions["changshou"]).center_id
+        create_user("contact1", PASSWORD, "center_contact", center_name=CHANGSHOU)
+        review = judging.get_review(world.review)
+        judging.open_review(review, utcnow())
+        for judge in ("free1", "free2", "free3"):
+            save_score(review, user(world.judges[judge]), world.submissions["changshou"], FULL, "", utcnow())
+        judging.close_review(review, utcnow())
+        assert preselected_cases() == []  # not released yet
+    login(client, "contact1")
+    assert "评审成绩公布后在这里显示" in client.get("/center/").get_data(as_text=True)
+    with app.app_context():
+        judging.release_review(judging.get_review(world.review), utcnow())
+        assert preselected_cases() == [world.submissions["changshou"]]  # the only case scored: awarded
+        assert _db.session.get(Submission, world.submissions["changshou"]).center_id == center_id
+    page = client.get("/center/").get_data(as_text=True)
+    assert "成果评审得分" in page and "100.00 / 100" in page and "第 1 名" in page
+
+
+FULL = {"innovation": 10, "effect": 20, "writing": 5}
