@@ -74,6 +74,10 @@ MESSAGES = {
     # corrections after a dispute (复核)
     "not_correctable": "这道题现在不能复核",
     "invalid_correction": "复核内容不正确",
+    # judged contests (岗位比武)
+    "not_judged": "这场竞赛不是岗位比武（评委打分）",
+    "judging_closed": "评分尚未开始或已经结束",
+    "invalid_scores": "评分不完整或超出范围",
 }
 
 
