@@ -122,7 +122,9 @@ def visible_entrant(contest: Contest, judge: User, kind: str, entrant_id: int) -
 
 def my_scores(review: Review, judge: User) -> dict[tuple[str, int], JudgeScore]:
     """This judge's scores in a review by (kind, entrant id)."""
-    rows = db.session.scalars(select(JudgeScore).where(JudgeScore.review_id == review.id, JudgeScore.judge_id == judge.id))
+    rows = db.session.scalars(
+        select(JudgeScore).where(JudgeScore.review_id == review.id, JudgeScore.judge_id == judge.id)
+    )
     return {(("people", r.player_id) if r.player_id is not None else ("centers", r.center_id)): r for r in rows}
 
 
@@ -195,4 +197,3 @@ def judges_progress(contest: Contest) -> list[dict]:
         done = sum(1 for e in visible if (e.kind, e.id) in mine)
         result.append({"username": judge.username, "name": judge.display_name, "scored": done, "of": len(visible)})
     return result
-

@@ -296,9 +296,7 @@ def _centers(contest: Contest, people: list[Standing], sizes: dict[str, int]):
     """Centers ranked by the contest's rule; a judged team contest (岗位比武 by centers) by its teams' scores."""
     if contest.mode == Mode.JUDGED and judged_results.entrant_kind(contest) == "centers":
         return judged_results.team_centers(contest, sizes, set(sizes))
-    return rank_centers(
-        people, sizes, contest.settings.get("center_rule", "mean"), contest.settings.get("top_n", 3)
-    )
+    return rank_centers(people, sizes, contest.settings.get("center_rule", "mean"), contest.settings.get("top_n", 3))
 
 
 def player_staff_numbers(contest: Contest) -> dict[int, str]:
