@@ -129,7 +129,13 @@ def my_scores(review: Review, judge: User) -> dict[tuple[str, int], JudgeScore]:
 
 
 def save_score(
-    contest: Contest, judge: User, kind: str, entrant_id: int, points: dict[str, float | None], now: datetime
+    contest: Contest,
+    judge: User,
+    kind: str,
+    entrant_id: int,
+    points: dict[str, float | None],
+    now: datetime,
+    comment: str = "",
 ) -> JudgeScore:
     """Store (or change) a judge's points for one entrant while the contest is open.
 
@@ -158,6 +164,7 @@ def save_score(
             row.center_id = entrant_id
         db.session.add(row)
     row.scores, row.total, row.submitted_at = clean, rubric_total(categories, clean), now
+    row.comment = comment.strip()[:2000]
     db.session.commit()
     return row
 
