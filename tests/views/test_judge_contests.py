@@ -152,3 +152,32 @@ def test_the_board_json_shows_combined_scores_counts_and_ranking_with_the_board_
     assert [row["rank"] for row in state["rows"][1:]] == [None, None]  # nobody scored them yet
     page = client.get(f"/board/judged/{skill['id']}?key={key}").get_data(as_text=True)
     assert "judged-board.js" in page and second in page and "<script>" not in page
+
+
+def test_the_results_pages_and_exports_of_a_finished_judged_contest_show_the_combined_scores(app, client, skill):
+    login(client, "org1")
+    add_and_open(client, skill["id"], skill["staff"])
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/admin/")})
+    name = staff_name(app, skill["staff"][1])
+    entrant = entrant_ids(app, skill["id"])[name]
+    login(client, "judge2")
+    form = f"/judge/contests/{skill['id']}/people/{entrant}"
+    client.post(form, data={"csrf_token": csrf_token(client, form), **SCORES})
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/judge/contests/")})
+    login(client, "org1")
+    token = csrf_token(client, f"/admin/judged/{skill['id']}")
+    assert client.post(f"/admin/judged/{skill['id']}/finish", data={"csrf_token": token}).status_code == 302
+    page = client.get(f"/admin/judged/{skill['id']}").get_data(as_text=True)
+    assert "已结束" in page and "结束比武并冻结评分" not in page
+    results = client.get(f"/admin/contests/{skill['id']}/results")
+    assert results.status_code == 200 and name in results.get_data(as_text=True)
+    assert client.get(f"/admin/contests/{skill['id']}/results/print").status_code == 200
+    people_csv = client.get(f"/admin/contests/{skill['id']}/results/people.csv").get_data(as_text=True)
+    assert name in people_csv and "85" in people_csv
+    assert client.get(f"/admin/contests/{skill['id']}/results.xlsx").status_code == 200
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/admin/")})
+    login(client, "judge2")
+    again = client.post(form, data={"csrf_token": csrf_token(client, "/judge/contests/"), **SCORES, "c_policy": "1"})
+    assert again.status_code == 422 and "评分不能再修改" in again.get_data(as_text=True)
+    with app.app_context():
+        assert [r.total for r in _db.session.scalars(select(JudgeScore))] == [85.0]
