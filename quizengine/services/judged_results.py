@@ -65,9 +65,29 @@ def judge_totals(review: Review) -> dict[tuple[str, int], dict[int, float]]:
     for row in db.session.scalars(select(JudgeScore).where(JudgeScore.review_id == review.id)):
         if row.judge_id not in judges:
             continue
-        key = ("people", row.player_id) if row.player_id is not None else ("centers", row.center_id)
+        if row.submission_id is not None:
+            key = ("submissions", row.submission_id)
+        elif row.player_id is not None:
+            key = ("people", row.player_id)
+        else:
+            key = ("centers", row.center_id)
         totals.setdefault(key, {})[row.judge_id] = row.total
     return totals
+
+
+def case_scores(review: Review) -> dict[int, float]:
+    """{submission id: combined score} of a case review (成果评审), under the review's rule; unscored: left out.
+
+    The one place the selection reads combined case scores from (services.selection).
+    """
+    totals = {key[1]: judges for key, judges in judge_totals(review).items() if key[0] == "submissions"}
+    figures = combine_scores(totals, review.combine, review.normalise_judges, review.min_judges)
+    return {sid: figure.score for sid, figure in figures.items() if figure.score is not None}
+
+
+def review_maximum(review: Review) -> float:
+    """The highest combined score of a review: its rubric's (the sum of the weights)."""
+    return rubric_maximum(categories_of(review.rubric.categories))
 
 
 def combined(contest: Contest) -> dict[tuple[str, int], Combined]:
@@ -84,7 +104,7 @@ def combined(contest: Contest) -> dict[tuple[str, int], Combined]:
 def maximum(contest: Contest) -> float | None:
     """The highest combined score: the rubric's (the sum of its weights)."""
     review = review_of(contest)
-    return rubric_maximum(categories_of(review.rubric.categories)) if review else None
+    return review_maximum(review) if review else None
 
 
 def judged_standings(contest: Contest) -> list[Standing]:
