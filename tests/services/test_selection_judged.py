@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import io
+
+from flask import current_app, render_template
+from openpyxl import load_workbook
 from sqlalchemy import select
 
 from quizengine.formats.selection import read_selection
@@ -9,6 +13,7 @@ from quizengine.models import Center, Group, JudgeScore, Requirement, Review, Re
 from quizengine.services import judged
 from quizengine.services.judged_results import case_scores
 from quizengine.services.selection import run_selection
+from quizengine.views.exports import selection_workbook
 from tests.conftest import REPO
 from tests.services.test_judged import NOW, import_file, make_judges, points
 
@@ -133,6 +138,24 @@ selection:
     assert (quota["award"], quota["awarded"], quota["award_exceeded"]) == (3, 4, True)
     assert quota["warnings"] == ["名额 3 个，因末位并列评出 4 个，超出名额"]
     assert document["cases"][0]["center"] == centers[0].name and document["cases"][0]["group"] == "community"
+    book = load_workbook(io.BytesIO(selection_workbook(document)))
+    sheet = book["优秀工作案例"]
+    rows = [[cell.value for cell in row] for row in sheet.iter_rows(min_row=3)]
+    assert [(r[0], r[1], r[4], r[5], r[7]) for r in rows] == [
+        (1, "一件事一次办", 90, "是", None),
+        (2, "两个免于提交", 85, "是", None),
+        (3, "快办窗口", 80, "是", "是"),
+        (3, "好办专窗", 80, "是", "是"),
+        (5, "好差评闭环", 70, None, None),
+        (None, "未评的案例", "未评分", None, None),
+    ]
+    people_head = [cell.value for cell in book["个人评选"][2]]
+    assert "岗位比武（得分）" in people_head and "工作案例（得分）" not in people_head
+    assert "工作案例（得分）" in [cell.value for cell in book["单位评选"][2]]
+    with current_app.test_request_context():
+        page = render_template("admin/_selection_result.html", document=document)
+    assert "优秀工作案例" in page and "名额 3 个，因末位并列评出 4 个，超出名额" in page
+    assert page.count("末位并列</span>") >= 2 and "未评分" in page
 
 
 def test_an_unknown_review_or_a_contests_review_is_reported_at_its_line(loaded, tmp_path):
