@@ -68,6 +68,7 @@ def test_organizer_adds_entrants_and_opens_and_another_group_gets_404(app, clien
     bad = client.post(f"/admin/judged/{skill['id']}/entrants", data={"csrf_token": token, "staff_numbers": "NOBODY"})
     assert bad.status_code == 422 and "名单中没有工号 NOBODY" in bad.get_data(as_text=True)
     add_and_open(client, skill["id"], skill["staff"])
+    assert '<span class="badge">岗位比武</span>' in client.get("/admin/contests/").get_data(as_text=True)
     page = client.get(f"/admin/judged/{skill['id']}").get_data(as_text=True)
     assert all(staff_name(app, n) in page for n in skill["staff"])
     assert "结束比武并冻结评分" in page and "0 / 3" in page  # judge1 may score only two of the three
