@@ -89,6 +89,8 @@ def test_a_judge_scores_on_the_phone_and_may_change_the_score(app, client, skill
     assert "已评 85" in client.get(f"/judge/contests/{skill['id']}").get_data(as_text=True)
     wrong = client.post(form, data={"csrf_token": token, **SCORES, "c_policy": "11"})
     assert wrong.status_code == 422 and "应在 0 到 10 之间" in wrong.get_data(as_text=True)
+    assert client.post(form, data={"csrf_token": token, **SCORES, "c_answer": "nan"}).status_code == 422
+    assert client.post(form, data=SCORES).status_code == 403  # no CSRF token: refused before the view
     assert client.post(form, data={"csrf_token": token, **SCORES, "c_policy": "10"}).status_code == 302
     with app.app_context():
         rows = list(_db.session.scalars(select(JudgeScore)))
