@@ -25,7 +25,11 @@ def board_state(contest: Contest) -> dict:
         ids = {e.name: e.id for e in by_key.values()}
         ranked = [(c.rank, ("centers", ids[c.center])) for c in centers if c.center in ids]
     else:
-        ranked = [(r.rank if r.standing.correct else None, ("people", r.standing.player_id)) for r in people]
+        scored = {key for key, figure in scores.items() if figure.score is not None}
+        ranked = [
+            (r.rank if ("people", r.standing.player_id) in scored else None, ("people", r.standing.player_id))
+            for r in people
+        ]
     rows = []
     for rank, key in ranked:
         entrant, figure = by_key.get(key), scores.get(key)

@@ -110,8 +110,7 @@ def maximum(contest: Contest) -> float | None:
 def judged_standings(contest: Contest) -> list[Standing]:
     """People's standings: the combined score (0 until a judge scored); teams have none (see `team_centers`).
 
-    `correct` is the number of judges who scored, so that, at an equal score,
-    the entrant more judges agreed on ranks first.
+    Nothing else is counted (no answers, no time): equal combined scores share a rank.
     """
     if entrant_kind(contest) == "centers":
         return []
@@ -120,7 +119,7 @@ def judged_standings(contest: Contest) -> list[Standing]:
     for e in entrants(contest):
         figure = scores.get((e.kind, e.id))
         value = figure.score if figure and figure.score is not None else 0
-        result.append(Standing(e.id, e.name, e.center, value, figure.judges if figure else 0, 0, 0, None))
+        result.append(Standing(e.id, e.name, e.center, value))
     return result
 
 

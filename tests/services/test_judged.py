@@ -114,7 +114,7 @@ def test_judges_scores_combine_by_trimmed_mean_and_rank_people(loaded):
         (2, b.name, 82.5),
         (3, c.name, 0),
     ]
-    assert people[0].standing.correct == 5  # judges who scored
+    assert combined(contest)[("people", people[0].standing.player_id)].judges == 5
     assert [c.rank for c in centers if c.center in (a.center.name, b.center.name)] == [1, 2]
 
 
