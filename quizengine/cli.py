@@ -445,9 +445,49 @@ def _demo_contests():
             existing, problems = import_contest(spec)
             if existing is None:
                 raise click.ClickException("\n".join(map(str, problems)))
-            live.open_contest(existing, None)
+            if existing.mode == "judged":
+                _demo_judged(existing)
+            else:
+                live.open_contest(existing, None)
         contests.append(existing)
     return contests
+
+
+DEMO_JUDGES = tuple(f"judge{n}" for n in range(1, 6))  # the judges of examples/contests/skill.yaml
+
+
+def _demo_judges() -> str:
+    """Create the demo judges judge1..judge5 once, with one password kept in the instance folder; return it."""
+    from quizengine.services.accounts import AccountError, create_user
+
+    path = Path(current_app.instance_path) / "demo-judge-password"
+    password = path.read_text().strip() if path.exists() else None
+    for username in DEMO_JUDGES:
+        try:
+            _, password = create_user(username, password, "judge", display_name=f"演示评委{username[-1]}")
+        except AccountError:
+            continue  # created by an earlier demo
+    if not path.exists() and password:
+        path.write_text(password)
+        path.chmod(0o600)
+    return password or "（已存在，密码未改变）"
+
+
+def _demo_judged(contest) -> None:
+    """Open the sample skill contest with one entrant from each of its first three centers."""
+    from sqlalchemy import select
+
+    from quizengine.extensions import db
+    from quizengine.models import Center, Staff
+    from quizengine.models.types import utcnow
+    from quizengine.services import judged
+
+    centers = db.session.scalars(
+        select(Center).where(Center.group_id.in_([g.id for g in contest.groups])).order_by(Center.name).limit(3)
+    )
+    numbers = [db.session.scalar(select(Staff.staff_no).where(Staff.center_id == c.id).limit(1)) for c in centers]
+    judged.add_entrants(contest, [n for n in numbers if n])
+    judged.open_judged(contest, utcnow())
 
 
 def _demo_admin() -> tuple[str, str]:
@@ -603,6 +643,7 @@ def demo_command(host, port, seed_only):
         raise click.ClickException("示例题库有错误：\n" + "\n".join(map(str, problems)))
     for result in results:
         click.echo(f"示例题库 {result.bank_id}：{result.questions} 道题（{result.status}）")
+    judge_password = _demo_judges()
     contests = _demo_contests()
     username, password = _demo_admin()
     app = current_app._get_current_object()
@@ -616,10 +657,16 @@ def demo_command(host, port, seed_only):
             click.echo(f"  手机笔试 phones:     {phones}/learn/paper/{item.code}  （用名单上的工号和姓名登录）")
             click.echo(f"  成绩与作答 results:  {base}/admin/contests/{item.id}")
             continue
+        if item.mode == "judged":
+            click.echo(f"  评委手机 judges:     {phones}/judge/contests/{item.id}  （评委账号见下）")
+            click.echo(f"  投影大屏 projector:  {base}/board/judged/{item.id}?key={item.board_key}")
+            click.echo(f"  选手与进度 admin:    {base}/admin/contests/{item.id}")
+            continue
         click.echo(f"  主持台 host console: {base}/host/{item.id}")
         click.echo(f"  投影大屏 projector:  {base}/board/{item.id}?key={item.board_key}")
         click.echo(f"  手机答题 phones:     {phones}/play/{item.code}")
     click.echo(f"\n管理后台 admin: {base}/login  用户名 {username}  密码 {password}")
+    click.echo(f"岗位比武评委 judges: {base}/login  用户名 {'、'.join(DEMO_JUDGES)}  密码 {judge_password}")
     sample = first_staff()
     if sample is not None:
         click.echo(f"工作人员 staff:  {phones}/learn/  如工号 {sample.staff_no}、姓名 {sample.name}（名单中的任何人）")

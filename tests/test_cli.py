@@ -57,6 +57,8 @@ def test_demo_seed_and_import_commands_from_a_fresh_instance(tmp_path):
     assert seed.returncode == 0, seed.stderr
     assert "示例名单：新增 130 人" in seed.stdout
     assert "http://127.0.0.1:5000/play/" in seed.stdout
+    assert "用户名 judge1、judge2、judge3、judge4、judge5  密码 " in seed.stdout  # the skill contest's judges
+    assert "/board/judged/" in seed.stdout
     again = subprocess.run(
         [QUIZENGINE, "roster", "import", str(REPO / "examples" / "roster.yaml")],
         env=env,

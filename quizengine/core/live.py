@@ -25,6 +25,7 @@ class Mode(enum.StrEnum):
     LIVE = "live"  # host-paced, everyone on the same question
     SELF_PACED = "self_paced"  # a paper (笔试): an open window and a personal time limit
     OFFLINE = "offline"  # held off the system (笔试, 线下, 岗位比武 on paper): scores imported from a sheet
+    JUDGED = "judged"  # 岗位比武 scored live by judges on a rubric (core.judged)
 
 
 class Status(enum.StrEnum):

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from quizengine.core.paper import COUNTING, LAYOUTS, RESULTS
 from quizengine.core.ranking import CENTER_RULES
 from quizengine.core.scoring import ROUND_KINDS, SCORING_RULES
+from quizengine.formats.judged import JudgingSpec, read_judging
 from quizengine.formats.yamlread import NodeReader, Problem, read_yaml_file
 
 _CODE = re.compile(r"[A-Z0-9]{4,12}")
@@ -114,6 +115,7 @@ class ContestSpec:
     close_early: bool = True  # a live question closes once every joined player has answered
     max_score: float | None = None  # offline: the full score, for normalising in a selection
     ready_seconds: int = 3  # a live question's "get ready" screen before its options and countdown
+    judging: JudgingSpec | None = None  # judged (岗位比武): entrants, rubric, combination, judges
 
 
 def read_contest(
@@ -139,7 +141,7 @@ def _position(node) -> tuple[int, int]:
 
 
 def _parse(r: NodeReader, root, partial: bool = False) -> ContestSpec | None:
-    top = r.mapping(root, required=("contest",), optional=("rounds", "paper"), what="竞赛文件")
+    top = r.mapping(root, required=("contest",), optional=("rounds", "paper", "judging"), what="竞赛文件")
     if not top or "contest" not in top:
         return None
     head = r.mapping(
@@ -156,7 +158,7 @@ def _parse(r: NodeReader, root, partial: bool = False) -> ContestSpec | None:
     groups = tuple(g for _, g in group_items)
     lines = {f"group:{g}": _position(item) for item, g in group_items}
     lines.update({key: _position(value[key]) for key in ("groups", "code") if key in value})
-    mode = _choice(r, value.get("mode"), ("live", "self_paced", "offline"), "live", "模式 mode")
+    mode = _choice(r, value.get("mode"), ("live", "self_paced", "offline", "judged"), "live", "模式 mode")
     code = r.text(value["code"], "参赛码 code").upper() if "code" in value else None
     if code and not _CODE.fullmatch(code):
         r.report(value["code"], "value", "参赛码应为 4–12 位大写字母或数字")
@@ -166,6 +168,9 @@ def _parse(r: NodeReader, root, partial: bool = False) -> ContestSpec | None:
     ready = r.integer(value["ready_seconds"], "准备时间 ready_seconds", 0, 10) if "ready_seconds" in value else 3
     rounds = []
     paper = None
+    judging = None
+    if "judging" in top and mode != "judged":
+        r.report(top["judging"][0], "unknown-key", "judging 只用于岗位比武；请在 contest 中写 mode: judged")
     max_score = r.number(value["max_score"], "满分 max_score", 0.01, 1_000_000) if "max_score" in value else None
     if "max_score" in value and mode != "offline":
         r.report(head["max_score"][0], "unknown-key", "max_score 只用于线下竞赛（mode: offline）；满分按题目分值计算")
@@ -182,6 +187,14 @@ def _parse(r: NodeReader, root, partial: bool = False) -> ContestSpec | None:
             r.report(root, "missing-key", "自定进度竞赛（self_paced）需要 paper（开放时间、限时、抽题结构）")
         else:
             paper = _paper(r, top["paper"][1], partial)
+    elif mode == "judged":
+        for key in ("rounds", "paper"):
+            if key in top:
+                r.report(top[key][0], "unknown-key", f"岗位比武（judged）由评委按评分表打分，不用 {key}")
+        if "judging" not in top:
+            r.report(root, "missing-key", "岗位比武（judged）需要 judging（参赛对象、评分表、评委）")
+        else:
+            judging = read_judging(r, top["judging"][1])
     elif mode == "live":
         if "paper" in top:
             r.report(top["paper"][0], "unknown-key", "paper 只用于自定进度竞赛；请在 contest 中写 mode: self_paced")
@@ -208,6 +221,7 @@ def _parse(r: NodeReader, root, partial: bool = False) -> ContestSpec | None:
         close_early is not False,
         max_score,
         3 if ready is None else ready,
+        judging,
     )
 
 

@@ -37,6 +37,18 @@ class PartSpec:
     line: int
     # (line, column) of each contest code, for the database check
     code_lines: dict[str, tuple[int, int]] = field(default_factory=dict, compare=False)
+    # A case review (成果评审) instead of contests: its id; the part then scores units only (their best case).
+    review: int | None = None
+    review_line: tuple[int, int] = (1, 1)
+
+
+@dataclass(frozen=True)
+class CasesSpec:
+    """The 优秀工作案例 award: the cases of a review ranked by combined score, `award` of them."""
+
+    review: int
+    award: int
+    line: tuple[int, int] = (1, 1)
 
 
 @dataclass(frozen=True)
@@ -67,6 +79,7 @@ class SelectionSpec:
     tie_mode: str = "include"
     groups: tuple[str, ...] = ()  # group keys; empty: the groups of the parts' contests
     lines: dict[str, tuple[int, int]] = field(default_factory=dict, compare=False)
+    cases: CasesSpec | None = None
 
 
 def read_selection(path: str | Path, *, max_bytes: int = 256 * 1024) -> tuple[SelectionSpec | None, list[Problem]]:
@@ -89,7 +102,7 @@ def _parse(r: NodeReader, root) -> SelectionSpec | None:
     head = r.mapping(
         top["selection"][1],
         required=("title", "reference_date", "parts"),
-        optional=("scope", "tie_mode", "people", "centers", "groups"),
+        optional=("scope", "tie_mode", "people", "centers", "groups", "cases"),
         what="评选 selection",
     )
     if head is None:
@@ -103,10 +116,20 @@ def _parse(r: NodeReader, root) -> SelectionSpec | None:
     parts = _parts(r, value["parts"]) if "parts" in value else []
     people = _quota(r, value.get("people"), "个人 people", DEFAULT_AWARD_PEOPLE, DEFAULT_RECOMMEND_PEOPLE, scope)
     centers = _quota(r, value.get("centers"), "单位 centers", DEFAULT_AWARD_CENTERS, DEFAULT_RECOMMEND_CENTERS, scope)
+    cases = _cases(r, value["cases"]) if "cases" in value else None
     lines = {key: _at(value[key]) for key in ("groups", "parts") if key in value}
     if None in (title, reference, scope, tie_mode, people, centers) or r.failed:
         return None
-    return SelectionSpec(r.path, title, reference, tuple(parts), people, centers, scope, tie_mode, groups, lines)
+    return SelectionSpec(r.path, title, reference, tuple(parts), people, centers, scope, tie_mode, groups, lines, cases)
+
+
+def _cases(r: NodeReader, node) -> CasesSpec | None:
+    entries = r.mapping(node, required=("review", "award"), optional=(), what="优秀工作案例 cases")
+    if not entries or len(entries) < 2:
+        return None
+    review = r.integer(entries["review"][1], "成果评审编号 review", 1, 2**31)
+    award = r.integer(entries["award"][1], "案例名额 award", 1, 1000)
+    return None if None in (review, award) else CasesSpec(review, award, _at(entries["review"][1]))
 
 
 def _parts(r: NodeReader, node) -> list[PartSpec]:
@@ -117,12 +140,23 @@ def _parts(r: NodeReader, node) -> list[PartSpec]:
     seen: dict[str, int] = {}
     for item in items or []:
         entries = r.mapping(
-            item, required=("contests", "weight"), optional=("key", "title", "normalise"), what="评选的一项 part"
+            item,
+            required=("weight",),
+            optional=("contests", "review", "key", "title", "normalise"),
+            what="评选的一项 part",
         )
-        if not entries or not {"contests", "weight"} <= entries.keys():
+        if not entries or "weight" not in entries:
             continue
         line = item.start_mark.line + 1
-        codes = r.text_list(entries["contests"][1], "竞赛代码 contests") or []
+        if ("contests" in entries) == ("review" in entries):
+            r.report(item, "missing-key", "评选的一项应写 contests（竞赛代码）或 review（成果评审编号）之一")
+            continue
+        review = None
+        if "review" in entries:
+            review = r.integer(entries["review"][1], "成果评审编号 review", 1, 2**31)
+            if review is None:
+                continue
+        codes = r.text_list(entries["contests"][1], "竞赛代码 contests") or [] if "contests" in entries else []
         code_lines = {code.upper(): _at(n) for n, code in codes}
         for n, code in codes:
             if code.upper() in seen:
@@ -134,13 +168,13 @@ def _parts(r: NodeReader, node) -> list[PartSpec]:
         )
         key = r.text(entries["key"][1], "key") if "key" in entries else None
         title = r.text(entries["title"][1], "名称 title") if "title" in entries else None
-        if codes and weight is not None and normalise is not None:
+        if (codes or review) and weight is not None and normalise is not None:
             key = key or f"part{len(parts) + 1}"
             if any(p.key == key for p in parts):
                 r.report(entries["key"][1], "duplicate-key", f"两项的 key 都是 {key}")
-            parts.append(
-                PartSpec(key, title or "、".join(code_lines), tuple(code_lines), weight, normalise, line, code_lines)
-            )
+            name = title or ("、".join(code_lines) if codes else f"成果评审 {review}")
+            where = _at(entries["review"][1]) if review else (1, 1)
+            parts.append(PartSpec(key, name, tuple(code_lines), weight, normalise, line, code_lines, review, where))
     return parts
 
 

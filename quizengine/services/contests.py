@@ -17,7 +17,7 @@ from quizengine.formats.yamlread import Problem
 from quizengine.models import Bank, BankRevision, Contest, Group, Question, Round, RoundQuestion
 from quizengine.models.mapping import to_core
 from quizengine.models.types import utcnow
-from quizengine.services import audit
+from quizengine.services import audit, judged
 from quizengine.timezone import local_zone
 
 _CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: read off a projector
@@ -77,6 +77,12 @@ def import_contest(
     days = _contest_days(spec, today)
     in_force = {key: row for key, row in pool.items() if all(to_core(row).is_in_force(day) for day in days)}
     warnings: list[Problem] = []
+    if spec.mode == "judged":
+        for line, column, message in judged.judge_problems(spec):
+            problem(line, message, "unknown-judge", column)
+        if problems or any(p.is_error for p in file_problems) or spec.judging is None:
+            return None, _in_order([*file_problems, *problems])
+        return judged.store_judged(spec, _new_contest(spec, groups), actor, address), []
     if spec.mode == "offline":
         if problems or any(p.is_error for p in file_problems):
             return None, _in_order([*file_problems, *problems])
@@ -230,6 +236,18 @@ def _store_offline(spec: ContestSpec, groups, actor, address: str) -> Contest:
     audit.record(actor, "contest.import", f"{contest.code} {contest.title}", address, mode="offline")
     db.session.commit()
     return contest
+
+
+def _new_contest(spec: ContestSpec, groups) -> Contest:
+    """A contest row without rounds (judged contests)."""
+    return Contest(
+        code=spec.code or _new_code(),
+        title=spec.title,
+        mode=spec.mode,
+        board_key=secrets.token_urlsafe(16),
+        settings={"center_rule": spec.center_rule, "top_n": spec.top_n},
+        groups=groups,
+    )
 
 
 def _current_questions() -> dict[str, Question]:

@@ -88,6 +88,10 @@ MESSAGES = {
     "submission_withdrawn": "这份材料已撤回，不能再修改",
     "attachment_refused": "附件不予接收",
     "attachment_too_large": "附件太大",
+    # judged contests (岗位比武)
+    "not_judged": "这场竞赛不是岗位比武（评委打分）",
+    "judging_closed": "评分尚未开始或已经结束",
+    "invalid_scores": "评分不完整或超出范围",
 }
 
 

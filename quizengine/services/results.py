@@ -29,6 +29,7 @@ from quizengine.models import (
     Score,
     Staff,
 )
+from quizengine.services import judged_results
 
 
 def standings(contest: Contest, hidden: int | None = None) -> list[Standing]:
@@ -41,6 +42,8 @@ def standings(contest: Contest, hidden: int | None = None) -> list[Standing]:
         return paper_standings(contest)
     if contest.mode == Mode.OFFLINE:
         return offline_standings(contest)
+    if contest.mode == Mode.JUDGED:  # 岗位比武: the judges' combined scores (services.judged_results)
+        return judged_results.judged_standings(contest)
     voided = voided_round_questions(contest.id)
     rows = db.session.execute(
         select(
@@ -163,6 +166,8 @@ def maximum_score(contest: Contest) -> float | None:
     """
     if contest.mode == Mode.OFFLINE:
         return contest.settings.get("max_score")
+    if contest.mode == Mode.JUDGED:  # the rubric's: the sum of its weights
+        return judged_results.maximum(contest)
     voided = voided_round_questions(contest.id) if contest.mode == Mode.LIVE else frozenset()
     total = 0
     for round_ in contest.rounds:
@@ -248,6 +253,9 @@ def _answers_version(contest: Contest, hidden: int | None) -> tuple:
         kicked = db.session.scalar(select(func.count(Player.kicked_at)).where(Player.contest_id == contest.id))
         rules = tuple(contest.settings.get(k) for k in ("center_rule", "top_n", "counting"))
         return (tuple(closed), kicked, rules)
+    if contest.mode == Mode.JUDGED:
+        rules = (contest.settings.get("center_rule"), contest.settings.get("top_n"))
+        return (judged_results.scores_version(contest), rules)
     if contest.mode == Mode.OFFLINE:
         sheet = db.session.execute(
             select(func.count(OfflineScore.id), func.max(OfflineScore.id), func.sum(OfflineScore.points)).where(
@@ -279,14 +287,16 @@ def rank_contest(contest: Contest, hidden: int | None = None):
     if cached is not None and cached[0] == version:
         return cached[1]
     people = rank_people(standings(contest, hidden))
-    centers = rank_centers(
-        [r.standing for r in people],
-        roster_sizes(contest),
-        contest.settings.get("center_rule", "mean"),
-        contest.settings.get("top_n", 3),
-    )
+    centers = _centers(contest, [r.standing for r in people], roster_sizes(contest))
     _ranking_cache[(contest.id, hidden)] = (version, (people, centers))
     return people, centers
+
+
+def _centers(contest: Contest, people: list[Standing], sizes: dict[str, int]):
+    """Centers ranked by the contest's rule; a judged team contest (岗位比武 by centers) by its teams' scores."""
+    if contest.mode == Mode.JUDGED and judged_results.entrant_kind(contest) == "centers":
+        return judged_results.team_centers(contest, sizes, set(sizes))
+    return rank_centers(people, sizes, contest.settings.get("center_rule", "mean"), contest.settings.get("top_n", 3))
 
 
 def player_staff_numbers(contest: Contest) -> dict[int, str]:
@@ -313,11 +323,10 @@ def rankings_by_group(contest: Contest) -> list[tuple[str, list, list]]:
     result = []
     for group in sorted(contest.groups, key=lambda g: g.position):
         mine = rank_people([r.standing for r in people if group_of.get(r.standing.center) == group.name])
-        centers = rank_centers(
+        centers = _centers(
+            contest,
             [r.standing for r in mine],
             {center: size for center, size in sizes.items() if group_of.get(center) == group.name},
-            contest.settings.get("center_rule", "mean"),
-            contest.settings.get("top_n", 3),
         )
         result.append((group.name, mine, centers))
     return result

@@ -27,6 +27,8 @@ from quizengine.extensions import db
 from quizengine.formats.selection import SelectionSpec
 from quizengine.formats.yamlread import Problem
 from quizengine.models import Center, Contest, Group, Player, Staff
+from quizengine.services import selection_cases
+from quizengine.services.judged_results import review_maximum
 from quizengine.services.results import maximum_score, rank_contest
 
 JSON_VERSION = 1
@@ -42,6 +44,7 @@ class ResolvedPart:
     weight: float
     normalise: str
     contests: tuple[tuple[str, str, float | None], ...]
+    review: tuple[int, str, float] | None = None  # a case review's (id, title, maximum): scores units only
 
 
 @dataclass
@@ -54,6 +57,7 @@ class SelectionResult:
     people: list[Outcome]
     centers: list[Outcome]
     across_name: str = ACROSS_ALL  # what one ranking over all its groups is called
+    cases: tuple[dict, list[dict]] | None = None  # the 优秀工作案例 award: (quota, rows), see selection_cases
 
     def as_json(self) -> dict:
         """The `--json` document (docs/results.md, “评选结果 JSON”)."""
@@ -72,6 +76,8 @@ class SelectionResult:
                     "weight": p.weight,
                     "normalise": p.normalise,
                     "contests": [{"code": c, "title": t, "maximum": m} for c, t, m in p.contests],
+                    "review": {"id": p.review[0], "title": p.review[1], "maximum": p.review[2]} if p.review else None,
+                    "units_only": p.review is not None,
                 }
                 for p in self.parts
             ],
@@ -79,6 +85,8 @@ class SelectionResult:
             + [_quota_json("centers", o, self.groups, self.across_name) for o in self.centers],
             "people": [_row_json(p, o, self.groups, person=True) for o in self.people for p in o.placements],
             "centers": [_row_json(p, o, self.groups, person=False) for o in self.centers for p in o.placements],
+            "cases_quota": self.cases[0] if self.cases else None,
+            "cases": self.cases[1] if self.cases else [],
         }
 
 
@@ -91,7 +99,17 @@ def run_selection(spec: SelectionSpec) -> tuple[SelectionResult | None, list[Pro
 
     contests: dict[str, Contest] = {}
     resolved: list[ResolvedPart] = []
+    reviews: dict[int, object] = {}
     for part in spec.parts:
+        if part.review is not None:
+            review, wrong = selection_cases.case_review(part.review)
+            if wrong:
+                problem(part.review_line, wrong, "unknown-review")
+                continue
+            reviews[review.id] = review
+            found_review = (review.id, review.title, review_maximum(review))
+            resolved.append(ResolvedPart(part.key, part.title, part.weight, part.normalise, (), found_review))
+            continue
         owners: dict[str, str] = {}
         found = []
         for code in part.contests:
@@ -110,11 +128,18 @@ def run_selection(spec: SelectionSpec) -> tuple[SelectionResult | None, list[Pro
             contests[code] = contest
             found.append((code, contest.title, maximum))
         resolved.append(ResolvedPart(part.key, part.title, part.weight, part.normalise, tuple(found)))
-    groups = _groups(spec, contests.values(), problem)
+    cases_review = None
+    if spec.cases is not None:
+        cases_review, wrong = selection_cases.case_review(spec.cases.review)
+        if wrong:
+            problem(spec.cases.line, wrong, "unknown-review")
+    extra = {key for review in reviews.values() for key in selection_cases.review_group_keys(review)}
+    groups = _groups(spec, contests.values(), problem, extra)
     if problems:
         return None, problems
-    people_scores, center_scores = _part_scores(resolved, contests)
+    people_scores, center_scores = _part_scores(resolved, contests, reviews)
     parts = [Part(p.key, p.title, p.weight, None, p.normalise) for p in resolved]
+    people_parts = [part for part, p in zip(parts, resolved, strict=True) if p.review is None]
     people = _people(spec, groups, people_scores)
     centers = [
         Entrant(c.name, c.name, c.name, g.key)
@@ -123,22 +148,25 @@ def run_selection(spec: SelectionSpec) -> tuple[SelectionResult | None, list[Pro
         ).all()
     ]
     result = SelectionResult(spec, resolved, groups, [], [], _across_name(groups))
+    if cases_review is not None:
+        outcome = selection_cases.rank_cases(cases_review, spec.cases.award)
+        result.cases = selection_cases.cases_json(outcome, cases_review, groups)
     scopes: list[str | None] = list(groups) if spec.scope == "per_group" else [None]
     for scope in scopes:
-        for entrants, scores, quota, into in (
-            (people, people_scores, spec.people, result.people),
-            (centers, center_scores, spec.centers, result.centers),
+        for entrants, scores, quota, into, used in (
+            (people, people_scores, spec.people, result.people, people_parts),
+            (centers, center_scores, spec.centers, result.centers, parts),
         ):
             award, recommend = quota.for_group(scope)
             mine = [e for e in entrants if scope is None or e.group == scope]
-            outcome = combine(mine, parts, scores, Rules(award, recommend, spec.tie_mode))
+            outcome = combine(mine, used, scores, Rules(award, recommend, spec.tie_mode))
             outcome.group = scope
             into.append(outcome)
     return result, []
 
 
-def _groups(spec: SelectionSpec, contests, problem) -> dict[str, str]:
-    """The selection's groups: those named, else those of its contests, in display order."""
+def _groups(spec: SelectionSpec, contests, problem, extra: set[str] = frozenset()) -> dict[str, str]:
+    """The selection's groups: those named, else those of its contests and case reviews (`extra`), in order."""
     rows = list(db.session.scalars(select(Group).order_by(Group.position, Group.id)))
     if spec.groups:
         known = {g.key for g in rows}
@@ -147,7 +175,7 @@ def _groups(spec: SelectionSpec, contests, problem) -> dict[str, str]:
                 problem(spec.lines.get("groups", (1, 1)), f"未知的组：{key}", "unknown-group")
         wanted = set(spec.groups)
     else:
-        wanted = {g.key for contest in contests for g in contest.groups}
+        wanted = {g.key for contest in contests for g in contest.groups} | set(extra)
     return {g.key: g.name for g in rows if g.key in wanted}
 
 
@@ -159,12 +187,16 @@ def _across_name(groups: dict[str, str]) -> str:
     return "、".join(name.split("：", 1)[0].split(":", 1)[0] for name in groups.values())
 
 
-def _part_scores(parts: list[ResolvedPart], contests: dict[str, Contest]):
-    """{part key: {staff id: PartScore}} and {part key: {center name: PartScore}} from each contest's ranking."""
+def _part_scores(parts: list[ResolvedPart], contests: dict[str, Contest], reviews: dict | None = None):
+    """{part key: {staff id: PartScore}} and {part key: {center name: PartScore}} from each contest's ranking
+    (a case review's part: each center's best case, services.selection_cases)."""
     people: dict[str, dict[str, PartScore]] = {}
     centers: dict[str, dict[str, PartScore]] = {}
     for part in parts:
         people[part.key], centers[part.key] = {}, {}
+        if part.review is not None:
+            centers[part.key] = selection_cases.center_case_scores(reviews[part.review[0]])
+            continue
         for code, _, maximum in part.contests:
             contest = contests[code]
             ranked, center_standings = rank_contest(contest)

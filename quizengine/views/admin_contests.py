@@ -83,6 +83,8 @@ def show(contest_id: int):
         return _paper_page(contest)
     if contest.mode == "offline":
         return _offline_page(contest, ScoresUploadForm())
+    if contest.mode == "judged":  # 岗位比武: views.admin_judged
+        return redirect(url_for("admin_judged.show", contest_id=contest.id))
     rounds = [(r, [to_core(rq.question) for rq in r.questions]) for r in contest.rounds]
     fixes = correctable.active_corrections(contest)
     return render_template("admin/contest.html", contest=contest, rounds=rounds, action_form=ActionForm(), fixes=fixes)

@@ -136,9 +136,10 @@ def selection_workbook(document: dict) -> bytes:
     """
     book = Workbook()
     book.remove(book.active)
-    parts = document["parts"]
     for kind, title in (("people", "个人评选"), ("centers", "单位评选")):
         sheet = book.create_sheet(title)
+        # A case review's part scores units only: people's rows do not have it.
+        parts = [p for p in document["parts"] if kind == "centers" or not p.get("units_only")]
         append_row(sheet, [f"{document['title']}（参考日期 {document['reference_date']}）"])
         head = ["范围", "名次", *(["工号", "姓名"] if kind == "people" else ["单位"]), "中心", "组"]
         head += [f"{p['title']}（得分）" for p in parts] + [f"{p['title']}（折算×权重）" for p in parts]
@@ -179,10 +180,16 @@ def selection_workbook(document: dict) -> bytes:
                 "；".join(q["warnings"]),
             ],
         )
+    if document.get("cases_quota"):
+        _cases_sheet(book, document)
     notes = book.create_sheet("说明")
     append_row(notes, ["参考日期", document["reference_date"]])
-    for p in parts:
+    for p in document["parts"]:
         contests = "、".join(f"{c['title']}（{c['code']}，满分 {c['maximum']}）" for c in p["contests"])
+        if p.get("review"):
+            contests = (
+                f"成果评审 {p['review']['title']}（编号 {p['review']['id']}，满分 {p['review']['maximum']}；只计单位）"
+            )
         append_row(notes, [p["title"], f"权重 {p['weight']:g}；折算 {p['normalise']}；{contests}"])
     append_row(notes, ["评选条件", "参考日期时在窗口工作满一年（恰好一年算满）且仍在窗口工作"])
     append_row(
@@ -191,3 +198,19 @@ def selection_workbook(document: dict) -> bytes:
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def _cases_sheet(book, document: dict) -> None:
+    """The 优秀工作案例 sheet: the cases ranked by combined score, awarded ones and ties at the cut-off marked."""
+    sheet = book.create_sheet("优秀工作案例")
+    quota = document["cases_quota"]
+    append_row(
+        sheet, [f"{quota['title']}：名额 {quota['award']}，评出 {quota['awarded']}", "；".join(quota["warnings"])]
+    )
+    append_row(sheet, ["名次", "案例", "单位", "组", "得分", "获奖", "并列", "末位并列"])
+    for row in document["cases"]:
+        score = "未评分" if row["score"] is None else row["score"]
+        flags = ["是" if row["award"] else "", "是" if row["tied"] else "", "是" if row["tied_at_cutoff"] else ""]
+        append_row(sheet, [row["rank"], row["title"], row["center"], row["group_name"], score, *flags])
+    for cell in sheet[2]:
+        cell.font = Font(bold=True)

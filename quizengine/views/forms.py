@@ -17,7 +17,16 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, EqualTo, Length, NumberRange, Optional, Regexp, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    EqualTo,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+    ValidationError,
+)
 
 from quizengine.core.access import ROLE_LABELS
 from quizengine.core.paper import COUNTING_LABELS, LAYOUT_LABELS, RESULTS_LABELS
@@ -219,3 +228,26 @@ class ReplyForm(FlaskForm):
     reply = TextAreaField(
         "答复", validators=[DataRequired("请填写答复"), Length(max=2000, message="答复不能超过 2000 字")]
     )
+
+
+class EntrantsForm(FlaskForm):
+    """Add the entrants of a judged contest (岗位比武) by staff id."""
+
+    staff_numbers = TextAreaField(
+        "选手工号（每行一个，或用逗号、空格分隔）", validators=[DataRequired(), Length(max=20000)]
+    )
+
+
+def rubric_form(categories, formdata=None, data=None) -> FlaskForm:
+    """A judge's form for one entrant: one number per rubric category (core.judged.Category), 0 to its max."""
+
+    class RubricForm(FlaskForm):
+        comment = TextAreaField("评语（可选）", validators=[Optional(), Length(max=2000)])
+
+    for c in categories:
+        field = FloatField(
+            f"{c.label}（满分 {c.max:g}，权重 {c.weight:g}）",
+            validators=[InputRequired(message="请打分"), NumberRange(0, c.max, message=f"应在 0 到 {c.max:g} 之间")],
+        )
+        setattr(RubricForm, f"c_{c.key}", field)
+    return RubricForm(formdata=formdata, data=data) if formdata is not None else RubricForm(data=data)

@@ -65,7 +65,11 @@ def host(contest_id: int):
     if contest is None:
         abort(404)
     ensure_scope("contest.run", {g.key for g in contest.groups})
-    if contest.mode in ("self_paced", "offline"):  # no host console: a paper or a score sheet has its contest page
+    if contest.mode in (
+        "self_paced",
+        "offline",
+        "judged",
+    ):  # no host console: a paper or a score sheet has its contest page
         return redirect(url_for("admin_contests.show", contest_id=contest.id))
     board_url = url_for("live.board", contest_id=contest.id, key=contest.board_key, _external=True)
     joining = join_url(contest.code)
@@ -86,6 +90,8 @@ def board(contest_id: int):
     key = request.args.get("key", "")
     if contest is None or not secrets.compare_digest(key, contest.board_key):
         abort(404)
+    if contest.mode == "judged":  # 岗位比武: the judges' scores, not the live screens
+        return redirect(url_for("judge_contests.board", contest_id=contest.id, key=key))
     joining = join_url(contest.code)
     return render_template(
         "live/board.html",
