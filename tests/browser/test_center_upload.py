@@ -1,7 +1,5 @@
-"""A center contact hands in a case with a photo from a phone; the organizer sees it in the dashboard.
-
-(Judges scoring it on their phones belongs to 成果评审 and extends this walk.)
-"""
+"""A center contact hands in a case with a photo from a phone; the organizer sees it in the dashboard, sets up a
+blind review, two judges score the case on their phones, and the released score reaches the center's page."""
 
 from __future__ import annotations
 
@@ -24,6 +22,8 @@ PHONE = {
     "timezone_id": "Asia/Shanghai",
 }
 LAPTOP = {"width": 1366, "height": 768}
+JUDGES = ("judge-a", "judge-b")
+RUBRIC = [("innovation", "创新性", "40", "10"), ("effect", "实效性", "60", "10")]
 
 
 @pytest.fixture(scope="module")
@@ -34,6 +34,8 @@ def center_server(tmp_path_factory) -> Iterator[str]:
     run_command(env, "user", "create", "org1", "--role", "organizer", "--group", "community", "--password", PASSWORD)
     contact = ("--role", "center_contact", "--center", CHANGSHOU, "--password", PASSWORD)
     run_command(env, "user", "create", "contact1", *contact)
+    for judge in JUDGES:
+        run_command(env, "user", "create", judge, "--role", "judge", "--password", PASSWORD)
     with serving(folder, env) as base_url:
         yield base_url
 
@@ -78,5 +80,49 @@ def test_a_contact_hands_in_a_case_with_a_photo_on_a_phone(browser, center_serve
     desk.goto("/admin/requirements/dashboard")
     assert "“一件事”集成服务" in desk.inner_text("table")
     screenshot(desk, "requirements-dashboard-1366x768")
+
+    # --- the organizer sets up a blind review of the cases with both judges, and opens it
+    desk.goto("/admin/reviews/new")
+    desk.fill("input[name=title]", "2099 年优秀工作案例评审")
+    cases = desk.locator("select[name=requirement_id] option", has_text="2099年工作案例").get_attribute("value")
+    desk.select_option("select[name=requirement_id]", cases)
+    desk.check("input[name=blind]")
+    desk.fill("input[name=min_judges]", "2")
+    desk.fill("input[name=rubric_title]", "案例评审表")
+    for index, (key, label, weight, maximum) in enumerate(RUBRIC):
+        for name, value in (("key", key), ("label", label), ("weight", weight), ("max", maximum)):
+            desk.fill(f"input[name=cat-{name}-{index}]", value)
+    desk.click("form button.primary")
+    desk.wait_for_selector("text=已保存评审")
+    for judge in JUDGES:
+        desk.locator("label.check", has_text=judge).locator("input[name=judge]").check()
+    desk.click("text=保存评委")
+    desk.click("text=开始评审")
+    review_url = desk.url
+
+    # --- two judges score it on their phones; blind: the center's name is nowhere on their pages
+    for number, (judge, points) in enumerate(zip(JUDGES, (("8", "9"), ("6", "7")), strict=True), 1):
+        judging, page = signed_in(browser, center_server, judge, **PHONE)
+        page.wait_for_url("**/judge/")
+        page.click("text=2099 年优秀工作案例评审")
+        page.locator(".judge-list a").first.click()
+        assert CHANGSHOU not in page.content() and "长寿路" not in page.content()
+        for (key, *_), value in zip(RUBRIC, points, strict=True):
+            page.fill(f"input[name=score-{key}]", value)
+        page.click("button.primary")
+        page.wait_for_selector("text=已评")
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["viewport"]["width"]
+        screenshot(page, f"judge{number}-score-390x844")
+        judging.close()
+
+    # --- the organizer closes the review and releases it: (0.8 x 40 + 0.9 x 60 + 0.6 x 40 + 0.7 x 60) / 2 = 76
+    desk.goto(review_url)
+    assert "76.00" in desk.inner_text("body")
+    desk.click("text=结束评审")
+    desk.click("text=向各中心公布成绩")
+    screenshot(desk, "review-results-1366x768")
+    phone.goto("/center/")
+    assert "76.00 / 100" in phone.inner_text("body")
+    screenshot(phone, "center-released-score-390x844")
     contact.close()
     organizer.close()
