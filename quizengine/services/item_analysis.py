@@ -22,17 +22,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from quizengine.core.itemanalysis import FLAG_TEXT, MIN_PEOPLE, Analysis, ItemStats, PooledItem, analyse, pool
 from quizengine.core.live import Mode, Status
-from quizengine.core.paper import counted_attempt
 from quizengine.core.questions import check_answer
 from quizengine.extensions import db
 from quizengine.models import Answer, Attempt, Bank, Contest, Player, Question, Round, RoundQuestion
 from quizengine.models.mapping import to_core
+from quizengine.services import report_questions
 from quizengine.services.correctable import active_corrections, corrected
-from quizengine.services.results import attempt_result, voided_questions, voided_round_questions
+from quizengine.services.results import voided_questions, voided_round_questions
 
 BUZZER_LEFT_OUT = "抢答题只有抢到的人作答，其他人没有这道题的得分，无法与全卷比较，不参加分析"
 NOT_ASKED_LEFT_OUT = "还没有出题或还没有关闭的题不参加分析"
@@ -114,23 +113,8 @@ def _live_analysis(contest: Contest) -> ContestAnalysis:
 
 
 def counted_attempts(contest: Contest) -> list[Attempt]:
-    """Each (not kicked) player's counted closed attempt of a paper, with its items."""
-    attempts = db.session.scalars(
-        select(Attempt)
-        .join(Player, Attempt.player_id == Player.id)
-        .where(Attempt.contest_id == contest.id, Attempt.closed_at.is_not(None), Player.kicked_at.is_(None))
-        .options(selectinload(Attempt.items))
-        .order_by(Attempt.player_id, Attempt.number)
-    ).all()
-    by_player: dict[int, list[Attempt]] = {}
-    for attempt in attempts:
-        by_player.setdefault(attempt.player_id, []).append(attempt)
-    counting = contest.settings.get("counting", "best")
-    result = []
-    for mine in by_player.values():
-        chosen = counted_attempt([attempt_result(a) for a in mine], counting)
-        result.append(next(a for a in mine if a.number == chosen.number))
-    return result
+    """Each (not kicked) player's counted closed attempt of a paper (services.report_questions.counted_attempts)."""
+    return list(report_questions.counted_attempts(contest).values())
 
 
 def _paper_analysis(contest: Contest) -> ContestAnalysis:

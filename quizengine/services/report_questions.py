@@ -15,6 +15,7 @@ from datetime import datetime
 from statistics import mean
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from quizengine.core.live import Mode
 from quizengine.core.paper import counted_attempt
@@ -188,6 +189,7 @@ def counted_attempts(contest: Contest, player_id: int | None = None) -> dict[int
         .where(Attempt.contest_id == contest.id, Attempt.closed_at.is_not(None))
     )
     query = query.where(Player.id == player_id) if player_id is not None else query.where(Player.kicked_at.is_(None))
+    query = query.options(selectinload(Attempt.items))
     by_player: dict[int, list[Attempt]] = {}
     for attempt in db.session.scalars(query):
         by_player.setdefault(attempt.player_id, []).append(attempt)

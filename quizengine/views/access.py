@@ -8,6 +8,7 @@ from flask import abort
 from flask_login import current_user, login_required
 
 from quizengine.core.access import allowed
+from quizengine.services.contests import get_contest
 
 
 def user_group_keys() -> set[str]:
@@ -42,3 +43,12 @@ def ensure_scope(permission: str, target_groups) -> None:
     """Stop with 404 when the object lies outside the user's groups: it is not theirs to see."""
     if not can(permission, target_groups):
         abort(404)
+
+
+def scoped_contest(contest_id: int, permission: str, mode: str | None = None):
+    """The contest (of `mode`, when given), or 404 when there is none or it lies outside the user's groups."""
+    contest = get_contest(contest_id)
+    if contest is None or (mode is not None and contest.mode != mode):
+        abort(404)
+    ensure_scope(permission, {g.key for g in contest.groups})
+    return contest

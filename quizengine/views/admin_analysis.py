@@ -7,11 +7,10 @@ from flask_login import current_user
 
 from quizengine.core.itemanalysis import LOW_EFFICIENCY, MIN_PEOPLE, TOO_EASY, TOO_HARD
 from quizengine.services.banks import get_bank
-from quizengine.services.contests import get_contest
 from quizengine.services.heatmap import contest_heatmap, group_heatmap
 from quizengine.services.item_analysis import bank_analysis, contest_analysis
 from quizengine.services.roster import all_groups
-from quizengine.views.access import ensure_scope, requires, user_group_keys
+from quizengine.views.access import ensure_scope, requires, scoped_contest, user_group_keys
 
 bp = Blueprint("admin_analysis", __name__, url_prefix="/admin")
 
@@ -27,10 +26,7 @@ def bank_scope() -> set[str] | None:
 @requires("results.view")
 def contest(contest_id: int):
     """A contest's item analysis and its center × policy topic heat map."""
-    found = get_contest(contest_id)
-    if found is None:
-        abort(404)
-    ensure_scope("results.view", {g.key for g in found.groups})
+    found = scoped_contest(contest_id, "results.view")
     return render_template(
         "admin/analysis.html",
         contest=found,

@@ -17,14 +17,14 @@ from quizengine.formats.scores import template_workbook as scores_template_workb
 from quizengine.models.mapping import to_core
 from quizengine.models.types import utcnow
 from quizengine.services import correctable, live, paper_pool, paper_state, papers
-from quizengine.services.contests import get_contest, import_contest, list_contests, update_contest
+from quizengine.services.contests import import_contest, list_contests, update_contest
 from quizengine.services.errors import Refused
 from quizengine.services.report import contest_report
 from quizengine.services.results import rankings_by_group
 from quizengine.services.scores import import_scores
 from quizengine.timezone import local_zone
 from quizengine.uploads import UploadRefused, parse_upload
-from quizengine.views.access import ensure_scope, requires, user_group_keys
+from quizengine.views.access import requires, scoped_contest, user_group_keys
 from quizengine.views.exports import XLSX, results_workbook
 from quizengine.views.forms import ActionForm, ContestForm, ContestUploadForm, PaperForm, ScoresUploadForm
 
@@ -65,20 +65,11 @@ def index():
     )
 
 
-def _scoped_contest(contest_id: int, permission: str):
-    """The contest, or 404 when it does not exist or lies outside the user's groups."""
-    contest = get_contest(contest_id)
-    if contest is None:
-        abort(404)
-    ensure_scope(permission, {g.key for g in contest.groups})
-    return contest
-
-
 @bp.get("/<int:contest_id>")
 @requires("contest.edit")
 def show(contest_id: int):
     """The contest's rounds and drawn questions, as they will be played (with answers)."""
-    contest = _scoped_contest(contest_id, "contest.edit")
+    contest = scoped_contest(contest_id, "contest.edit")
     if contest.mode == "self_paced":
         return _paper_page(contest)
     if contest.mode == "offline":
@@ -119,7 +110,7 @@ def _offline_page(contest, form, problems=None):
 @requires("contest.edit")
 def upload_scores(contest_id: int):
     """Import an offline contest's score sheet (parsed in a limited child process); nothing stored on any error."""
-    contest = _scoped_contest(contest_id, "contest.edit")
+    contest = scoped_contest(contest_id, "contest.edit")
     if contest.mode != "offline":
         abort(404)
     form = ScoresUploadForm()
@@ -163,7 +154,7 @@ def scores_template():
 @requires("contest.edit")
 def attempt(contest_id: int, attempt_id: int):
     """One attempt as the person saw it, with their answers, and its paper drawn again from the stored seed."""
-    contest = _scoped_contest(contest_id, "contest.edit")
+    contest = scoped_contest(contest_id, "contest.edit")
     found = papers.get_attempt(contest, attempt_id)
     if found is None:
         abort(404)
@@ -190,7 +181,7 @@ def attempt(contest_id: int, attempt_id: int):
 @requires("contest.edit")
 def edit_paper(contest_id: int):
     """Change a paper's window and settings (after publication: only the close)."""
-    contest = _scoped_contest(contest_id, "contest.edit")
+    contest = scoped_contest(contest_id, "contest.edit")
     if contest.mode != "self_paced":
         abort(404)
     zone = local_zone()
@@ -222,7 +213,7 @@ def edit_paper(contest_id: int):
 @requires("results.view")
 def results(contest_id: int):
     """Download the results (services.report) as an Excel workbook: per group people and centers, and the rest."""
-    contest = _scoped_contest(contest_id, "results.view")
+    contest = scoped_contest(contest_id, "results.view")
     data = results_workbook(contest_report(contest))
     name = f"成绩_{contest.code}.xlsx"
     return send_file(io.BytesIO(data), mimetype=XLSX, as_attachment=True, download_name=name)
@@ -232,7 +223,7 @@ def results(contest_id: int):
 @requires("contest.run")
 def finish(contest_id: int):
     """End a self-paced contest: close open attempts, freeze the scores."""
-    contest = _scoped_contest(contest_id, "contest.run")
+    contest = scoped_contest(contest_id, "contest.run")
     if ActionForm().validate_on_submit():
         try:
             cut = papers.finish(contest, utcnow(), current_user, request.remote_addr or "")
@@ -246,7 +237,7 @@ def finish(contest_id: int):
 @requires("contest.edit")
 def edit(contest_id: int):
     """Edit title, join code and the center rule of a contest that has not opened."""
-    contest = _scoped_contest(contest_id, "contest.edit")
+    contest = scoped_contest(contest_id, "contest.edit")
     form = ContestForm(
         obj=contest, center_rule=contest.settings.get("center_rule", "mean"), top_n=contest.settings.get("top_n", 3)
     )
@@ -271,7 +262,7 @@ def edit(contest_id: int):
 @requires("contest.run")
 def open_contest(contest_id: int):
     """Open registration: players may join."""
-    contest = _scoped_contest(contest_id, "contest.run")
+    contest = scoped_contest(contest_id, "contest.run")
     if ActionForm().validate_on_submit():
         try:
             live.open_contest(contest, current_user, request.remote_addr or "")

@@ -7,21 +7,12 @@ from flask_login import current_user
 
 from quizengine.models.mapping import to_core
 from quizengine.services import correctable, corrections
-from quizengine.services.contests import get_contest, list_contests
+from quizengine.services.contests import list_contests
 from quizengine.services.errors import Refused
-from quizengine.views.access import ensure_scope, requires, user_group_keys
+from quizengine.views.access import requires, scoped_contest, user_group_keys
 from quizengine.views.forms import ActionForm
 
 bp = Blueprint("admin_corrections", __name__, url_prefix="/admin/corrections")
-
-
-def _contest(contest_id: int):
-    """The contest, or 404 when it does not exist or lies outside an organizer's groups."""
-    contest = get_contest(contest_id)
-    if contest is None:
-        abort(404)
-    ensure_scope("results.correct", {g.key for g in contest.groups})
-    return contest
 
 
 @bp.get("/")
@@ -36,7 +27,7 @@ def index():
 @requires("results.correct")
 def contest_questions(contest_id: int):
     """A contest's questions, each with its correction (if any) and a link to its 复核 page."""
-    contest = _contest(contest_id)
+    contest = scoped_contest(contest_id, "results.correct")
     try:
         active = correctable.active_corrections(contest)
         questions = correctable.subjects(contest)
@@ -50,7 +41,7 @@ def contest_questions(contest_id: int):
 @requires("results.correct")
 def correct(contest_id: int, ref: int):
     """One question's 复核 page: its key and answers; POST previews (nothing stored) or, confirmed, applies."""
-    contest = _contest(contest_id)
+    contest = scoped_contest(contest_id, "results.correct")
     try:
         subject = correctable.subject(contest, ref)
     except Refused as refused:

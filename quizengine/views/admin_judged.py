@@ -4,29 +4,19 @@ from __future__ import annotations
 
 import re
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from quizengine.core.judged import COMBINE_RULES, categories_of, rubric_maximum
 from quizengine.models.types import utcnow
 from quizengine.services import judged
-from quizengine.services.contests import get_contest
 from quizengine.services.errors import Refused
 from quizengine.services.judged_board import board_state
 from quizengine.services.judged_results import review_of
-from quizengine.views.access import ensure_scope, requires
+from quizengine.views.access import requires, scoped_contest
 from quizengine.views.forms import ActionForm, EntrantsForm
 
 bp = Blueprint("admin_judged", __name__, url_prefix="/admin/judged")
-
-
-def _contest(contest_id: int, permission: str):
-    """The judged contest, or 404 when it does not exist, is not judged or lies outside the user's groups."""
-    contest = get_contest(contest_id)
-    if contest is None or contest.mode != "judged":
-        abort(404)
-    ensure_scope(permission, {g.key for g in contest.groups})
-    return contest
 
 
 def _page(contest, form, problems=()):
@@ -53,14 +43,14 @@ def _page(contest, form, problems=()):
 @requires("contest.edit")
 def show(contest_id: int):
     """The judged contest's rubric, entrants with their combined scores, judges' progress and actions."""
-    return _page(_contest(contest_id, "contest.edit"), EntrantsForm())
+    return _page(scoped_contest(contest_id, "contest.edit", mode="judged"), EntrantsForm())
 
 
 @bp.post("/<int:contest_id>/entrants")
 @requires("contest.edit")
 def add_entrants(contest_id: int):
     """Add entrants by staff id (`entrants: people`); any unknown id adds nobody."""
-    contest = _contest(contest_id, "contest.edit")
+    contest = scoped_contest(contest_id, "contest.edit", mode="judged")
     form = EntrantsForm()
     if not form.validate_on_submit():
         return _page(contest, form)
@@ -79,7 +69,7 @@ def add_entrants(contest_id: int):
 @requires("contest.run")
 def open_judging(contest_id: int):
     """Let the judges score."""
-    contest = _contest(contest_id, "contest.run")
+    contest = scoped_contest(contest_id, "contest.run", mode="judged")
     if ActionForm().validate_on_submit():
         try:
             judged.open_judged(contest, utcnow(), current_user, request.remote_addr or "")
@@ -93,7 +83,7 @@ def open_judging(contest_id: int):
 @requires("contest.run")
 def finish(contest_id: int):
     """End the judging: the scores are final."""
-    contest = _contest(contest_id, "contest.run")
+    contest = scoped_contest(contest_id, "contest.run", mode="judged")
     if ActionForm().validate_on_submit():
         try:
             judged.finish_judged(contest, utcnow(), current_user, request.remote_addr or "")

@@ -5,12 +5,11 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, render_template
 
-from quizengine.services.contests import get_contest
 from quizengine.services.heatmap import contest_heatmap
 from quizengine.services.report import TIE_BREAK, contest_player, contest_report
 from quizengine.services.report_questions import answers_by_player
 from quizengine.services.report_tables import TABLE_KEYS, report_tables
-from quizengine.views.access import ensure_scope, requires
+from quizengine.views.access import requires, scoped_contest
 from quizengine.views.exports import results_csv
 
 bp = Blueprint("admin_results", __name__, url_prefix="/admin/contests")
@@ -19,20 +18,11 @@ TABLE_TITLES = {"people": "个人", "centers": "中心", "groups": "各组", "qu
 TABLE_TITLES |= {"answers": "作答明细", "incidents": "抢跑与移出"}
 
 
-def _contest(contest_id: int):
-    """The contest, or 404 when it does not exist or lies outside the user's groups."""
-    contest = get_contest(contest_id)
-    if contest is None:
-        abort(404)
-    ensure_scope("results.view", {g.key for g in contest.groups})
-    return contest
-
-
 @bp.get("/<int:contest_id>/results")
 @requires("results.view")
 def show(contest_id: int):
     """The results page: persons and centers per group, the groups, the questions, false starts and kicks."""
-    report = contest_report(_contest(contest_id))
+    report = contest_report(scoped_contest(contest_id, "results.view"))
     return render_template(
         "admin/results.html",
         report=report,
@@ -47,7 +37,7 @@ def show(contest_id: int):
 @requires("results.view")
 def person(contest_id: int, player_id: int):
     """One person's answers: question, response as given, right or wrong, points, time."""
-    contest = _contest(contest_id)
+    contest = scoped_contest(contest_id, "results.view")
     player = contest_player(contest, player_id)
     if player is None:
         abort(404)
@@ -65,7 +55,7 @@ def person(contest_id: int, player_id: int):
 @requires("results.view")
 def printable(contest_id: int):
     """The results on A4 pages, one group per page, with a signature line: the report to 区府办."""
-    report = contest_report(_contest(contest_id))
+    report = contest_report(scoped_contest(contest_id, "results.view"))
     return render_template("admin/results_print.html", report=report, contest=report.contest, tie_break=TIE_BREAK)
 
 
@@ -73,7 +63,7 @@ def printable(contest_id: int):
 @requires("results.view")
 def table_csv(contest_id: int, table: str):
     """One table of the results as CSV (UTF-8 with BOM)."""
-    contest = _contest(contest_id)
+    contest = scoped_contest(contest_id, "results.view")
     if table not in TABLE_KEYS:
         abort(404)
     found = next(t for t in report_tables(contest_report(contest)) if t.key == table)

@@ -45,6 +45,8 @@ def play(code: str):
         return render_template("live/play_entry.html", code=code.upper(), unknown=True), 404
     if contest.mode == "self_paced":  # a paper is taken on the staff pages, by roster sign-in
         return redirect(url_for("learn.paper", code=contest.code))
+    if contest.mode == "judged":  # 岗位比武: judges score on their phones, entrants answer nothing here
+        return render_template("live/play_entry.html", code=contest.code, judged=contest)
     return render_template("live/play.html", code=contest.code, title=contest.title)
 
 

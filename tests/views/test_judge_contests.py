@@ -184,3 +184,9 @@ def test_the_results_pages_and_exports_of_a_finished_judged_contest_show_the_com
     assert again.status_code == 422 and "评分不能再修改" in again.get_data(as_text=True)
     with app.app_context():
         assert [r.total for r in _db.session.scalars(select(JudgeScore))] == [85.0]
+
+
+def test_a_phone_that_opens_a_skill_contests_join_link_is_told_judges_score_it(client, skill):
+    page = client.get("/play/PTG1SKIL").get_data(as_text=True)
+    assert "由评委现场评分，选手不需要在手机上作答" in page
+    assert 'id="join-form"' not in page
