@@ -12,13 +12,14 @@ an export goes through these two helpers:
   keeps it text. The value read back is exactly the original text.
 - CSV: a field that starts like a formula gets a leading apostrophe (OWASP's
   advice); that is the only change to the text.
+
+openpyxl (with numpy and Pillow when they are installed) costs a server about
+40 MB: it is loaded when an organizer asks for a workbook, not for the live hall.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 
 # What Excel, LibreOffice and Google Sheets read as the start of a formula.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
@@ -29,12 +30,30 @@ def starts_like_formula(text: str) -> bool:
     return text.startswith(FORMULA_STARTS)
 
 
+def workbook():
+    """A new, empty openpyxl workbook."""
+    from openpyxl import Workbook
+
+    return Workbook()
+
+
+def bold(cells, size: float | None = None) -> None:
+    """Set `cells` (a header row, a title cell) in bold."""
+    from openpyxl.styles import Font
+
+    font = Font(bold=True, size=size)
+    for cell in cells:
+        cell.font = font
+
+
 def append_row(sheet, values: Iterable) -> None:
     """Append a row to an openpyxl worksheet: numbers as numbers, every string as text."""
     sheet.append([_text_cell(sheet, value) if isinstance(value, str) else value for value in values])
 
 
-def _text_cell(sheet, text: str) -> Cell:
+def _text_cell(sheet, text: str):
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
+
     # Control characters other than tab/newline make openpyxl refuse the whole workbook.
     text = ILLEGAL_CHARACTERS_RE.sub("", text)
     cell = Cell(sheet)

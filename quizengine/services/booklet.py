@@ -22,6 +22,9 @@ from quizengine.services.review_results import awarded_cases
 from quizengine.services.selections import list_selections
 from quizengine.services.submissions import attachment_path
 
+ISSUER = "普陀区人民政府办公室"
+PARTS = {"case": "优秀工作案例", "deed": "先进个人事迹"}
+CHINESE_NUMBERS = "一二三四五六七八九十"
 DEFAULT_TITLE = "普陀区“一网通办”专项立功竞赛优秀工作案例和先进事迹汇编"
 
 
@@ -117,3 +120,14 @@ def pick(submissions: list[Submission], ids) -> list[Submission] | None:
     chosen = set(ids)
     picked = [s for s in submissions if s.id in chosen]
     return picked if len(picked) == len(chosen) else None
+
+
+def part_title(index: int, kind: str) -> str:
+    """The heading of a part: 第一部分 优秀工作案例."""
+    return f"第{CHINESE_NUMBERS[index]}部分　{PARTS[kind]}"
+
+
+def parts(chapters) -> list[tuple[str, list]]:
+    """The chapters grouped into their parts (cases, then deeds), each part with its heading."""
+    grouped = [(kind, [c for c in chapters if c.kind == kind]) for kind in PARTS]
+    return [(part_title(i, kind), items) for i, (kind, items) in enumerate(k for k in grouped if k[1])]

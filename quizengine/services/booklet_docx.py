@@ -21,13 +21,12 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
+from quizengine.services.booklet import ISSUER, parts
+
 log = logging.getLogger(__name__)
 
 BODY_FONT, HEADING_FONT = "宋体", "黑体"
-ISSUER = "普陀区人民政府办公室"
 BODY_SIZE = Pt(14)  # 四号
-PARTS = {"case": "优秀工作案例", "deed": "先进个人事迹"}
-CHINESE_NUMBERS = "一二三四五六七八九十"
 
 
 def _fonts(style, east_asian: str, latin: str = "Times New Roman") -> None:
@@ -109,17 +108,6 @@ def _toc_field(document) -> None:
     update = OxmlElement("w:updateFields")
     update.set(qn("w:val"), "true")
     settings.append(update)
-
-
-def part_title(index: int, kind: str) -> str:
-    """The heading of a part: 第一部分 优秀工作案例."""
-    return f"第{CHINESE_NUMBERS[index]}部分　{PARTS[kind]}"
-
-
-def parts(chapters) -> list[tuple[str, list]]:
-    """The chapters grouped into their parts (cases, then deeds), each part with its heading."""
-    grouped = [(kind, [c for c in chapters if c.kind == kind]) for kind in PARTS]
-    return [(part_title(i, kind), items) for i, (kind, items) in enumerate(k for k in grouped if k[1])]
 
 
 def booklet_docx(title: str, chapters, when: date) -> bytes:

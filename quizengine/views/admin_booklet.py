@@ -15,14 +15,15 @@ from quizengine.models.types import utcnow
 from quizengine.services import audit
 from quizengine.services.booklet import (
     DEFAULT_TITLE,
+    ISSUER,
     case_submissions,
     chapters,
     deed_submissions,
     frozen_selections,
+    parts,
     pick,
     preselected_cases,
 )
-from quizengine.services.booklet_docx import ISSUER, booklet_docx, parts
 from quizengine.timezone import local_zone
 from quizengine.views.access import requires, user_group_keys
 from quizengine.views.forms import ActionForm
@@ -96,6 +97,9 @@ def build():
     db.session.commit()
     if request.form.get("format") == "html":
         return render_template("admin/booklet_print.html", title=title, parts=parts(made), issuer=ISSUER, today=today)
+    # python-docx (with lxml) costs a server ~18 MB; it is loaded when a booklet is written, not for the live hall.
+    from quizengine.services.booklet_docx import booklet_docx
+
     data = booklet_docx(title, made, today)
     filename = re.sub(r'[\\/:*?"<>|\t]', "", title) or "汇编"
     return send_file(io.BytesIO(data), mimetype=DOCX, as_attachment=True, download_name=f"{filename}.docx")

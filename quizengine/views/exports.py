@@ -6,13 +6,9 @@ import csv
 import io
 import re
 
-from openpyxl import Workbook
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
-
 from quizengine.services.report import TIE_BREAK
 from quizengine.services.report_tables import DATETIME, INT, PERCENT, SECONDS, TEXT, report_tables
-from quizengine.sheets import append_row, csv_field, csv_row
+from quizengine.sheets import append_row, bold, csv_field, csv_row, workbook
 from quizengine.timezone import local_text, local_zone
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -27,7 +23,7 @@ def results_workbook(report) -> bytes:
     durations seconds and shares percentages, each with its number format.
     """
     tables = {table.key: table for table in report_tables(report)}
-    book = Workbook()
+    book = workbook()
     book.remove(book.active)
     for index, group in enumerate(report.groups, 1):
         for key, kind in (("people", "个人"), ("centers", "中心")):
@@ -73,11 +69,12 @@ def _cell_value(kind: str, value):
 
 def _write_table(sheet, title: str, columns, rows) -> None:
     """A title row, a bold frozen header row, the rows, each column with its number format."""
+    from openpyxl.utils import get_column_letter
+
     append_row(sheet, [title])
-    sheet["A1"].font = Font(bold=True, size=12)
+    bold([sheet["A1"]], size=12)
     append_row(sheet, [column.title for column in columns])
-    for cell in sheet[2]:
-        cell.font = Font(bold=True)
+    bold(sheet[2])
     sheet.freeze_panes = "A3"
     for row in rows:
         append_row(sheet, [_cell_value(c.kind, v) for c, v in zip(columns, row, strict=True)])
@@ -134,7 +131,7 @@ def selection_workbook(document: dict) -> bytes:
 
     `document` is `SelectionResult.as_json()`: the file and the JSON say the same.
     """
-    book = Workbook()
+    book = workbook()
     book.remove(book.active)
     for kind, title in (("people", "个人评选"), ("centers", "单位评选")):
         sheet = book.create_sheet(title)
@@ -158,9 +155,8 @@ def selection_workbook(document: dict) -> bytes:
             flags = ["是" if row["eligible"] else "否", row["reason"], "是" if row["award"] else ""]
             flags += ["是" if row["recommended"] else "", "是" if row["tied_at_cutoff"] else ""]
             append_row(sheet, [*values, *scores, *weighted, row["total"], *flags])
-        sheet["A1"].font = Font(bold=True, size=12)
-        for cell in sheet[2]:
-            cell.font = Font(bold=True)
+        bold([sheet["A1"]], size=12)
+        bold(sheet[2])
     quotas = book.create_sheet("名额")
     append_row(quotas, ["对象", "范围", "获奖名额", "评出", "推荐名额", "推荐", "超出名额", "提示"])
     for q in document["quotas"]:
@@ -212,5 +208,4 @@ def _cases_sheet(book, document: dict) -> None:
         score = "未评分" if row["score"] is None else row["score"]
         flags = ["是" if row["award"] else "", "是" if row["tied"] else "", "是" if row["tied_at_cutoff"] else ""]
         append_row(sheet, [row["rank"], row["title"], row["center"], row["group_name"], score, *flags])
-    for cell in sheet[2]:
-        cell.font = Font(bold=True)
+    bold(sheet[2])

@@ -4,20 +4,17 @@ from __future__ import annotations
 
 import io
 
-from openpyxl import Workbook
-from openpyxl.styles import Font
-
 from quizengine.core.judging import Category
 from quizengine.models.types import utcnow
 from quizengine.services.review_results import ReviewResult, judge_score_rows
-from quizengine.sheets import append_row
+from quizengine.sheets import append_row, bold, workbook
 from quizengine.timezone import local_text
 
 
 def review_workbook(result: ReviewResult, categories: list[Category]) -> bytes:
     """Sheets 成绩 (rank, submission, center, combined score, 优秀工作案例, warnings), 评委评分 and 说明."""
     review = result.review
-    book = Workbook()
+    book = workbook()
     sheet = book.active
     sheet.title = "成绩"
     append_row(
@@ -54,8 +51,7 @@ def review_workbook(result: ReviewResult, categories: list[Category]) -> bytes:
     append_row(notes, ["提示", "；".join(result.warnings) or "无"])
     append_row(notes, ["导出时间", local_text(utcnow(), "%Y-%m-%d %H:%M:%S")])
     for ws in book.worksheets:
-        for cell in ws[1]:
-            cell.font = Font(bold=True)
+        bold(ws[1])
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

@@ -4,11 +4,8 @@ from __future__ import annotations
 
 import io
 
-from openpyxl import Workbook
-from openpyxl.styles import Font
-
 from quizengine.core.submissions import REQUIREMENT_KINDS
-from quizengine.sheets import append_row
+from quizengine.sheets import append_row, bold, workbook
 from quizengine.timezone import local_zone
 
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
@@ -22,12 +19,11 @@ def _local(moment):
 
 def dashboard_workbook(board) -> bytes:
     """Two sheets: 报送情况 (one row per center and requirement) and 汇总 (counts per requirement)."""
-    book = Workbook()
+    book = workbook()
     sheet = book.active
     sheet.title = "报送情况"
     append_row(sheet, HEADER)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
+    bold(sheet[1])
     sheet.freeze_panes = "A2"
     for center, cells in board.rows:
         for requirement, cell in zip(board.requirements, cells, strict=True):
@@ -57,8 +53,7 @@ def dashboard_workbook(board) -> bytes:
         sheet.column_dimensions[letter].width = width
     summary = book.create_sheet("汇总")
     append_row(summary, ["应报材料", "截止时间", "已报送", "逾期报送", "未报送"])
-    for cell in summary[1]:
-        cell.font = Font(bold=True)
+    bold(summary[1])
     for requirement in board.requirements:
         counts = board.counts[requirement.id]
         append_row(
