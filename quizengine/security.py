@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask, jsonify, render_template, request
+from flask.sessions import SecureCookieSessionInterface
 from flask_wtf.csrf import CSRFError
 
 from quizengine.services.errors import Refused
@@ -37,8 +38,29 @@ HEADERS = {
 }
 
 
+class SessionInterface(SecureCookieSessionInterface):
+    """Flask's signed-cookie session, with its signer built once per set of keys.
+
+    Flask builds a new signer for every request, and Flask-SocketIO pushes a
+    request (and so opens the session) for every socket event; itsdangerous
+    checks each new signer by encoding an empty dict. In a hall of phones that
+    was a few percent of the server's CPU. A changed SECRET_KEY (or its
+    fallbacks) gets a new signer.
+    """
+
+    _signer = None
+    _keys = None
+
+    def get_signing_serializer(self, app: Flask):
+        keys = (app.secret_key, tuple(app.config["SECRET_KEY_FALLBACKS"] or ()))
+        if self._keys != keys:
+            self._signer, self._keys = super().get_signing_serializer(app), keys
+        return self._signer
+
+
 def init_security(app: Flask) -> None:
-    """Add security headers to every response and friendly refusal pages."""
+    """The session's signer, security headers on every response, and friendly refusal pages."""
+    app.session_interface = SessionInterface()
 
     @app.after_request
     def _headers(response):

@@ -112,3 +112,15 @@ def test_logout_ends_only_that_session_and_a_copy_of_its_cookie_opens_nothing(ap
     assert replay(app, copied).get("/admin/").status_code == 302
     assert phone.get("/admin/").status_code == 200  # the account's other sign-in goes on
     assert login(laptop, "admin1").status_code == 302 and laptop.get("/admin/").status_code == 200
+
+
+def test_a_new_secret_key_ends_sessions_signed_with_the_old_one_unless_it_is_a_fallback(app, accounts):
+    # The session's signer is built once per set of keys (security.SessionInterface), not once per request.
+    laptop = app.test_client()
+    login(laptop, "admin1")
+    copied, old = laptop.get_cookie("session").value, app.secret_key
+    assert replay(app, copied).get("/admin/").status_code == 200
+    app.secret_key = "a-new-secret"
+    assert replay(app, copied).get("/admin/").status_code == 302
+    app.config["SECRET_KEY_FALLBACKS"] = [old]
+    assert replay(app, copied).get("/admin/").status_code == 200
