@@ -19,6 +19,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 
+from quizengine.core.identity import fold_staff_no
 from quizengine.core.live import Mode, Phase, Status, answer_elapsed_ms, may_move
 from quizengine.core.questions import Question as CoreQuestion
 from quizengine.core.questions import canonical_response, valid_response
@@ -27,10 +28,11 @@ from quizengine.database import batch_memo
 from quizengine.extensions import db
 from quizengine.models import Answer, Contest, Player, Press, RoundQuestion, Stake
 from quizengine.models.mapping import to_core
+from quizengine.models.types import utcnow
 from quizengine.services import audit
 from quizengine.services.contests import contest_by_code, upcoming_question
 from quizengine.services.errors import Refused
-from quizengine.services.identity import identify
+from quizengine.services.identity import identified, staff_by_numbers
 from quizengine.services.results import freeze_scores
 from quizengine.timezone import iso
 
@@ -39,28 +41,105 @@ from quizengine.timezone import iso
 
 def join(code: str, staff_no: str, name: str, token: str | None) -> Player:
     """Join a contest by roster identity; an existing player is taken over only with its token. The caller commits."""
-    folded = (code or "").strip().upper()
-    contest = batch_memo(db.session(), ("contest", folded), lambda: contest_by_code(folded))
+    outcome = join_many([(code, staff_no, name, token)])[0]
+    if isinstance(outcome, Refused):
+        raise outcome
+    return outcome
+
+
+def join_many(argsets: list[tuple]) -> list[Player | Refused]:
+    """Join a batch of phones, each `(code, staff id, name, token)`: each one's player or refusal, in order.
+    The caller commits.
+
+    A join storm costs a few queries whatever its size: the contests by code
+    (once per writer batch), the staff by their ids, the seats they already
+    have, and one INSERT of the new players. The same person twice in a batch
+    is a first join and then a second phone (refused without the token), as if
+    they came one after the other. Should the INSERT conflict (another process
+    seated one of them meanwhile), the new ones are seated one by one.
+    """
+    outcomes: list[Player | Refused | None] = [None] * len(argsets)
+    staff = staff_by_numbers([args[1] for args in argsets])
+    contests: dict[str, Contest | None] = {}
+    wanted: dict[int, tuple[Contest, object, str | None]] = {}
+    for index, (code, staff_no, name, token) in enumerate(argsets):
+        try:
+            contest = _open_live_contest(code, contests)
+            wanted[index] = (contest, identified(staff.get(fold_staff_no(staff_no)), name, contest.groups), token)
+        except Refused as refusal:
+            outcomes[index] = refusal
+    seats = _seats({(contest.id, person.id) for contest, person, _ in wanted.values()})
+    new: dict[int, dict] = {}  # index -> the row of a new player
+    pending: set[tuple[int, int]] = set()
+    now = utcnow()
+    for index, (contest, person, token) in wanted.items():
+        pair = (contest.id, person.id)
+        if pair in seats:
+            outcomes[index] = _taken_over(seats[pair], token)
+        elif pair in pending:  # a second phone in the same batch: it has no token yet
+            outcomes[index] = Refused("already_joined")
+        else:
+            pending.add(pair)
+            new[index] = {"contest_id": contest.id, "staff_id": person.id, "token": _token(), "joined_at": now}
+    if new:
+        try:
+            with db.session.begin_nested():
+                rows = db.session.scalars(insert(Player).returning(Player), list(new.values()))
+                seated = {player.token: player for player in rows}
+            for index, row in new.items():
+                outcomes[index] = seated[row["token"]]
+        except IntegrityError:  # seated meanwhile by another process (or a second phone there)
+            for index in new:
+                outcomes[index] = _join_one(*wanted[index])
+    return outcomes
+
+
+def _open_live_contest(code, seen: dict) -> Contest:
+    """The contest a join code stands for, if it is a live one open to joins; each code is looked up once per
+    batch (`seen`, and database.batch_memo across a writer's batch)."""
+    folded = (code or "").strip().upper() if isinstance(code, str) else ""
+    if folded not in seen:
+        seen[folded] = batch_memo(db.session(), ("contest", folded), lambda: contest_by_code(folded))
+    contest = seen[folded]
     if contest is None:
         raise Refused("contest_not_found")
     if contest.mode != Mode.LIVE:
         raise Refused("self_paced")
     if contest.status != Status.OPEN:
         raise Refused("contest_not_open")
-    staff = identify(staff_no, name, contest.groups)
-    # Most joins of a storm are first joins: insert, and look the seat up only when it is taken.
-    player = Player(contest_id=contest.id, staff_id=staff.id, token=secrets.token_urlsafe(24))
+    return contest
+
+
+def _seats(pairs: set[tuple[int, int]]) -> dict[tuple[int, int], Player]:
+    """The players already seated, of these (contest id, staff id) pairs, in one query."""
+    if not pairs:
+        return {}
+    contests, people = {c for c, _ in pairs}, {p for _, p in pairs}
+    rows = db.session.scalars(select(Player).where(Player.contest_id.in_(contests), Player.staff_id.in_(people)))
+    return {(p.contest_id, p.staff_id): p for p in rows if (p.contest_id, p.staff_id) in pairs}
+
+
+def _taken_over(player: Player, token: str | None) -> Player | Refused:
+    """An existing seat is taken over only with its token, and never once kicked."""
+    if player.kicked_at is not None:
+        return Refused("kicked")
+    if not token or not isinstance(token, str) or not secrets.compare_digest(token, player.token):
+        return Refused("already_joined")
+    return player
+
+
+def _token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+def _join_one(contest: Contest, person, token: str | None) -> Player | Refused:
+    player = Player(contest_id=contest.id, staff_id=person.id, token=_token())
     try:
         with db.session.begin_nested():
             db.session.add(player)
         return player
-    except IntegrityError:  # joined before (a second phone, a reload without the token, another process)
-        player = _player_of(contest.id, staff.id)
-    if player.kicked_at is not None:
-        raise Refused("kicked")
-    if not token or not secrets.compare_digest(token, player.token):
-        raise Refused("already_joined")
-    return player
+    except IntegrityError:
+        return _taken_over(_player_of(contest.id, person.id), token)
 
 
 def _player_of(contest_id: int, staff_id: int) -> Player | None:

@@ -63,10 +63,21 @@ def _entry(player: Player) -> dict:
 
 
 def _join(code: str, staff_id: str, name: str, token: str | None) -> dict:
-    """The writer's unit of a join."""
-    player = live.join(code, staff_id, name, token)
+    """The writer's unit of a join; `_joins` of one."""
+    outcome = _joins([(code, staff_id, name, token)])[0]
+    if isinstance(outcome, Refused):
+        raise outcome
+    return outcome
+
+
+def _joins(argsets: list[tuple]) -> list[dict | Refused]:
+    """All the joins of a writer's batch at once (services.live.join_many): each phone's entry or refusal."""
+    players = live.join_many(argsets)
     db.session.flush()
-    return _entry(player)
+    return [outcome if isinstance(outcome, Refused) else _entry(outcome) for outcome in players]
+
+
+_join.batch = _joins
 
 
 def _buzz(player_id: int, round_question_id: int, at) -> dict:

@@ -217,6 +217,80 @@ def test_risk_stake_is_won_or_lost(db, contest):
     assert db.session.scalar(select(Answer.points).where(Answer.round_question_id == rq.id)) == 30
 
 
+def test_a_batch_of_joins_is_checked_like_single_ones(db, contest):
+    seated, kicked = join("PTC0103"), join("PTC0104")
+    live.kick(contest, kicked.id, T0)
+    a, b, c, d, market = (roster_person(no) for no in ("PTC0101", "PTC0102", "PTC0103", "PTC0104", "PTM0101"))
+    outcomes = live.join_many(
+        [
+            ("test01", *a, None),
+            ("TEST01", *a, None),  # the same person again in the batch: a second phone, without the token
+            ("TEST01", b[0].lower(), f" {b[1]} ", None),
+            ("TEST01", c[0], c[1], seated.token),  # back with the token: the seat is taken over
+            ("TEST01", c[0], c[1], "a-guess"),
+            ("TEST01", *d, kicked.token),
+            ("TEST01", "PTX9999", "某人", None),
+            ("TEST01", a[0], "别人", None),
+            ("TEST01", *market, None),  # of another group
+            ("NOPE", *a, None),
+        ]
+    )
+    codes = [o.code if isinstance(o, Refused) else "ok" for o in outcomes]
+    assert codes == [
+        "ok",
+        "already_joined",
+        "ok",
+        "ok",
+        "already_joined",
+        "kicked",
+        "unknown_staff",
+        "wrong_name",
+        "unknown_staff",
+        "contest_not_found",
+    ]
+    db.session.commit()
+    assert outcomes[3].id == seated.id
+    assert outcomes[0].id and outcomes[2].id and len({outcomes[0].token, outcomes[2].token, seated.token}) == 3
+    assert live.resume(outcomes[0].token).staff.staff_no == "PTC0101"
+
+
+def test_a_join_storm_costs_the_same_few_queries_whatever_its_size(db, contest):
+    from sqlalchemy import event
+
+    statements = []
+    engine = db.engine
+    listener = lambda *args: statements.append(args[2])  # noqa: E731
+    people = [roster_person(f"PTC0{center}0{n}") for center in range(1, 7) for n in range(1, 7)]
+    live.join_many([("TEST01", *person, None) for person in people[:2]])  # loads the contest's groups
+    event.listen(engine, "before_cursor_execute", listener)
+    try:
+        live.join_many([("TEST01", *person, None) for person in people[2:6]])
+        small, statements[:] = len(statements), []
+        joined = live.join_many([("TEST01", *person, None) for person in people[6:]])
+        large = len(statements)
+    finally:
+        event.remove(engine, "before_cursor_execute", listener)
+    assert not any(isinstance(o, Refused) for o in joined)
+    assert large == small <= 6  # staff, seats, savepoint, INSERT, release (the contest is looked up once per batch)
+
+
+def test_a_batch_of_joins_that_conflicts_seats_one_by_one(db, contest, monkeypatch):
+    # Another process seated PTC0102 after this batch looked: the batch's INSERT conflicts.
+    other = join("PTC0102")
+    monkeypatch.setattr(live, "_seats", lambda pairs: {})
+    people = [roster_person(no) for no in ("PTC0101", "PTC0102", "PTC0103")]
+    outcomes = live.join_many([("TEST01", *person, None) for person in people] + [("TEST01", *people[2], None)])
+    assert [o.code if isinstance(o, Refused) else "ok" for o in outcomes] == [
+        "ok",
+        "already_joined",
+        "ok",
+        "already_joined",
+    ]
+    db.session.commit()
+    monkeypatch.undo()
+    assert live.join("TEST01", *people[1], other.token).id == other.id
+
+
 def test_kicked_player_cannot_resume_and_leaves_the_board(contest):
     player = join("PTC0101")
     join("PTC0102")
