@@ -16,7 +16,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from quizengine.core.identity import fold_staff_no
@@ -183,24 +183,14 @@ def submit_answers(argsets: list[tuple]) -> list[dict | Refused]:
 
     A retry of an answer already stored — before, or earlier in this batch — gets
     the original acknowledgement, even after the question closed. The batch costs
-    a handful of queries whatever its size: its players, its questions, the answers
-    they already have, the risk stakes, and one INSERT of all the new rows. Should
+    three statements whatever its size: its players with the answers and risk
+    stakes they already have, its questions with their contests' phase, and one
+    INSERT of all the new rows (Core, statements built once). Should
     that INSERT conflict (a key reused for another question, or the same answer
     stored meanwhile by another process), the rows are inserted one by one.
     """
-    ids = {args[0] for args in argsets}
-    questions = {args[1] for args in argsets if isinstance(args[1], int)}
-    players = {
-        row.id: row
-        for row in db.session.execute(select(Player.id, Player.contest_id, Player.kicked_at).where(Player.id.in_(ids)))
-    }
-    stored = {
-        (a.player_id, a.round_question_id): a
-        for a in db.session.scalars(
-            select(Answer).where(Answer.player_id.in_(ids), Answer.round_question_id.in_(questions))
-        )
-    }
-    stakes = _stakes(ids, questions)
+    players, stored, stakes = _players_of_batch({args[0] for args in argsets}, _ids(args[1] for args in argsets))
+    now_open = _open_questions(_ids(args[1] for args in argsets))
     outcomes: list[dict | Refused] = []
     new: dict[tuple[int, int], dict] = {}
     repeats: list[tuple[int, int]] = []  # (index, index of the first) of an answer sent twice in this batch
@@ -211,7 +201,7 @@ def submit_answers(argsets: list[tuple]) -> list[dict | Refused]:
             outcomes.append(_ack(original, duplicate=True))
             continue
         try:
-            row = _answer_row(players.get(player_id), rq_id, response, key, now, stakes)
+            row = _answer_row(players.get(player_id), now_open.get(rq_id), response, key, now, stakes)
         except Refused as refusal:
             outcomes.append(refusal)
             continue
@@ -225,7 +215,7 @@ def submit_answers(argsets: list[tuple]) -> list[dict | Refused]:
     if new:
         try:
             with db.session.begin_nested():
-                db.session.execute(insert(Answer), list(new.values()))
+                db.session.execute(Answer.__table__.insert(), list(new.values()))
         except IntegrityError:
             _insert_one_by_one(argsets, outcomes, new)
             for index, of in repeats:  # a repeat shares the fate of the answer it repeats
@@ -236,16 +226,85 @@ def submit_answers(argsets: list[tuple]) -> list[dict | Refused]:
     return outcomes
 
 
-def _answer_row(player, rq_id, response, key, now: datetime, stakes: dict) -> dict:
-    """The row of one answer, checked and scored; refuses it as the protocol says."""
+def _ids(values) -> list[int]:
+    return sorted({value for value in values if isinstance(value, int) and not isinstance(value, bool)})
+
+
+# The batch's lookups, built once: a lone answer (a spread of answers comes one by one) costs two small
+# queries before its INSERT, whatever the batch's size.
+_QUESTIONS, _PLAYERS = bindparam("questions", expanding=True), bindparam("players", expanding=True)
+_BATCH_PLAYERS = (
+    select(
+        Player.id,
+        Player.contest_id,
+        Player.kicked_at,
+        Answer.round_question_id,
+        Answer.received_at,
+        Stake.round_question_id.label("stake_question_id"),
+        Stake.stake,
+    )
+    .outerjoin(Answer, (Answer.player_id == Player.id) & Answer.round_question_id.in_(_QUESTIONS))
+    .outerjoin(Stake, (Stake.player_id == Player.id) & Stake.round_question_id.in_(_QUESTIONS))
+    .where(Player.id.in_(_PLAYERS))
+)
+_OPEN_QUESTIONS = (
+    select(
+        RoundQuestion.id,
+        RoundQuestion.opened_at,
+        RoundQuestion.closes_at,
+        RoundQuestion.closed_at,
+        RoundQuestion.buzz_player_id,
+        Contest.id.label("contest_id"),
+        Contest.phase,
+        Contest.paused_at,
+    )
+    .join(Contest, Contest.current_id == RoundQuestion.id)
+    .where(RoundQuestion.id.in_(_QUESTIONS))
+)
+
+
+@dataclass(frozen=True)
+class _Seat:
+    id: int
+    contest_id: int
+    kicked_at: datetime | None
+
+
+def _players_of_batch(player_ids, questions):
+    """The batch's players, the answers they already stored and the stakes they chose, on these questions."""
+    players: dict[int, _Seat] = {}
+    stored: dict[tuple[int, int], dict] = {}
+    stakes: dict[tuple[int, int], int] = {}
+    if not player_ids:
+        return players, stored, stakes
+    rows = db.session.execute(_BATCH_PLAYERS, {"players": sorted(player_ids), "questions": questions or [0]})
+    for player_id, contest_id, kicked_at, answered, received_at, staked, stake in rows:
+        players[player_id] = _Seat(player_id, contest_id, kicked_at)
+        if answered is not None:
+            stored[player_id, answered] = {"round_question_id": answered, "received_at": received_at}
+        if staked is not None:
+            stakes[player_id, staked] = stake
+    return players, stored, stakes
+
+
+def _open_questions(questions) -> dict:
+    """The batch's questions that are their contest's current one, with the times and phase that time an answer."""
+    if not questions:
+        return {}
+    return {row.id: row for row in db.session.execute(_OPEN_QUESTIONS, {"questions": questions})}
+
+
+def _answer_row(player: _Seat | None, rq, response, key, now: datetime, stakes: dict) -> dict:
+    """The row of one answer, checked and scored; refuses it as the protocol says. `rq` is the question's
+    row of `_OPEN_QUESTIONS` (None: not its contest's current question)."""
     if player is None:
         raise Refused("not_joined")
     if player.kicked_at is not None:
         raise Refused("kicked")
-    contest = db.session.get(Contest, player.contest_id)
-    rq = db.session.get(RoundQuestion, rq_id)
-    info = _question_info(rq, contest)
-    elapsed_ms = _elapsed_ms(contest, rq, info, now)
+    if rq is None or rq.contest_id != player.contest_id or rq.opened_at is None:
+        raise Refused("not_current")
+    info = _question_info(rq.id)
+    elapsed_ms = _elapsed_ms(rq, info, now)
     if not valid_response(info.question, response):
         raise Refused("invalid_response")
     if info.rule.kind == "buzzer" and rq.buzz_player_id != player.id:
@@ -265,15 +324,6 @@ def _answer_row(player, rq_id, response, key, now: datetime, stakes: dict) -> di
         "points": outcome.points,
         "stake": stake,
     }
-
-
-def _stakes(player_ids, round_question_ids) -> dict[tuple[int, int], int]:
-    rows = db.session.execute(
-        select(Stake.player_id, Stake.round_question_id, Stake.stake).where(
-            Stake.player_id.in_(player_ids), Stake.round_question_id.in_(round_question_ids)
-        )
-    )
-    return {(player_id, rq_id): stake for player_id, rq_id, stake in rows}
 
 
 def _insert_one_by_one(argsets, outcomes: list, new: dict) -> None:
@@ -315,34 +365,31 @@ QUESTION_INFOS = 512
 _question_infos: dict[int, _QuestionInfo] = {}
 
 
-def _question_info(rq: RoundQuestion | None, contest: Contest) -> _QuestionInfo:
-    if rq is None:
-        raise Refused("not_current")
-    info = _question_infos.get(rq.id)
+def _question_info(round_question_id: int) -> _QuestionInfo:
+    info = _question_infos.get(round_question_id)
     if info is None:
+        rq = db.session.get(RoundQuestion, round_question_id)
         question = to_core(rq.question)
         info = _QuestionInfo(
             rq.round.contest_id, question, RoundRule(**rq.round.scoring), rq.round.time_limit or question.time_limit
         )
         if len(_question_infos) >= QUESTION_INFOS:
             del _question_infos[next(iter(_question_infos))]  # the oldest
-        _question_infos[rq.id] = info
-    if info.contest_id != contest.id or rq.opened_at is None or contest.current_id != rq.id:
-        raise Refused("not_current")
+        _question_infos[round_question_id] = info
     return info
 
 
-def _elapsed_ms(contest: Contest, rq: RoundQuestion, info: _QuestionInfo, now: datetime) -> int:
+def _elapsed_ms(rq, info: _QuestionInfo, now: datetime) -> int:
     """Milliseconds from the open to the answer (core.live.answer_elapsed_ms); refuses answers that are too
-    early (during the "get ready" seconds) or too late."""
+    early (during the "get ready" seconds) or too late. `rq` has the question's times and its contest's phase."""
     if now < rq.opened_at:
         raise Refused("not_open_yet")
     elapsed = answer_elapsed_ms(
-        phase=contest.phase,
+        phase=rq.phase,
         opened_at=rq.opened_at,
         closes_at=rq.closes_at,
         closed_at=rq.closed_at,
-        paused_at=contest.paused_at,
+        paused_at=rq.paused_at,
         time_limit_s=info.time_limit,
         now=now,
     )

@@ -99,6 +99,7 @@ class HostNamespace(GuardedNamespace):
                 return {"already_closed": True}
             raise Refused("wrong_phase")
         to_everyone(contest.id, "closed", closed_payload(contest, rq, utcnow()))
+        timers.rank_later(contest.id)
         return {}
 
     @acknowledged

@@ -28,6 +28,7 @@ from quizengine.extensions import db, socketio
 from quizengine.models import Contest, RoundQuestion
 from quizengine.models.types import utcnow
 from quizengine.services import book, leases, live, papers
+from quizengine.services.results import rank_contest
 from quizengine.services.screens import closed_payload, counts
 from quizengine.sockets.broadcast import to_everyone, to_screens
 
@@ -72,6 +73,24 @@ def _claim_forever(app) -> None:
         except Exception:  # the database may be away for a moment; the next look retries
             app.logger.exception("looking for unwatched questions failed")
         socketio.sleep(CLAIM_SECONDS)
+
+
+def rank_later(contest_id: int) -> None:
+    """Rank the hall right after a question closes, off the host's next click: the reveal and the leaderboard
+    that follow find the standings ranked (services.results caches them per answers' version)."""
+    socketio.start_background_task(_rank, current_app._get_current_object(), contest_id)
+
+
+def _rank(app, contest_id: int) -> None:
+    with app.app_context():
+        try:
+            contest = db.session.get(Contest, contest_id)
+            if contest is not None:
+                rank_contest(contest)
+        except Exception:  # the reveal or the leaderboard ranks it themselves
+            app.logger.exception("ranking contest %s after a close failed", contest_id)
+        finally:
+            db.session.remove()
 
 
 def book_answers_later(contest_id: int) -> None:
@@ -151,6 +170,7 @@ def _run(contest_id: int, round_question_id: int) -> None:
                 payload = closed_payload(contest, closed, now)
                 to_screens(contest_id, "counts", tally)
                 to_everyone(contest_id, "closed", payload)
+                rank_later(contest_id)
                 return
             socketio.sleep(0.01)  # closed by the host, or paused, meanwhile: the next look tells which
             continue

@@ -415,6 +415,27 @@ def test_a_batch_of_answers_is_checked_and_stored_like_single_ones(db, contest):
     assert rows == [(first.id, {"value": "A"}), (third.id, {"value": "B"})]
 
 
+def test_a_batch_of_answers_costs_the_same_few_statements_whatever_its_size(db, contest):
+    from sqlalchemy import event
+
+    players = [join(f"PTC0{center}0{n}").id for center in range(1, 5) for n in range(1, 6)]
+    rq = live.next_question(contest, T0).id
+    at = T0 + timedelta(seconds=1)
+    live.submit_answers([(players[0], rq, "A", "warm", at)])  # reads what the question asks, once
+    statements = []
+    listener = lambda *args: statements.append(args[2])  # noqa: E731
+    event.listen(db.engine, "before_cursor_execute", listener)
+    try:
+        lone = live.submit_answers([(players[1], rq, "B", "k", at)])
+        one, statements[:] = len(statements), []
+        many = live.submit_answers([(p, rq, "A", "k", at) for p in players[2:]])
+        several = len(statements)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listener)
+    assert lone[0]["duplicate"] is False and not any(isinstance(o, Refused) for o in many)
+    assert one == several == 5  # players with answers and stakes; questions; SAVEPOINT, INSERT, RELEASE
+
+
 def test_a_batch_whose_insert_conflicts_falls_back_to_one_by_one(db, contest):
     first, second = join("PTC0101"), join("PTC0102")
     one = live.next_question(contest, T0)
