@@ -215,7 +215,7 @@ def submit_answers(argsets: list[tuple]) -> list[dict | Refused]:
     if new:
         try:
             with db.session.begin_nested():
-                db.session.execute(Answer.__table__.insert(), list(new.values()))
+                db.session.connection().execute(Answer.__table__.insert(), list(new.values()))
         except IntegrityError:
             _insert_one_by_one(argsets, outcomes, new)
             for index, of in repeats:  # a repeat shares the fate of the answer it repeats
@@ -230,8 +230,8 @@ def _ids(values) -> list[int]:
     return sorted({value for value in values if isinstance(value, int) and not isinstance(value, bool)})
 
 
-# The batch's lookups, built once: a lone answer (a spread of answers comes one by one) costs two small
-# queries before its INSERT, whatever the batch's size.
+# The batch's lookups, built once and run on the session's connection (Core: no ORM work per statement):
+# a lone answer (a spread of answers comes one by one) costs two small queries before its INSERT.
 _QUESTIONS, _PLAYERS = bindparam("questions", expanding=True), bindparam("players", expanding=True)
 _BATCH_PLAYERS = (
     select(
@@ -277,7 +277,8 @@ def _players_of_batch(player_ids, questions):
     stakes: dict[tuple[int, int], int] = {}
     if not player_ids:
         return players, stored, stakes
-    rows = db.session.execute(_BATCH_PLAYERS, {"players": sorted(player_ids), "questions": questions or [0]})
+    params = {"players": sorted(player_ids), "questions": questions or [0]}
+    rows = db.session.connection().execute(_BATCH_PLAYERS, params)
     for player_id, contest_id, kicked_at, answered, received_at, staked, stake in rows:
         players[player_id] = _Seat(player_id, contest_id, kicked_at)
         if answered is not None:
@@ -291,7 +292,7 @@ def _open_questions(questions) -> dict:
     """The batch's questions that are their contest's current one, with the times and phase that time an answer."""
     if not questions:
         return {}
-    return {row.id: row for row in db.session.execute(_OPEN_QUESTIONS, {"questions": questions})}
+    return {row.id: row for row in db.session.connection().execute(_OPEN_QUESTIONS, {"questions": questions})}
 
 
 def _answer_row(player: _Seat | None, rq, response, key, now: datetime, stakes: dict) -> dict:

@@ -22,6 +22,7 @@ between batches.
 
 from __future__ import annotations
 
+import time
 from collections import deque
 from dataclasses import dataclass, field
 
@@ -33,6 +34,8 @@ from quizengine.services.errors import Refused
 
 MAX_BATCH = 256
 # A handler gives up waiting after this long and the phone retries (answers are idempotent by their key).
+# One sweep a second tells the handlers that waited that long, rather than a timer on every wait (a timer
+# per event was a tenth of a join's cost in a storm).
 WAIT_SECONDS = 20
 
 
@@ -49,6 +52,7 @@ class _Job:
     unit: object
     args: tuple
     done: object
+    queued: float = field(default_factory=time.monotonic)
     result: object = None
     error: BaseException | None = None
 
@@ -59,6 +63,7 @@ class Writer:
 
     app: Flask
     jobs: deque = field(default_factory=deque)
+    waiting: set = field(default_factory=set)  # every job whose handler waits, queued or being written
     wake: object = None
     running: bool = False
     batches: int = 0
@@ -68,13 +73,17 @@ class Writer:
         """Queue `unit(*args)`, wait until its batch is committed, and return its result (or raise its refusal)."""
         job = _Job(unit, args, socketio.server.eio.create_event())
         self.jobs.append(job)
+        self.waiting.add(job)
         if not self.running:
             self.running = True
             self.wake = socketio.server.eio.create_event()
             socketio.start_background_task(self._run)
+            socketio.start_background_task(self._sweep)
         self.wake.set()
-        if not job.done.wait(WAIT_SECONDS):
-            raise Refused("server_busy")
+        try:
+            job.done.wait()  # set by the writer after the commit, or by the sweep after WAIT_SECONDS
+        finally:
+            self.waiting.discard(job)
         if job.error is not None:
             raise job.error
         return job.result
@@ -85,6 +94,9 @@ class Writer:
             self.wake.clear()
             while self.jobs:
                 batch = [self.jobs.popleft() for _ in range(min(MAX_BATCH, len(self.jobs)))]
+                batch = [job for job in batch if not job.done.is_set()]  # refused server_busy: not written
+                if not batch:
+                    continue
                 try:
                     self._write(batch)
                 except Exception:  # never lose the writer: its waiting handlers are told, and it goes on
@@ -95,6 +107,17 @@ class Writer:
                             job.done.set()
                 # Let the handlers whose data has arrived meanwhile queue their units for the next batch.
                 socketio.sleep(0)
+
+    def _sweep(self) -> None:
+        """Every second, refuse `server_busy` to the handlers that waited WAIT_SECONDS (a write stuck behind a
+        locked database); the phone retries, and a write that commits after all is not stored twice."""
+        while True:
+            socketio.sleep(1)
+            now = time.monotonic()
+            for job in [job for job in list(self.waiting) if now - job.queued > WAIT_SECONDS]:
+                if not job.done.is_set():
+                    job.error = Refused("server_busy")
+                    job.done.set()
 
     def _run_batched(self, unit, jobs: list[_Job]) -> None:
         """All the batch's jobs of a unit with a `batch(argsets)`: one call, one result or refusal per job."""

@@ -94,3 +94,41 @@ def test_writes_from_many_threads_share_transactions(app, commits):
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Group)) == before + 40
     assert writer.units == 40 and writer.batches == len(commits) < 40
+
+
+def test_a_write_stuck_behind_the_database_is_refused_busy_and_what_waited_is_not_written(app, monkeypatch):
+    import quizengine.sockets.writer as writer_module
+
+    monkeypatch.setattr(writer_module, "WAIT_SECONDS", 0.3)
+    release, writing = threading.Event(), threading.Event()
+
+    def stuck(key: str) -> str:  # a write waiting on a lock held elsewhere
+        writing.set()
+        release.wait(10)
+        return add_group(key)
+
+    with app.app_context():
+        writer = app.extensions["quizengine.writer"] = Writer(app)
+    outcomes = {}
+
+    def phone(unit, key: str) -> None:
+        with app.app_context():
+            try:
+                outcomes[key] = writer.write(unit, key)
+            except Refused as refusal:
+                outcomes[key] = refusal.code
+
+    first = threading.Thread(target=phone, args=(stuck, "s1"))
+    first.start()
+    assert writing.wait(5)
+    second = threading.Thread(target=phone, args=(add_group, "s2"))  # queued behind the stuck batch
+    second.start()
+    second.join(timeout=5)
+    first.join(timeout=5)
+    assert outcomes == {"s1": "server_busy", "s2": "server_busy"}
+    release.set()
+    deadline = threading.Event()
+    while "s1" not in stored(app) and not deadline.wait(0.05):
+        pass
+    assert "s1" in stored(app)  # the stuck write committed in the end: a retry with its key finds it
+    assert "s2" not in stored(app)  # told busy while still queued: never written
