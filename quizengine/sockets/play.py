@@ -19,7 +19,7 @@ from quizengine.services import live
 from quizengine.services.errors import Refused
 from quizengine.services.screens import snapshot
 from quizengine.sockets import presence, tallies
-from quizengine.sockets.broadcast import player_room, room, to_everyone, to_screens
+from quizengine.sockets.broadcast import player_room, room, to_everyone
 from quizengine.sockets.namespace import GuardedNamespace, arrived_at
 from quizengine.sockets.payloads import field, response_value
 from quizengine.sockets.ratelimit import join_attempts
@@ -97,14 +97,14 @@ class PlayNamespace(GuardedNamespace):
         join_room(room(contest_id))
         join_room(player_room(player_id))
         if presence.connected(player_id, request.sid):
-            to_screens(contest_id, "presence", {"player_id": player_id, "connected": True})
+            tallies.presence_soon(contest_id, player_id, True)
         return entry
 
     def on_disconnect(self, reason=None):
         """A phone went away (sleep, network switch, closed tab)."""
         player_id = session.get("player_id")
         if player_id is not None and presence.disconnected(player_id, request.sid):
-            to_screens(session["contest_id"], "presence", {"player_id": player_id, "connected": False})
+            tallies.presence_soon(session["contest_id"], player_id, False)
 
     @acknowledged
     def on_join(self, data):
@@ -122,10 +122,7 @@ class PlayNamespace(GuardedNamespace):
             raise
         contest_id, player = entry["contest_id"], entry["player"]
         entered = self._enter(entry)
-        to_screens(
-            contest_id, "joined", {"player_id": player["id"], "name": player["name"], "center": player["center"]}
-        )
-        tallies.counts_soon(contest_id)
+        tallies.joined_soon(contest_id, {"player_id": player["id"], "name": player["name"], "center": player["center"]})
         return entered
 
     @acknowledged

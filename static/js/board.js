@@ -115,9 +115,11 @@
     renderCounts();
   });
 
-  // Join counts come with the `counts` the server sends after every join and kick.
-  socket.on("joined", function (p) {
-    st.welcome.unshift(p.name);
+  // New players in batches (at most twice a second); the join counts come with the `counts` after them.
+  socket.on("joined", function (m) {
+    (m.players || []).forEach(function (p) {
+      st.welcome.unshift(p.name);
+    });
     st.welcome = st.welcome.slice(0, 6);
     $("b-welcome").textContent = "欢迎 " + st.welcome.join("、") + " 加入";
   });

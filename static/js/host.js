@@ -149,27 +149,36 @@
     renderSide();
   });
 
-  socket.on("joined", function (p) {
-    var found = false;
-    st.players.forEach(function (q) {
-      if (q.id === p.player_id) {
-        q.kicked = false;
-        q.connected = true;
-        found = true;
+  // New players and comings and goings arrive in batches, at most twice a second (a join storm is one message).
+  function playerById(id) {
+    for (var i = 0; i < st.players.length; i++) {
+      if (st.players[i].id === id) {
+        return st.players[i];
+      }
+    }
+    return null;
+  }
+
+  socket.on("joined", function (m) {
+    (m.players || []).forEach(function (p) {
+      var known = playerById(p.player_id);
+      if (known) {
+        known.kicked = false;
+        known.connected = true;
+      } else {
+        st.players.push({ id: p.player_id, name: p.name, center: p.center, kicked: false, connected: true });
       }
     });
-    if (!found) {
-      st.players.push({ id: p.player_id, name: p.name, center: p.center, kicked: false, connected: true });
-    }
     renderSide();
     renderCounts();
   });
 
-  // A player's last phone went away, or the first came back.
+  // Players whose last phone went away, or whose first came back.
   socket.on("presence", function (m) {
-    st.players.forEach(function (player) {
-      if (player.id === m.player_id) {
-        player.connected = !!m.connected;
+    (m.players || []).forEach(function (p) {
+      var known = playerById(p.player_id);
+      if (known) {
+        known.connected = !!p.connected;
       }
     });
     renderSide();
