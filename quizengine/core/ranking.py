@@ -58,13 +58,12 @@ def rank_people(standings: list[Standing]) -> list[Ranked]:
         last = s.last_answer_at.replace(tzinfo=None) if s.last_answer_at else far_future
         return (-s.score, -s.correct, s.total_time_ms, last)
 
-    ordered = sorted(standings, key=lambda s: (key(s), s.player_id))
+    ordered = sorted(((key(s), s.player_id, s) for s in standings), key=lambda keyed: keyed[:2])
     ranked: list[Ranked] = []
-    for position, standing in enumerate(ordered, 1):
-        if ranked and key(ranked[-1].standing) == key(standing):
-            ranked.append(Ranked(ranked[-1].rank, standing))
-        else:
-            ranked.append(Ranked(position, standing))
+    previous = None
+    for position, (this, _, standing) in enumerate(ordered, 1):
+        ranked.append(Ranked(ranked[-1].rank if ranked and this == previous else position, standing))
+        previous = this
     return ranked
 
 
