@@ -22,6 +22,7 @@ between batches.
 
 from __future__ import annotations
 
+import threading
 from collections import deque
 from dataclasses import dataclass, field
 
@@ -34,6 +35,8 @@ from quizengine.services.errors import Refused
 MAX_BATCH = 256
 # A handler gives up waiting after this long and the phone retries (answers are idempotent by their key).
 WAIT_SECONDS = 20
+# Under threading every handler runs on its own OS thread: the writer's task must be started once.
+_starting = threading.Lock()
 
 
 def _keep(session, instance) -> None:
@@ -69,15 +72,21 @@ class Writer:
         job = _Job(unit, args, socketio.server.eio.create_event())
         self.jobs.append(job)
         if not self.running:
-            self.running = True
-            self.wake = socketio.server.eio.create_event()
-            socketio.start_background_task(self._run)
+            self._start()
         self.wake.set()
         if not job.done.wait(WAIT_SECONDS):
             raise Refused("server_busy")
         if job.error is not None:
             raise job.error
         return job.result
+
+    def _start(self) -> None:
+        """Start the writer's task, once; `wake` exists before `running` says so."""
+        with _starting:
+            if not self.running:
+                self.wake = socketio.server.eio.create_event()
+                socketio.start_background_task(self._run)
+                self.running = True
 
     def _run(self) -> None:
         while True:
@@ -149,6 +158,6 @@ def write(unit, *args):
     """Run `unit(*args)` in the app's writer (see the module's docstring); returns its result after the commit."""
     app = current_app._get_current_object()
     writer = app.extensions.get("quizengine.writer")
-    if writer is None:
-        writer = app.extensions["quizengine.writer"] = Writer(app)
+    if writer is None:  # setdefault: of two threads creating one at once, both get the same
+        writer = app.extensions.setdefault("quizengine.writer", Writer(app))
     return writer.write(unit, *args)
