@@ -24,7 +24,7 @@ def serve(app: Flask, host: str, port: int) -> None:
     """Serve until interrupted, with the listen backlog (QUIZ_LISTEN_BACKLOG) a hall's join storm needs.
 
     eventlet's defaults (a backlog of 50, 1,024 connections) would refuse a
-    thousand phones joining at once, gevent's backlog is 256 and Werkzeug's
+    thousand phones joining at once, and gevent's and Werkzeug's backlog is
     128; each server here gets the configured backlog, and eventlet and gevent
     the connection cap (QUIZ_MAX_CONNECTIONS). Under threading Werkzeug's
     threaded server runs every connection on its own thread, without a cap.
