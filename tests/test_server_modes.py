@@ -85,7 +85,7 @@ def lease_owner(database, rq_id: int) -> str:
 
 
 @pytest.mark.parametrize("mode", MODES)
-def test_twenty_phones_answer_are_stored_and_questions_close_on_time(tmp_path, mode):
+def test_twenty_phones_answers_are_stored_and_questions_close_on_time(tmp_path, mode):
     database = tmp_path / "instance" / "quizengine.db"
     with instance.throwaway(tmp_path, PHONES, 2, async_mode=mode, time_limit=TIME_LIMIT, ready_seconds=0) as served:
         cookie = signed_in_cookie(served.url, served.host_user, served.host_password)
