@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import gc
-import os
 
 from flask import Flask
-
-from quizengine.extensions import socketio
 
 
 def urls(host: str, port: int, public: str | None = None) -> dict[str, str]:
@@ -24,11 +21,13 @@ def urls(host: str, port: int, public: str | None = None) -> dict[str, str]:
 
 
 def serve(app: Flask, host: str, port: int) -> None:
-    """Serve until interrupted.
+    """Serve until interrupted, with the listen backlog (QUIZ_LISTEN_BACKLOG) a hall's join storm needs.
 
-    Under eventlet the listen backlog and the connection cap are raised from
-    eventlet's defaults (50 and 1,024), which a join storm of a thousand
-    phones would otherwise hit.
+    eventlet's defaults (a backlog of 50, 1,024 connections) would refuse a
+    thousand phones joining at once, and gevent's and Werkzeug's backlog is
+    128; each server here gets the configured backlog, and eventlet and gevent
+    the connection cap (QUIZ_MAX_CONNECTIONS). Under threading Werkzeug's
+    threaded server runs every connection on its own thread, without a cap.
     """
     from quizengine.sockets.timers import start_claimer, start_sweeper
 
@@ -40,14 +39,31 @@ def serve(app: Flask, host: str, port: int) -> None:
     # cyclic collector's full passes, which otherwise stop every phone for as long as they take.
     gc.collect()
     gc.freeze()
-    mode = app.config["ASYNC_MODE"]
+    mode, backlog, cap = app.config["ASYNC_MODE"], app.config["LISTEN_BACKLOG"], app.config["MAX_CONNECTIONS"]
     if mode == "eventlet":
         import eventlet
         import eventlet.wsgi
 
-        sock = eventlet.listen((host, port), backlog=app.config["LISTEN_BACKLOG"])
-        eventlet.wsgi.server(sock, app, max_size=app.config["MAX_CONNECTIONS"], log_output=False, debug=False)
-        return
-    # Flask ignores app.run() inside its own CLI unless told this is deliberate.
-    os.environ.pop("FLASK_RUN_FROM_CLI", None)
-    socketio.run(app, host=host, port=port, allow_unsafe_werkzeug=(mode == "threading"))
+        sock = eventlet.listen((host, port), backlog=backlog)
+        eventlet.wsgi.server(sock, app, max_size=cap, log_output=False, debug=False)
+    elif mode == "gevent":
+        from gevent.pywsgi import WSGIServer
+
+        # WebSocket through simple-websocket, which python-engineio's gevent driver uses when
+        # gevent-websocket is absent; `spawn` as a number is a pool of that many connections.
+        WSGIServer((host, port), app, backlog=backlog, spawn=cap, log=None).serve_forever()
+    else:
+        _threaded_server(app, host, port, backlog).serve_forever()
+
+
+def _threaded_server(app: Flask, host: str, port: int, backlog: int):
+    """Werkzeug's threaded server (what Flask-SocketIO runs under threading), with the backlog and without
+    a log line per request, like the other two."""
+    from werkzeug.serving import ThreadedWSGIServer, WSGIRequestHandler
+
+    class QuietHandler(WSGIRequestHandler):
+        def log_request(self, code="-", size="-") -> None:
+            pass
+
+    server_class = type("HallServer", (ThreadedWSGIServer,), {"request_queue_size": backlog})
+    return server_class(host, port, app, QuietHandler)

@@ -1,4 +1,4 @@
-"""PostgreSQL queries cooperate with eventlet's green threads.
+"""PostgreSQL queries cooperate with eventlet's and gevent's green threads.
 
 psycopg's C/binary builds wait for the server in C, invisible to green
 threads, so one slow query would stall every phone. With the pure-Python
@@ -16,10 +16,12 @@ import pytest
 
 from tests.conftest import POSTGRES_URL
 
+PATCH = {
+    "eventlet": "import eventlet; eventlet.monkey_patch()",
+    "gevent": "from gevent import monkey; monkey.patch_all()",
+}
 SCRIPT = textwrap.dedent(
     """
-    import eventlet
-    eventlet.monkey_patch()
     import sys, tempfile, time
     from sqlalchemy import text
     from quizengine import create_app
@@ -30,16 +32,20 @@ SCRIPT = textwrap.dedent(
     config.SQLALCHEMY_DATABASE_URI = sys.argv[1]
     app = create_app(config)
 
-    def slow_query():
+    socketio = app.extensions["socketio"]
+
+    def slow_query(done):
         with app.app_context():
             db.session.execute(text("SELECT pg_sleep(1)"))
             db.session.remove()
+        done.set()
 
     started = time.monotonic()
-    pool = eventlet.GreenPool()
-    for _ in range(2):
-        pool.spawn(slow_query)
-    pool.waitall()
+    finished = [socketio.server.eio.create_event() for _ in range(2)]
+    for done in finished:
+        socketio.start_background_task(slow_query, done)
+    for done in finished:
+        done.wait()
     print(round(time.monotonic() - started, 2))
     """
 )
@@ -47,11 +53,15 @@ SCRIPT = textwrap.dedent(
 
 @pytest.mark.postgres
 @pytest.mark.skipif(not POSTGRES_URL, reason="QUIZ_TEST_POSTGRES_URL is not set")
-def test_two_slow_queries_in_green_threads_take_the_time_of_one():
+@pytest.mark.parametrize("mode", ["eventlet", "gevent"])
+def test_two_slow_queries_in_green_threads_take_the_time_of_one(mode):
+    if mode == "gevent":
+        pytest.importorskip("gevent", reason="gevent is not installed (pip install 'quizengine[gevent]')")
     env = {k: v for k, v in os.environ.items() if not k.startswith("QUIZ_")}
-    env["PYTHONWARNINGS"] = "ignore"
+    env.update(PYTHONWARNINGS="ignore", QUIZ_ASYNC_MODE=mode)
+    script = PATCH[mode] + "\n" + SCRIPT
     result = subprocess.run(
-        [sys.executable, "-c", SCRIPT, POSTGRES_URL], env=env, capture_output=True, text=True, timeout=60
+        [sys.executable, "-c", script, POSTGRES_URL], env=env, capture_output=True, text=True, timeout=60
     )
     assert result.returncode == 0, result.stderr
     elapsed = float(result.stdout.strip().splitlines()[-1])

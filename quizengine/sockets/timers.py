@@ -20,6 +20,7 @@ from __future__ import annotations
 import os
 import secrets
 import socket
+import threading
 
 from flask import current_app
 
@@ -38,6 +39,8 @@ SWEEP_SECONDS = 10
 # This process's name in the leases: host, pid and a random part (a pid is reused after a restart).
 OWNER = f"{socket.gethostname()[:40]}:{os.getpid()}:{secrets.token_hex(4)}"
 _watching: set[int] = set()
+# Under threading the claimer and a host's handler run on OS threads: looking and adding must be one step.
+_watching_lock = threading.Lock()
 
 
 def arm(contest_id: int) -> None:
@@ -138,9 +141,8 @@ def _watch(app, contest_id: int, round_question_id: int | None) -> None:
                 contest = db.session.get(Contest, contest_id)
                 round_question_id = contest.current_id if contest is not None else None
                 db.session.rollback()
-            if round_question_id is None or round_question_id in _watching:
+            if round_question_id is None or not _start_watching(round_question_id):
                 return
-            _watching.add(round_question_id)  # before the claim, which yields: one watcher per process
             try:
                 if leases.claim(round_question_id, OWNER, utcnow()):
                     _run(contest_id, round_question_id)
@@ -150,6 +152,15 @@ def _watch(app, contest_id: int, round_question_id: int | None) -> None:
             app.logger.exception("watching question %s failed", round_question_id)
         finally:
             db.session.remove()
+
+
+def _start_watching(round_question_id: int) -> bool:
+    """Mark the question watched by this process, before the claim (which yields); False if it already is."""
+    with _watching_lock:
+        if round_question_id in _watching:
+            return False
+        _watching.add(round_question_id)
+        return True
 
 
 def _run(contest_id: int, round_question_id: int) -> None:

@@ -22,6 +22,7 @@ between batches.
 
 from __future__ import annotations
 
+import threading
 import time
 from collections import deque
 from dataclasses import dataclass, field
@@ -37,6 +38,8 @@ MAX_BATCH = 256
 # One sweep a second tells the handlers that waited that long, rather than a timer on every wait (a timer
 # per event was a tenth of a join's cost in a storm).
 WAIT_SECONDS = 20
+# Under threading every handler runs on its own OS thread: the writer's task must be started once.
+_starting = threading.Lock()
 
 
 def _keep(session, instance) -> None:
@@ -75,10 +78,7 @@ class Writer:
         self.jobs.append(job)
         self.waiting.add(job)
         if not self.running:
-            self.running = True
-            self.wake = socketio.server.eio.create_event()
-            socketio.start_background_task(self._run)
-            socketio.start_background_task(self._sweep)
+            self._start()
         self.wake.set()
         try:
             job.done.wait()  # set by the writer after the commit, or by the sweep after WAIT_SECONDS
@@ -87,6 +87,15 @@ class Writer:
         if job.error is not None:
             raise job.error
         return job.result
+
+    def _start(self) -> None:
+        """Start the writer's task, once; `wake` exists before `running` says so."""
+        with _starting:
+            if not self.running:
+                self.wake = socketio.server.eio.create_event()
+                socketio.start_background_task(self._run)
+                socketio.start_background_task(self._sweep)
+                self.running = True
 
     def _run(self) -> None:
         while True:
@@ -172,6 +181,6 @@ def write(unit, *args):
     """Run `unit(*args)` in the app's writer (see the module's docstring); returns its result after the commit."""
     app = current_app._get_current_object()
     writer = app.extensions.get("quizengine.writer")
-    if writer is None:
-        writer = app.extensions["quizengine.writer"] = Writer(app)
+    if writer is None:  # setdefault: of two threads creating one at once, both get the same
+        writer = app.extensions.setdefault("quizengine.writer", Writer(app))
     return writer.write(unit, *args)

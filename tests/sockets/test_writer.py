@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 
 import pytest
 from sqlalchemy import event, func, select
@@ -10,7 +11,7 @@ from sqlalchemy import event, func, select
 from quizengine.extensions import db
 from quizengine.models import Group
 from quizengine.services.errors import Refused
-from quizengine.sockets.writer import Writer, _Job
+from quizengine.sockets.writer import Writer, _Job, write
 
 
 def add_group(key: str) -> str:
@@ -132,3 +133,39 @@ def test_a_write_stuck_behind_the_database_is_refused_busy_and_what_waited_is_no
         pass
     assert "s1" in stored(app)  # the stuck write committed in the end: a retry with its key finds it
     assert "s2" not in stored(app)  # told busy while still queued: never written
+
+
+def test_handlers_on_many_threads_start_one_writer(app, monkeypatch):
+    """Under threading every handler is an OS thread: of forty first writes at once, one starts the writer's task,
+    and none finds it started but not yet ready (creating its events is made slow here to widen the window)."""
+    from quizengine.extensions import socketio
+
+    eio, started = socketio.server.eio, []
+    create_event, start = eio.create_event, socketio.start_background_task
+
+    def slow_event():
+        time.sleep(0.01)
+        return create_event()
+
+    def counted_start(target, *args):
+        started.append(target)
+        return start(target, *args)
+
+    monkeypatch.setattr(eio, "create_event", slow_event)
+    monkeypatch.setattr(socketio, "start_background_task", counted_start)
+    app.extensions.pop("quizengine.writer", None)
+    begin, results = threading.Barrier(40), []
+
+    def phone(number: int) -> None:
+        with app.app_context():
+            begin.wait()
+            results.append(write(add_group, f"t{number}"))
+
+    threads = [threading.Thread(target=phone, args=(n,)) for n in range(40)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert sorted(results) == sorted(f"t{n}" for n in range(40))
+    writer = app.extensions["quizengine.writer"]
+    assert started == [writer._run, writer._sweep] and writer.units == 40  # the writer and its sweep, once
