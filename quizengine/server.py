@@ -29,6 +29,7 @@ def serve(app: Flask, host: str, port: int) -> None:
     the connection cap (QUIZ_MAX_CONNECTIONS). Under threading Werkzeug's
     threaded server runs every connection on its own thread, without a cap.
     """
+    from quizengine.sockets import collector
     from quizengine.sockets.timers import start_claimer, start_sweeper
 
     # Open questions that no process watches (left by a stopped server, or by a process that died)
@@ -39,6 +40,8 @@ def serve(app: Flask, host: str, port: int) -> None:
     # cyclic collector's full passes, which otherwise stop every phone for as long as they take.
     gc.collect()
     gc.freeze()
+    # What comes alive later (a hall of sockets) is collected in full at quiet moments, not mid-question.
+    collector.start()
     mode, backlog, cap = app.config["ASYNC_MODE"], app.config["LISTEN_BACKLOG"], app.config["MAX_CONNECTIONS"]
     if mode == "eventlet":
         import eventlet
