@@ -29,19 +29,21 @@ def serve(app: Flask, host: str, port: int) -> None:
     the connection cap (QUIZ_MAX_CONNECTIONS). Under threading Werkzeug's
     threaded server runs every connection on its own thread, without a cap.
     """
-    from quizengine.sockets import collector
+    from quizengine.sockets import quiet
     from quizengine.sockets.timers import start_claimer, start_sweeper
 
-    # Open questions that no process watches (left by a stopped server, or by a process that died)
-    # are taken over at once and close at their stored deadline; so do self-paced attempts.
-    start_claimer(app)
-    start_sweeper(app)
     # What is alive now (modules, the app, the mappers) lives as long as the process: keep it out of the
     # cyclic collector's full passes, which otherwise stop every phone for as long as they take.
     gc.collect()
     gc.freeze()
-    # What comes alive later (a hall of sockets) is collected in full at quiet moments, not mid-question.
-    collector.start()
+    # What comes alive later (a hall of sockets) is collected in full at quiet moments, not mid-question, and
+    # SQLite's log is checkpointed then too: before any task opens a connection (under threading, adding the
+    # engine's connect listener while another thread connects would break that connect).
+    quiet.start(app)
+    # Open questions that no process watches (left by a stopped server, or by a process that died)
+    # are taken over at once and close at their stored deadline; so do self-paced attempts.
+    start_claimer(app)
+    start_sweeper(app)
     mode, backlog, cap = app.config["ASYNC_MODE"], app.config["LISTEN_BACKLOG"], app.config["MAX_CONNECTIONS"]
     if mode == "eventlet":
         import eventlet

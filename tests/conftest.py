@@ -19,6 +19,7 @@ FIXTURES = Path(__file__).parent / "fixtures"
 REPO = Path(__file__).resolve().parent.parent
 POSTGRES_URL = os.environ.get("QUIZ_TEST_POSTGRES_URL")
 TODAY = date(2021, 8, 15)
+TASKS_SECONDS = 10
 
 
 def store_banks(*paths):
@@ -52,6 +53,18 @@ def _make_app(tmp_path: Path, database_url: str | None):
     return app
 
 
+def _end(app) -> None:
+    """Close the app's connections once the socket layer's background tasks that use them have ended (a ranking
+    after a close, a batch of counts); a task still running after TASKS_SECONDS fails the test."""
+    from quizengine.sockets import tasks
+
+    idle = tasks.wait_idle(TASKS_SECONDS)
+    with app.app_context():
+        _db.session.remove()
+        _db.engine.dispose()
+    assert idle, f"{tasks.running()} background task(s) still running at the end of the test"
+
+
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def app(request, tmp_path):
     """A migrated app, once on SQLite and once on PostgreSQL (skipped without QUIZ_TEST_POSTGRES_URL)."""
@@ -63,9 +76,7 @@ def app(request, tmp_path):
         url = POSTGRES_URL
     app = _make_app(tmp_path, url)
     yield app
-    with app.app_context():
-        _db.session.remove()
-        _db.engine.dispose()
+    _end(app)
 
 
 @pytest.fixture
@@ -73,8 +84,7 @@ def sqlite_app(tmp_path):
     """A migrated app on SQLite only, for tests that do not concern the database."""
     app = _make_app(tmp_path, None)
     yield app
-    with app.app_context():
-        _db.engine.dispose()
+    _end(app)
 
 
 @pytest.fixture

@@ -22,7 +22,7 @@ from flask_socketio import Namespace
 
 from quizengine.models.types import utcnow
 from quizengine.services.errors import Refused
-from quizengine.sockets import collector
+from quizengine.sockets import quiet
 from quizengine.sockets.budget import event_budget
 
 RESERVED = ("connect", "disconnect")
@@ -52,14 +52,14 @@ class GuardedNamespace(Namespace):
             sid is not None and self.server.manager.is_connected(sid, self.namespace)
         )
         if from_server:
-            collector.event_seen()  # a storm of connections is not a quiet moment either
+            quiet.event_seen()  # a storm of connections is not a quiet moment either
             if event == "disconnect":
                 event_budget.forget(sid)
             return super().trigger_event(event, *args)
         # Stamp the arrival, then let every other socket take its turn first: a socket whose data keeps
         # arriving never blocks on reading, so without this a flood would be handled before the hall.
         _arrival.at = utcnow()
-        collector.event_seen()
+        quiet.event_seen()
         self.socketio.sleep(0)
         verdict = event_budget.enter(sid)
         if verdict != "ok":

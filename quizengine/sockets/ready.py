@@ -17,6 +17,7 @@ from quizengine.extensions import db, socketio
 from quizengine.models import Contest, RoundQuestion
 from quizengine.models.types import utcnow
 from quizengine.services.screens import question_payload
+from quizengine.sockets import tasks
 from quizengine.sockets.broadcast import to_everyone
 
 LONGEST_WAIT = 0.25  # seconds between looks at the question while it is paused
@@ -24,7 +25,7 @@ LONGEST_WAIT = 0.25  # seconds between looks at the question while it is paused
 
 def open_when_ready(contest_id: int, round_question_id: int) -> None:
     """Send the question with its options to everyone at its `opened_at`."""
-    socketio.start_background_task(_open, current_app._get_current_object(), contest_id, round_question_id)
+    tasks.start(_open, current_app._get_current_object(), contest_id, round_question_id)
 
 
 def _open(app: Flask, contest_id: int, round_question_id: int) -> None:

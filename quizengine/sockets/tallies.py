@@ -15,6 +15,7 @@ from flask import Flask, current_app
 from quizengine.extensions import db, socketio
 from quizengine.models import Contest
 from quizengine.services.screens import counts
+from quizengine.sockets import tasks
 from quizengine.sockets.broadcast import to_screens
 
 INTERVAL = 0.5
@@ -28,7 +29,7 @@ def counts_soon(contest_id: int) -> None:
     if contest_id in _scheduled:
         return
     _scheduled.add(contest_id)
-    socketio.start_background_task(_send, current_app._get_current_object(), contest_id)
+    tasks.start(_send, current_app._get_current_object(), contest_id)
 
 
 def joined_soon(contest_id: int, player: dict) -> None:

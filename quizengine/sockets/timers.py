@@ -31,6 +31,7 @@ from quizengine.models.types import utcnow
 from quizengine.services import book, leases, live, papers
 from quizengine.services.results import rank_contest
 from quizengine.services.screens import closed_payload, counts
+from quizengine.sockets import tasks
 from quizengine.sockets.broadcast import to_everyone, to_screens
 
 TICK_SECONDS = 0.5
@@ -46,7 +47,7 @@ _watching_lock = threading.Lock()
 def arm(contest_id: int) -> None:
     """Watch the contest's open question from this process (the host's), unless another process already does."""
     app = current_app._get_current_object()
-    socketio.start_background_task(_watch, app, contest_id, None)
+    tasks.start(_watch, app, contest_id, None)
 
 
 def claim_unwatched(app) -> int:
@@ -59,7 +60,7 @@ def claim_unwatched(app) -> int:
     taken = 0
     for contest_id, rq_id in found:
         if rq_id not in _watching:
-            socketio.start_background_task(_watch, app, contest_id, rq_id)
+            tasks.start(_watch, app, contest_id, rq_id)
             taken += 1
     return taken
 
@@ -81,7 +82,7 @@ def _claim_forever(app) -> None:
 def rank_later(contest_id: int) -> None:
     """Rank the hall right after a question closes, off the host's next click: the reveal and the leaderboard
     that follow find the standings ranked (services.results caches them per answers' version)."""
-    socketio.start_background_task(_rank, current_app._get_current_object(), contest_id)
+    tasks.start(_rank, current_app._get_current_object(), contest_id)
 
 
 def _rank(app, contest_id: int) -> None:
@@ -98,7 +99,7 @@ def _rank(app, contest_id: int) -> None:
 
 def book_answers_later(contest_id: int) -> None:
     """Fill the players' wrong-answer books from a finished contest, after the podium has gone out."""
-    socketio.start_background_task(_book_answers, current_app._get_current_object(), contest_id)
+    tasks.start(_book_answers, current_app._get_current_object(), contest_id)
 
 
 def _book_answers(app, contest_id: int) -> None:
