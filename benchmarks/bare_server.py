@@ -44,10 +44,17 @@ def create(phones: int) -> tuple[Flask, SocketIO]:
     app.config["SECRET_KEY"] = secrets.token_hex(16)
     socketio = SocketIO(app, async_mode="eventlet", async_handlers=False, max_http_buffer_size=64 * 1024)
     roster = {no: (name, f"演练中心{i % CENTERS:02d}") for i, (no, name) in enumerate(synthetic_staff(phones))}
-    hall = {"players": {}, "by_sid": {}, "answers": {}, "question": None}
+    hall = {"players": {}, "by_sid": {}, "tokens": {}, "answers": {}, "question": None, "board": None, "scores": {}}
 
-    def state(now: datetime) -> dict:
-        return {"server_now": iso(now), "contest": {"code": CODE, "status": "open", "phase": "lobby"}, "you": None}
+    def state(now: datetime, player_id: int | None = None) -> dict:
+        phase = "leaderboard" if hall["board"] else "lobby"
+        you = None
+        if player_id is not None and hall["board"]:
+            you = {"score": hall["scores"].get(player_id, 0), "rank": hall["ranks"].get(player_id)}
+        found = {"server_now": iso(now), "contest": {"code": CODE, "status": "open", "phase": phase}, "you": you}
+        if hall["board"]:
+            found["leaderboard"] = hall["board"]
+        return found
 
     @socketio.on("join", namespace="/play")
     def join(data):
@@ -61,7 +68,21 @@ def create(phones: int) -> tuple[Flask, SocketIO]:
         join_room("hall", namespace="/play")
         socketio.emit("joined", {"player_id": player_id, "name": person[0]}, to="screens", namespace="/host")
         player = {"id": player_id, "name": person[0], "center": person[1]}
-        return {"ok": True, "token": secrets.token_urlsafe(24), "player": player, "state": state(now)}
+        token = secrets.token_urlsafe(24)
+        hall["tokens"][token] = player_id
+        return {"ok": True, "token": token, "player": player, "state": state(now)}
+
+    @socketio.on("resume", namespace="/play")
+    def resume(data):
+        now = datetime.now(UTC)
+        player_id = hall["tokens"].get(str(data.get("token", "")))
+        if player_id is None:
+            return {"ok": False, "error": {"code": "invalid_token", "message": "请重新加入"}}
+        hall["by_sid"][request.sid] = player_id
+        join_room("hall", namespace="/play")
+        _, name, center = hall["players"][player_id]
+        player = {"id": player_id, "name": name, "center": center}
+        return {"ok": True, "token": data["token"], "player": player, "state": state(now, player_id)}
 
     @socketio.on("answer", namespace="/play")
     def answer(data):
@@ -109,7 +130,9 @@ def create(phones: int) -> tuple[Flask, SocketIO]:
                 scores: dict[int, int] = {}
                 for (player_id, _), (_, _, right) in hall["answers"].items():
                     scores[player_id] = scores.get(player_id, 0) + (10 if right else 0)
-                ranked = sorted(hall["players"], key=lambda p: -scores.get(p, 0))[:10]
+                order = sorted(hall["players"], key=lambda p: -scores.get(p, 0))
+                hall["scores"], hall["ranks"] = scores, {p: n + 1 for n, p in enumerate(order)}
+                ranked = order[:10]
                 people = [
                     {
                         "rank": n + 1,
@@ -120,7 +143,8 @@ def create(phones: int) -> tuple[Flask, SocketIO]:
                     for n, p in enumerate(ranked)
                 ]
                 centers = [{"rank": n + 1, "name": f"演练中心{n:02d}", "score": 0} for n in range(CENTERS)]
-                socketio.emit("leaderboard", {"people": people, "centers": centers}, to="hall", namespace="/play")
+                hall["board"] = {"people": people, "centers": centers}
+                socketio.emit("leaderboard", hall["board"], to="hall", namespace="/play")
                 return {"ok": True}
             return {"ok": False, "error": {"code": "unknown_event", "message": "不支持的操作"}}
 

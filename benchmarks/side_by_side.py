@@ -5,7 +5,8 @@
 For each server: N phones connect and join at once; question 1 is answered by
 every phone the moment its options arrive (the burst), question 2 with answers
 spread over --spread seconds; after each the host closes it and shows the
-leaderboard. The product is a throw-away `quizengine serve` (SQLite, every
+leaderboard. After the second, the hall's Wi-Fi drops: every phone disconnects,
+then all reconnect and resume with their tokens at once. The product is a throw-away `quizengine serve` (SQLite, every
 acknowledged answer committed, get-ready seconds 0 so both servers open alike);
 the floor is benchmarks/bare_server.py (Flask-SocketIO + eventlet, in memory).
 Prints each figure for both, product / bare, and issue 10's target. Bounded:
@@ -86,6 +87,9 @@ def figures_of(f: Figures) -> dict[str, float]:
         "burst answer ack p99 (ms)": percentile(burst.answer_ack, 0.99) * 1000,
         "spread answer ack p99 (ms)": percentile(spread.answer_ack, 0.99) * 1000,
         "leaderboard on every phone, last (ms)": max(q.leaderboard_last_s for q in f.questions) * 1000,
+        "all resumed after a drop (s)": f.comeback_s if f.comeback_s is not None else math.nan,
+        "resume ack p99 (ms)": percentile(f.resume_ack, 0.99) * 1000,
+        "server RSS after resuming (MB)": f.comeback_rss_mb or math.nan,
         "server CPU per question, burst (s)": burst.cpu_s or math.nan,
         "server RSS, max (MB)": max(f.rss_mb or [math.nan]),
         "burst timing error p50 (ms)": percentile(burst.timing_error_ms, 0.5),
@@ -113,7 +117,7 @@ def main() -> None:
     parser.add_argument("--async-mode", default="eventlet", choices=("eventlet", "gevent", "threading"))
     parser.add_argument("--json", type=Path, help="write both runs' figures here")
     args = parser.parse_args()
-    plan = Plan(max(1, min(args.phones, 2000)), 2, spreads=(0.0, max(0.0, min(args.spread, 30.0))))
+    plan = Plan(max(1, min(args.phones, 2000)), 2, spreads=(0.0, max(0.0, min(args.spread, 30.0))), comeback=True)
     ours, stored = product(plan, args.async_mode)
     floor = bare(plan)
     mine, theirs = figures_of(ours), figures_of(floor)

@@ -512,6 +512,11 @@ def _demo_admin() -> tuple[str, str]:
 @click.option("--questions", default=1, show_default=True, type=click.IntRange(1, 10), help="题数 / questions")
 @click.option("--join-spread", default=0.0, type=click.FloatRange(0, 600), help="在这么多秒内陆续加入（默认同时）")
 @click.option("--answer-spread", default=0.0, type=click.FloatRange(0, 60), help="在这么多秒内陆续作答（默认同时）")
+@click.option(
+    "--comeback",
+    is_flag=True,
+    help="第 1 题排行榜之后所有手机断网并同时重连、恢复（模拟场内 Wi-Fi 中断）/ every phone drops and resumes at once",
+)
 @click.option("--url", help="演练已运行的服务（默认：在 127.0.0.1 上临时建一个）/ a running server")
 @click.option("--code", help="--url 时：演练竞赛的参赛码")
 @click.option("--contest-id", type=int, help="--url 时：演练竞赛的编号（contest list）")
@@ -544,6 +549,7 @@ def drill_command(
     questions,
     join_spread,
     answer_spread,
+    comeback,
     url,
     code,
     contest_id,
@@ -566,7 +572,7 @@ def drill_command(
     except ImportError as error:
         raise click.ClickException(f"演练需要额外的依赖：pip install 'quizengine[drill]'（{error}）") from None
 
-    plan = Plan(phones, questions, join_spread, answer_spread)
+    plan = Plan(phones, questions, join_spread, answer_spread, comeback=comeback)
     if url:
         missing = [
             name

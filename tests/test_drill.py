@@ -9,6 +9,7 @@ from tests.live import QUIZENGINE, command_env
 
 
 def test_a_drill_reports_every_figure_and_writes_json_and_a_png(tmp_path):
+    """Two questions, then the hall's Wi-Fi drops and every phone resumes (`--comeback`)."""
     env = command_env(tmp_path)
     out_json, out_png = tmp_path / "drill.json", tmp_path / "drill.png"
     done = subprocess.run(
@@ -21,6 +22,7 @@ def test_a_drill_reports_every_figure_and_writes_json_and_a_png(tmp_path):
             "2",
             "--answer-spread",
             "0.5",
+            "--comeback",
             "--ready-seconds",
             "1",
             "--json",
@@ -42,6 +44,8 @@ def test_a_drill_reports_every_figure_and_writes_json_and_a_png(tmp_path):
     assert summary["phones"] == 12 and summary["errors"] == 0 and summary["acked_answers"] == 24
     for key in ("join_ack_p99_ms", "answer_ack_p99_ms", "timing_error_p99_ms", "leaderboard_last_ms"):
         assert summary[key] >= 0, key
+    assert summary["comeback_s"] > 0 and summary["resume_ack_p99_ms"] > 0  # every phone dropped and resumed
+    assert "断网后全部恢复 all resumed after a drop (s)" in done.stdout
     assert summary["cpu_per_question_s"] > 0 and 50 < summary["rss_mb"] < 1000
     assert out_png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 

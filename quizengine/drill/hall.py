@@ -34,6 +34,7 @@ class Plan:
     answer_spread_s: float = 0.0  # 0: every phone answers the moment the options arrive
     seed: int = 1
     spreads: tuple[float, ...] = ()  # per question, instead of answer_spread_s (benchmarks: a burst, then a spread)
+    comeback: bool = False  # after the last question's leaderboard every phone drops and resumes at once
 
     def spread(self, number: int) -> float:
         return self.spreads[number] if number < len(self.spreads) else self.answer_spread_s
@@ -63,6 +64,9 @@ class Figures:
     timing_error_ms: list[float] = field(default_factory=list)  # server's received_at - the phone's send instant
     options_spread_s: list[float] = field(default_factory=list)  # per question: first -> last phone with options
     leaderboard_last_s: list[float] = field(default_factory=list)  # per question: host action -> last phone
+    comeback_s: float | None = None  # the hall's Wi-Fi back: the first reconnect -> the last resume acknowledged
+    resume_ack: list[float] = field(default_factory=list)
+    comeback_rss_mb: float | None = None  # the server's RSS once every phone has resumed (not in rss_mb)
     cpu_per_question_s: list[float] = field(default_factory=list)
     rss_mb: list[float] = field(default_factory=list)
     acked: int = 0
@@ -126,6 +130,7 @@ class Phone:
         self.questions: dict[int, dict] = {}
         self.option_at: dict[int, float] = {}
         self.leaderboard_at: list[float] = []
+        self.token = ""
         self.client.on("question", self._question, namespace="/play")
         self.client.on("leaderboard", self._leaderboard, namespace="/play")
 
@@ -156,6 +161,15 @@ class Phone:
         self.hall.figures.join_ack.append(time.perf_counter() - started)
         if not ack.get("ok"):
             raise RuntimeError(f"join: {ack.get('error')}")
+        self.token = ack["token"]
+
+    async def resume(self) -> None:
+        """Resume with the token kept from the join, as a phone does once it has connected again after a drop."""
+        started = time.perf_counter()
+        ack = await self.client.call("resume", {"token": self.token}, namespace="/play", timeout=CALL_TIMEOUT)
+        self.hall.figures.resume_ack.append(time.perf_counter() - started)
+        if not ack.get("ok"):
+            raise RuntimeError(f"resume: {ack.get('error')}")
 
     async def answer(self, rq: int, delay: float) -> None:
         try:
@@ -224,7 +238,8 @@ class Hall:
         return ack
 
     async def run(self) -> Figures:
-        """Connect, join, then each question: open, answer, close, leaderboard; finally disconnect.
+        """Connect, join, then each question: open, answer, close, leaderboard; with the plan's `comeback`, every
+        phone drops and resumes; finally disconnect.
 
         The client's own full garbage collections (100 to 260 ms with a thousand
         clients in one process) would land inside either server's figures: they
@@ -267,10 +282,31 @@ class Hall:
         for number in range(plan.questions):
             gc.collect()
             await self._question(number)
+        if plan.comeback:
+            gc.collect()
+            await self._comeback()
         await self.host.disconnect()
         await self._gather("断开 disconnect", [p.client.disconnect() for p in self.phones])
         self.progress.done()
         return figures
+
+    async def _comeback(self) -> None:
+        """The hall's Wi-Fi drops and comes back: every phone disconnects, then all reconnect and resume at once
+        (as many connecting at a time as at the start), while the host's console stays."""
+        await self._gather("断开 drop", [p.client.disconnect() for p in self.phones])
+        gc.collect()
+        limit = asyncio.Semaphore(CONNECTS_AT_ONCE)
+
+        async def come_back(phone: Phone):
+            async with limit:
+                await phone.connect()
+            await phone.resume()
+
+        started = time.perf_counter()
+        await self._gather("重连 resume", [come_back(p) for p in self.phones])
+        self.figures.comeback_s = time.perf_counter() - started
+        if self.meter:
+            self.figures.comeback_rss_mb = self.meter.rss_mb()
 
     async def _question(self, number: int) -> None:
         figures, plan = self.figures, self.plan

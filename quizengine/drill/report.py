@@ -41,6 +41,10 @@ def summary(figures: Figures) -> dict:
         "timing_error_p99_ms": round(percentile(figures.timing_error_ms, 0.99), 1),
         "options_spread_ms": round(max(figures.options_spread_s, default=math.nan) * 1000, 1),
         "leaderboard_last_ms": round(max(figures.leaderboard_last_s, default=math.nan) * 1000, 1),
+        "comeback_s": None if figures.comeback_s is None else round(figures.comeback_s, 2),
+        "resume_ack_p50_ms": ms(figures.resume_ack, 0.5) if figures.resume_ack else None,
+        "resume_ack_p99_ms": ms(figures.resume_ack, 0.99) if figures.resume_ack else None,
+        "comeback_rss_mb": None if figures.comeback_rss_mb is None else round(figures.comeback_rss_mb, 1),
         "cpu_per_question_s": round(max(figures.cpu_per_question_s), 2) if figures.cpu_per_question_s else None,
         "rss_mb": round(max(figures.rss_mb), 1) if figures.rss_mb else None,
     }
@@ -62,6 +66,10 @@ LABELS = {
     "timing_error_p99_ms": "计时误差 timing error p99 (ms)",
     "options_spread_ms": "选项到达先后差 options spread (ms)",
     "leaderboard_last_ms": "排行榜到达最后一部 leaderboard on every phone (ms)",
+    "comeback_s": "断网后全部恢复 all resumed after a drop (s)",
+    "resume_ack_p50_ms": "恢复确认 resume ack p50 (ms)",
+    "resume_ack_p99_ms": "恢复确认 resume ack p99 (ms)",
+    "comeback_rss_mb": "全部恢复后服务器内存 server RSS after resuming (MB)",
     "cpu_per_question_s": "每题服务器 CPU cpu per question (s)",
     "rss_mb": "服务器内存 server RSS (MB)",
 }
@@ -105,6 +113,8 @@ def write_chart(figures: Figures, path: Path, title: str = "quizengine drill") -
         ("answer ack (ms)", [v * 1000 for v in figures.answer_ack]),
         ("answer timing error (ms)", figures.timing_error_ms),
     ]
+    if figures.resume_ack:
+        panels.insert(1, ("resume ack (ms)", [v * 1000 for v in figures.resume_ack]))
     fig, axes = pyplot.subplots(1, len(panels), figsize=(13, 4))
     for axis, (label, values) in zip(axes, panels, strict=True):
         if values:

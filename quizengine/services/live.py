@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
 from quizengine.core.identity import fold_staff_no
 from quizengine.core.live import Mode, Phase, Status, answer_elapsed_ms, may_move
@@ -26,7 +27,7 @@ from quizengine.core.questions import canonical_response, valid_response
 from quizengine.core.scoring import RoundRule, score_answer
 from quizengine.database import batch_memo
 from quizengine.extensions import db
-from quizengine.models import Answer, Contest, Player, Press, RoundQuestion, Stake
+from quizengine.models import Answer, Contest, Player, Press, RoundQuestion, Staff, Stake
 from quizengine.models.mapping import to_core
 from quizengine.models.types import utcnow
 from quizengine.services import audit
@@ -148,12 +149,32 @@ def _player_of(contest_id: int, staff_id: int) -> Player | None:
 
 def resume(token: str) -> Player:
     """The player a phone's token stands for."""
-    player = db.session.scalar(select(Player).where(Player.token == token)) if token else None
-    if player is None:
-        raise Refused("invalid_token")
-    if player.kicked_at is not None:
-        raise Refused("kicked")
-    return player
+    outcome = resume_many([token])[0]
+    if isinstance(outcome, Refused):
+        raise outcome
+    return outcome
+
+
+def resume_many(tokens: list[str]) -> list[Player | Refused]:
+    """The players a batch of phones' tokens stand for (a hall coming back after its Wi-Fi dropped), with their
+    staff and centers, in one query; `invalid_token` or `kicked` in place of a player refused."""
+    wanted = {token for token in tokens if token}
+    found = {}
+    if wanted:
+        query = (
+            select(Player).where(Player.token.in_(wanted)).options(joinedload(Player.staff).joinedload(Staff.center))
+        )
+        found = {player.token: player for player in db.session.scalars(query).unique()}
+    outcomes: list[Player | Refused] = []
+    for token in tokens:
+        player = found.get(token) if token else None
+        if player is None:
+            outcomes.append(Refused("invalid_token"))
+        elif player.kicked_at is not None:
+            outcomes.append(Refused("kicked"))
+        else:
+            outcomes.append(player)
+    return outcomes
 
 
 def live_player(player_id: int) -> Player:

@@ -15,6 +15,7 @@ from sqlalchemy import Integer, cast, func, select
 from quizengine.core.live import Mode, Status
 from quizengine.core.paper import AttemptResult, counted_attempt
 from quizengine.core.ranking import Standing, podium_centers, podium_people, rank_centers, rank_people
+from quizengine.database import batch_memo
 from quizengine.extensions import db
 from quizengine.models import (
     Answer,
@@ -215,7 +216,14 @@ _ranking_cache: dict[tuple[int, int | None], tuple[tuple, tuple]] = {}
 def ranking_version(contest: Contest, hidden: int | None = None) -> tuple:
     """What a ranking depends on; a new answer, join, kick, correction or roster edit makes a new version (the
     cache's only invalidation). A correction re-scores answers in place, which their count and highest id cannot
-    see; a roster edit renames people or moves them, which no answer shows."""
+    see; a roster edit renames people or moves them, which no answer shows.
+
+    In a writer's batch (a storm of resumes) it is read once (database.batch_memo): a batch is one transaction,
+    and a ranking cached under a version that the batch's own joins or answers made old is still that version's."""
+    return batch_memo(db.session(), ("ranking_version", contest.id, hidden), lambda: _ranking_version(contest, hidden))
+
+
+def _ranking_version(contest: Contest, hidden: int | None) -> tuple:
     corrections = tuple(
         db.session.execute(
             select(func.count(ContestCorrection.id), func.max(ContestCorrection.id)).where(

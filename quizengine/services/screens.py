@@ -143,12 +143,7 @@ def snapshot(contest: Contest, now: datetime, player: Player | None = None) -> d
         return state
     rq = db.session.get(RoundQuestion, contest.current_id) if contest.current_id else None
     if rq is not None:
-        state["answered"] = (
-            db.session.scalar(
-                select(func.count()).where(Answer.player_id == player.id, Answer.round_question_id == rq.id)
-            )
-            > 0
-        )
+        state["answered"] = _answered(rq, player)
         if contest.phase == Phase.REVEAL:
             state["reveal"]["you"] = player_result(rq, player)
     # Before the first question nobody has scored: a join storm need not rank the hall per join.
@@ -157,6 +152,16 @@ def snapshot(contest: Contest, now: datetime, player: Player | None = None) -> d
     hidden = contest.current_id if contest.phase in (Phase.QUESTION, Phase.CLOSED) else None
     state["you"] = player_figures(contest, player, hidden) if contest.current_id else NO_FIGURES
     return state
+
+
+def _answered(rq: RoundQuestion, player: Player) -> bool:
+    """Whether the player has answered the question; in a writer's batch (a storm of resumes) who has is read once."""
+    session = db.session()
+    if session.info.get("memo") is None:
+        found = select(func.count()).where(Answer.player_id == player.id, Answer.round_question_id == rq.id)
+        return db.session.scalar(found) > 0
+    who = select(Answer.player_id).where(Answer.round_question_id == rq.id)
+    return player.id in batch_memo(session, ("answered", rq.id), lambda: set(db.session.scalars(who)))
 
 
 def _common_state(contest: Contest, now: datetime) -> dict:

@@ -291,6 +291,56 @@ def test_a_batch_of_joins_that_conflicts_seats_one_by_one(db, contest, monkeypat
     assert live.join("TEST01", *people[1], other.token).id == other.id
 
 
+def test_a_batch_of_resumes_finds_each_token_or_says_why_not(db, contest):
+    kept, kicked = join("PTC0101"), join("PTC0102")
+    live.kick(contest, kicked.id, T0)
+    outcomes = live.resume_many([kept.token, "a-guess", kicked.token, "", kept.token])
+    assert [o.code if isinstance(o, Refused) else o.id for o in outcomes] == [
+        kept.id,
+        "invalid_token",
+        "kicked",
+        "invalid_token",
+        kept.id,  # the same phone twice in one batch (a retry): both get the player
+    ]
+    assert outcomes[0].staff.center.name  # loaded with the player: no query per phone
+
+
+def test_a_storm_of_resumes_costs_the_same_few_statements_whatever_its_size(db, contest):
+    """A hall whose Wi-Fi came back, at the leaderboard: the writer's batch reads the tokens in one query and builds
+    the state's common part (and the ranking's version) once (sockets.play._resumes)."""
+    from sqlalchemy import event
+
+    from quizengine.sockets.play import _resumes
+
+    players = [join(f"PTC0{center}0{n}") for center in range(1, 5) for n in range(1, 6)]
+    rq = live.next_question(contest, T0).id
+    live.submit_answers([(p.id, rq, "A", "k", T0 + timedelta(seconds=1)) for p in players])
+    db.session.commit()
+    live.close_question(contest, T0 + timedelta(seconds=2))
+    live.set_phase(contest, Phase.REVEAL)
+    live.set_phase(contest, Phase.LEADERBOARD)
+    tokens = [(p.token,) for p in players]
+
+    def statements_of(argsets):
+        statements = []
+        listener = lambda *args: statements.append(args[2])  # noqa: E731
+        db.session.info["memo"] = {}  # as the writer does for each batch
+        event.listen(db.engine, "before_cursor_execute", listener)
+        try:
+            entries = _resumes(argsets)
+        finally:
+            event.remove(db.engine, "before_cursor_execute", listener)
+            db.session.info.pop("memo")
+            db.session.rollback()
+        assert all(entry["state"]["you"]["rank"] for entry in entries)
+        assert all(entry["state"]["leaderboard"]["people"] for entry in entries)
+        return len(statements)
+
+    statements_of(tokens[:1])  # ranks the hall once
+    # the tokens; the contest, its question, round and the upcoming one; the ranking's version (six); who answered
+    assert statements_of(tokens[1:4]) == statements_of(tokens[4:]) <= 13
+
+
 def test_kicked_player_cannot_resume_and_leaves_the_board(contest):
     player = join("PTC0101")
     join("PTC0102")

@@ -10,14 +10,12 @@ test clients.
 
 from __future__ import annotations
 
-import time
-
 import pytest
 from sqlalchemy import select
 
 from quizengine.extensions import db, socketio
 from quizengine.models import Answer, Contest, Player, Question, RoundQuestion
-from quizengine.sockets import tallies, timers
+from quizengine.sockets import tasks
 from quizengine.sockets.broadcast import to_screens
 from tests.conftest import PASSWORD, login
 from tests.services.test_bank_import import EXAMPLE
@@ -136,13 +134,12 @@ def test_a_whole_contest_emits_nothing_inside_a_transaction(app, accounts, live_
     with app.app_context():
         assert db.session.get(Contest, contest_id).status == "finished"
         assert len(db.session.scalars(select(Answer)).all()) == 3 + 3 + 1 + 3
+    # The deadline watchers and the batched `joined`/`presence`/`counts` (every half second) end in the background.
+    assert tasks.wait_idle(5)
     names = {event for event, _ in emits}
     assert {"joined", "question", "paused", "resumed", "closed", "reveal", "result", "leaderboard"} <= names
     assert {"buzzed", "kicked", "presence", "finished", "counts", "state"} <= names
     assert [event for event, inside in emits if inside] == []
-    quiet = time.monotonic() + 5  # let the deadline watchers and the counts see the end, before the app goes
-    while (timers._watching or tallies._scheduled) and time.monotonic() < quiet:
-        time.sleep(0.05)
     for client, namespace in ((host, "/host"), (board, "/board"), (phones[0], "/play"), (phones[2], "/play")):
         if client.is_connected(namespace):
             client.disconnect(namespace=namespace)
@@ -166,10 +163,10 @@ def test_an_emit_after_an_uncommitted_write_is_refused_and_a_read_transaction_is
 def test_an_unexpected_failure_is_acknowledged_as_server_error(app, monkeypatch):
     from quizengine.services import live
 
-    def broken(token):
+    def broken(tokens):
         raise RuntimeError("the database went away")
 
-    monkeypatch.setattr(live, "resume", broken)
+    monkeypatch.setattr(live, "resume_many", broken)
     phone = socketio.test_client(app, namespace="/play")
     ack = phone.emit("resume", {"token": "x"}, callback=True, namespace="/play")
     assert ack == {"ok": False, "error": {"code": "server_error", "message": "服务器出错，请重试"}}
