@@ -515,7 +515,7 @@ def _demo_admin() -> tuple[str, str]:
 @click.option(
     "--comeback",
     is_flag=True,
-    help="第 1 题排行榜之后所有手机断网并同时重连、恢复（模拟场内 Wi-Fi 中断）/ every phone drops and resumes at once",
+    help="最后一题排行榜之后所有手机断网并同时重连、恢复（模拟场内 Wi-Fi 中断）/ every phone drops and resumes at once",
 )
 @click.option("--url", help="演练已运行的服务（默认：在 127.0.0.1 上临时建一个）/ a running server")
 @click.option("--code", help="--url 时：演练竞赛的参赛码")

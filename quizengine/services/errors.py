@@ -113,3 +113,12 @@ class Refused(Exception):
     def as_error(self) -> dict:
         """The error object of every reply: {code, message}."""
         return {"code": self.code, "message": self.message}
+
+
+def only(outcomes: list):
+    """The outcome of a batch of one (the batched services answer a result or a refusal per request): its result,
+    or its refusal raised."""
+    (outcome,) = outcomes
+    if isinstance(outcome, Refused):
+        raise outcome
+    return outcome

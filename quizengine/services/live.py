@@ -32,7 +32,7 @@ from quizengine.models.mapping import to_core
 from quizengine.models.types import utcnow
 from quizengine.services import audit
 from quizengine.services.contests import contest_by_code, upcoming_question
-from quizengine.services.errors import Refused
+from quizengine.services.errors import Refused, only
 from quizengine.services.identity import identified, staff_by_numbers
 from quizengine.services.results import freeze_scores
 from quizengine.timezone import iso
@@ -42,10 +42,7 @@ from quizengine.timezone import iso
 
 def join(code: str, staff_no: str, name: str, token: str | None) -> Player:
     """Join a contest by roster identity; an existing player is taken over only with its token. The caller commits."""
-    outcome = join_many([(code, staff_no, name, token)])[0]
-    if isinstance(outcome, Refused):
-        raise outcome
-    return outcome
+    return only(join_many([(code, staff_no, name, token)]))
 
 
 def join_many(argsets: list[tuple]) -> list[Player | Refused]:
@@ -149,10 +146,7 @@ def _player_of(contest_id: int, staff_id: int) -> Player | None:
 
 def resume(token: str) -> Player:
     """The player a phone's token stands for."""
-    outcome = resume_many([token])[0]
-    if isinstance(outcome, Refused):
-        raise outcome
-    return outcome
+    return only(resume_many([token]))
 
 
 def resume_many(tokens: list[str]) -> list[Player | Refused]:
@@ -192,10 +186,7 @@ def live_player(player_id: int) -> Player:
 
 def submit_answer(player_id: int, round_question_id: int, response, key: str, now: datetime) -> dict:
     """Store one answer (the caller commits) and return its acknowledgement; `submit_answers` of one."""
-    outcome = submit_answers([(player_id, round_question_id, response, key, now)])[0]
-    if isinstance(outcome, Refused):
-        raise outcome
-    return outcome
+    return only(submit_answers([(player_id, round_question_id, response, key, now)]))
 
 
 def submit_answers(argsets: list[tuple]) -> list[dict | Refused]:

@@ -15,7 +15,7 @@ from quizengine.extensions import db
 from quizengine.models import Contest, Player
 from quizengine.models.types import utcnow
 from quizengine.services import live
-from quizengine.services.errors import Refused
+from quizengine.services.errors import Refused, only
 from quizengine.services.screens import snapshot
 from quizengine.sockets import presence, tallies
 from quizengine.sockets.broadcast import player_room, room, to_everyone
@@ -63,17 +63,14 @@ def _entry(player: Player) -> dict:
 
 def _join(code: str, staff_id: str, name: str, token: str | None) -> dict:
     """The writer's unit of a join; `_joins` of one."""
-    outcome = _joins([(code, staff_id, name, token)])[0]
-    if isinstance(outcome, Refused):
-        raise outcome
-    return outcome
+    return only(_joins([(code, staff_id, name, token)]))
 
 
 def _joins(argsets: list[tuple]) -> list[dict | Refused]:
     """All the joins of a writer's batch at once (services.live.join_many): each phone's entry or refusal."""
     players = live.join_many(argsets)
     db.session.flush()
-    return [outcome if isinstance(outcome, Refused) else _entry(outcome) for outcome in players]
+    return _entries(players)
 
 
 _join.batch = _joins
@@ -81,16 +78,17 @@ _join.batch = _joins
 
 def _resume(token: str) -> dict:
     """The writer's unit of a resume; `_resumes` of one."""
-    outcome = _resumes([(token,)])[0]
-    if isinstance(outcome, Refused):
-        raise outcome
-    return outcome
+    return only(_resumes([(token,)]))
 
 
 def _resumes(argsets: list[tuple]) -> list[dict | Refused]:
     """All the resumes of a writer's batch at once: the tokens in one query, the state's common part built once
     (a hall whose Wi-Fi came back resumes a thousand phones within a second or two)."""
-    players = live.resume_many([token for (token,) in argsets])
+    return _entries(live.resume_many([token for (token,) in argsets]))
+
+
+def _entries(players: list[Player | Refused]) -> list[dict | Refused]:
+    """Each player's entry (`_entry`), each refusal as it is."""
     return [outcome if isinstance(outcome, Refused) else _entry(outcome) for outcome in players]
 
 
